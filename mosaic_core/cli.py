@@ -1,0 +1,178 @@
+"""The command line: ``python -m mosaic_core generate|verify|stats``.
+
+Exit codes: 0 success, 1 verification found bad mosaics, 2 bad usage or input
+(one line on stderr, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from mosaic_core.errors import ConfigError, MosaicError
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see --help)\n")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m mosaic_core", description="Mosaic-IT instruction augmentation.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    gen = commands.add_parser("generate", help="make mosaics from a dataset and export them")
+    gen.add_argument("input", help="dataset file or folder, or hf://owner/name for a hub dataset")
+    gen.add_argument("-o", "--output", required=True, help="export file (a folder for --file-type hf)")
+    gen.add_argument("--recipe", help="JSON recipe (as downloaded from the app); flags override it")
+    gen.add_argument("--epochs", type=int)
+    gen.add_argument("--k-mode")
+    gen.add_argument("--max-k", type=int)
+    gen.add_argument("--max-tokens", type=int)
+    gen.add_argument("--tokenizer")
+    gen.add_argument("--mix", help="both|format|order|mask|primary, or primary=W,format=W,permute=W,maskout=W")
+    gen.add_argument("--seed", type=int)
+    gen.add_argument("--keep-unusable", action="store_true", default=None, help="keep over-long items as plain samples")
+    gen.add_argument("--to", default="alpaca", help="record format: alpaca, sharegpt, messages, prompt_completion")
+    gen.add_argument("--file-type", default=None, help="jsonl (default), json, parquet, hf")
+    gen.add_argument("--include-originals", nargs="?", const="all", default=None, metavar="all|none|FRACTION")
+    gen.add_argument("--no-provenance", action="store_true")
+    gen.add_argument("--map", help="column mapping: instruction=COL,output=COL[,input=COL,id=COL]")
+    gen.add_argument("--on-invalid", default="skip", choices=["skip", "fail"])
+    gen.add_argument("--multi-turn", default="first", choices=["first", "skip", "keep"])
+    gen.add_argument("--card", action="store_true", help="also write a dataset card README.md")
+    gen.add_argument("--llama-factory", action="store_true", help="also write a LLaMA-Factory dataset_info.json")
+
+    ver = commands.add_parser("verify", help="check every mosaic of an export made with provenance")
+    ver.add_argument("output", help="the export to check")
+    ver.add_argument("--source", help="the source dataset, to also check texts against it")
+
+    stats = commands.add_parser("stats", help="token, diversity and structure statistics of a dataset or export")
+    stats.add_argument("path")
+    stats.add_argument("--json", action="store_true", help="print JSON (stable, documented in the README)")
+    stats.add_argument("--tokenizer", default=None)
+    stats.add_argument("--max-tokens", type=int, default=None)
+    return parser
+
+
+def _source(text: str) -> Any:
+    from mosaic_core.io.readers import Source  # noqa: PLC0415
+
+    if text.startswith("hf://"):
+        return Source.from_hub(text[5:])
+    return Source.from_path(text)
+
+
+def _mapping(text: str | None) -> Any:
+    if not text:
+        return None
+    from mosaic_core.io.schemas import ColumnMapping  # noqa: PLC0415
+
+    fields: dict[str, str] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        if not sep or key.strip() not in ("instruction", "output", "input", "id", "system", "category"):
+            raise ConfigError(f"bad --map entry {part!r}: use instruction=COL,output=COL[,input=COL,id=COL]")
+        fields[key.strip()] = value.strip()
+    if "instruction" not in fields or "output" not in fields:
+        raise ConfigError("--map needs at least instruction=COL and output=COL")
+    return ColumnMapping(**fields)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm  # noqa: PLC0415
+
+    from mosaic_core.config import MosaicConfig, parse_mix  # noqa: PLC0415
+    from mosaic_core.io.load import load_dataset  # noqa: PLC0415
+    from mosaic_core.pipeline import ExportOptions, export_mosaics, file_sha256, parse_originals  # noqa: PLC0415
+
+    overrides: dict[str, Any] = {
+        "epochs": args.epochs,
+        "k_mode": args.k_mode,
+        "max_k": args.max_k,
+        "max_tokens": args.max_tokens,
+        "tokenizer": args.tokenizer,
+        "seed": args.seed,
+        "keep_unusable": args.keep_unusable,
+        "mix": parse_mix(args.mix) if args.mix else None,
+    }
+    recipe: dict[str, Any] = {}
+    if args.recipe:
+        import json  # noqa: PLC0415
+
+        try:
+            recipe = json.loads(Path(args.recipe).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"cannot read the recipe {args.recipe}: {exc.strerror}") from None
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"the recipe {args.recipe} is not valid JSON: {exc}") from None
+    config = MosaicConfig.from_recipe(recipe, **overrides)
+    output = Path(args.output)
+    file_type = args.file_type or {".json": "json", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
+    options = ExportOptions(
+        record_format=args.to,
+        file_type=file_type,
+        provenance=not args.no_provenance,
+        originals=parse_originals(args.include_originals),
+        card=args.card,
+        llama_factory=args.llama_factory,
+    )
+    source = _source(args.input)
+    with tqdm(total=0, unit="B", unit_scale=True, desc="loading", leave=False, disable=None) as bar:
+
+        def loading(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        loaded = load_dataset(source, _mapping(args.map), args.on_invalid, args.multi_turn, progress=loading)
+    print(loaded.report.summary(), file=sys.stderr)  # noqa: T201
+    digest = file_sha256(source.path) if source.path is not None and source.path.is_file() else None
+    with tqdm(total=0, unit="item", desc="mosaics", disable=None) as bar:
+
+        def step(done: int, total: int) -> None:
+            if bar.total != total:
+                bar.total = total
+            bar.update(done - bar.n)
+
+        summary = export_mosaics(loaded, config, output, options, input_sha256=digest, progress=step)
+    report = summary.report
+    print(  # noqa: T201
+        f"wrote {summary.rows} rows to {output} ({report.mosaics} mosaics, mean k {report.mean_k:.2f}, "
+        f"{len(report.unusable)} unusable items listed in {summary.manifest.name})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from mosaic_core.checking import verify_export  # noqa: PLC0415
+
+    result = verify_export(Path(args.output), Path(args.source) if args.source else None)
+    print(result.summary())  # noqa: T201
+    return 0 if result.ok else 1
+
+
+def _stats(args: argparse.Namespace) -> int:
+    from mosaic_core.stats.report import stats_command  # noqa: PLC0415
+
+    print(stats_command(Path(args.path), args.tokenizer, args.max_tokens, as_json=args.json))  # noqa: T201
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _build_parser()
+    args = parser.parse_args(argv)
+    handlers = {"generate": _generate, "verify": _verify, "stats": _stats}
+    try:
+        return handlers[args.command](args)
+    except MosaicError as exc:
+        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted; no partial output was left behind", file=sys.stderr)  # noqa: T201
+        return 130

@@ -1,0 +1,146 @@
+"""Turn positions and decorations into text: the one place mosaic text is assembled.
+
+A mosaic is laid out as a list of segments: literal decoration strings, and
+references to source texts ``(index, lead, trail)`` meaning
+``lead + texts[index] + trail``. The same list gives the text (``render``) and
+its exact token count (``count``), so the two cannot drift apart.
+
+Layout (``|`` marks the place of a segment boundary)::
+
+    [outer meta + sep]  [format meta + sep]  tag1| I1 + sep| tag2| I2 ...| [format meta] [sep + outer meta]
+    rtag(a)| Ra + "\\n\\n"| rtag(b)| Rb ...          (no wrapper)
+    rtag(a) open "\\n"| Ra + "\\n"| close "\\n\\n" rtag(b) open "\\n"| Rb + "\\n"| close   (wrapper)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mosaic_core.decoration import number_tag
+from mosaic_core.records import Decoration
+from mosaic_core.tokenizers import SourceCounts
+
+__all__ = ["Layout", "Segment", "answer_segments", "count", "prompt_segments", "render"]
+
+Segment = str | tuple[int, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """A decoration with its meta-instruction sentences filled in."""
+
+    decoration: Decoration
+    format_meta: str | None
+    outer_meta: str | None
+
+    def tag(self, number: int) -> str:
+        deco = self.decoration
+        return number_tag(deco.tag_style, deco.tag_punct, number)
+
+    @property
+    def lead(self) -> str:
+        return "" if self.decoration.tag_newline else " "
+
+    @property
+    def tag_end(self) -> str:
+        return "\n" if self.decoration.tag_newline else ""
+
+    def head(self) -> str:
+        """Literal text before the first tag."""
+        deco = self.decoration
+        text = ""
+        if self.outer_meta and deco.outer_before:
+            text += self.outer_meta + deco.outer_sep
+        if self.format_meta and deco.format_before:
+            text += self.format_meta + deco.format_sep
+        return text
+
+    def last_trail(self) -> str:
+        """Newlines after the last instruction."""
+        deco = self.decoration
+        if self.format_meta and not deco.format_before:
+            return deco.format_sep
+        if self.outer_meta and not deco.outer_before:
+            return deco.outer_sep
+        return ""
+
+    def tail(self) -> str:
+        """Literal text after the last instruction's trailing newlines."""
+        deco = self.decoration
+        text = ""
+        if self.format_meta and not deco.format_before:
+            text = self.format_meta
+        if self.outer_meta and not deco.outer_before:
+            text = text + deco.outer_sep + self.outer_meta if text else self.outer_meta
+        return text
+
+    def answer_open(self, number: int) -> str:
+        """Literal before a response: its tag, and the wrapper's begin tag if any."""
+        if self.decoration.wrapper is None:
+            return self.tag(number) + self.tag_end
+        gap = "\n" if self.decoration.tag_newline else " "
+        return self.tag(number) + gap + self.decoration.wrapper[0] + "\n"
+
+
+def prompt_segments(layout: Layout, instructions: Sequence[int]) -> list[Segment]:
+    """Segments of the prompt; ``instructions`` are text indices in position order."""
+    segments: list[Segment] = []
+    head = layout.head()
+    lead, tag_end = layout.lead, layout.tag_end
+    sep = layout.decoration.inst_sep
+    last = len(instructions) - 1
+    for position, index in enumerate(instructions):
+        tag = layout.tag(position + 1) + tag_end
+        segments.append(head + tag if position == 0 else tag)
+        segments.append((index, lead, sep if position < last else layout.last_trail()))
+    tail = layout.tail()
+    if tail:
+        segments.append(tail)
+    return segments
+
+
+def answer_segments(layout: Layout, responses: Sequence[tuple[int, int]]) -> list[Segment]:
+    """Segments of the answer; ``responses`` are (1-based number, text index) in answer order."""
+    segments: list[Segment] = []
+    wrapper = layout.decoration.wrapper
+    pending = ""
+    last = len(responses) - 1
+    for j, (number, index) in enumerate(responses):
+        opening = layout.answer_open(number)
+        if wrapper is None:
+            segments.append(pending + opening)
+            segments.append((index, layout.lead, "\n\n" if j < last else ""))
+        else:
+            segments.append(pending + opening)
+            segments.append((index, "", "\n"))
+            pending = wrapper[1] + ("\n\n" if j < last else "")
+    if pending:
+        segments.append(pending)
+    return segments
+
+
+def render(segments: Sequence[Segment], texts: Sequence[str]) -> str:
+    parts: list[str] = []
+    for segment in segments:
+        if isinstance(segment, str):
+            parts.append(segment)
+        else:
+            index, lead, trail = segment
+            parts.append(lead + texts[index] + trail)
+    return "".join(parts)
+
+
+def count(segments: Sequence[Segment], sources: SourceCounts) -> int:
+    """Exact token count of ``render(segments)`` without encoding it (when the tokenizer allows)."""
+    counter = sources.counter
+    total = 0
+    for segment in segments:
+        if isinstance(segment, str):
+            total += counter.count_literal(segment) if segment else 0
+        else:
+            part = sources.count(*segment)
+            if part is None:
+                return counter.count(render(segments, sources.texts))
+            total += part
+    return total

@@ -1,0 +1,199 @@
+"""The recipe: every setting of a run, validated on construction, saved as JSON.
+
+The app downloads a recipe, the CLI replays it (``--recipe``), and the manifest
+of every export embeds it, so that the same input, recipe and seed give the same
+bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from mosaic_core.errors import ConfigError
+from mosaic_core.kdraw import K_MODES
+from mosaic_core.rules import RULES, rules_of
+from mosaic_core.templates import TemplateLibrary, builtin_library
+from mosaic_core.tokenizers import available_tokenizers
+
+__all__ = ["PRESETS", "STRATEGIES", "MosaicConfig", "parse_mix"]
+
+STRATEGIES = ("primary", "format", "permute", "maskout")
+
+# The reference's "format-only" strategy carries wrappers half of the time; we
+# split it into primary (no wrapper) and format (wrapper) at one half each, so
+# the presets give the reference's proportions.
+PRESETS: dict[str, dict[str, float]] = {
+    "both": {"primary": 1 / 6, "format": 1 / 6, "permute": 1 / 3, "maskout": 1 / 3},
+    "format": {"primary": 0.5, "format": 0.5, "permute": 0.0, "maskout": 0.0},
+    "order": {"primary": 0.25, "format": 0.25, "permute": 0.5, "maskout": 0.0},
+    "mask": {"primary": 0.25, "format": 0.25, "permute": 0.0, "maskout": 0.5},
+    "primary": {"primary": 1.0, "format": 0.0, "permute": 0.0, "maskout": 0.0},
+}
+RECIPE_VERSION = 1
+
+
+def parse_mix(text: str) -> dict[str, float]:
+    """A preset name or ``primary=W,format=W,permute=W,maskout=W``.
+
+    >>> parse_mix("permute=1,maskout=1")["permute"]
+    1.0
+    """
+    text = text.strip()
+    if text in PRESETS:
+        return dict(PRESETS[text])
+    mix = dict.fromkeys(STRATEGIES, 0.0)
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or name not in mix:
+            raise ConfigError(
+                f"bad mix {text!r}: use a preset ({', '.join(PRESETS)}) or "
+                "strategy=weight pairs with strategies primary, format, permute, maskout"
+            )
+        try:
+            mix[name] = float(value)
+        except ValueError:
+            raise ConfigError(f"bad weight {value!r} for {name} in mix {text!r}") from None
+    return mix
+
+
+@dataclass(frozen=True)
+class MosaicConfig:
+    """All settings of a mosaic run.
+
+    >>> MosaicConfig(max_k=3).max_k
+    3
+    """
+
+    k_mode: str = "uniform"
+    max_k: int = 10
+    k_weights: Mapping[int, float] = field(default_factory=dict)
+    max_tokens: int = 2000
+    tokenizer: str = "cl100k_base"
+    epochs: int = 4
+    mix: Mapping[str, float] = field(default_factory=lambda: dict(PRESETS["both"]))
+    wrapper_rate: float = 0.5
+    disabled_rules: tuple[str, ...] = ()
+    disabled_templates: tuple[str, ...] = ()
+    custom_templates: tuple[Mapping[str, str], ...] = ()
+    keep_unusable: bool = False
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        if self.k_mode not in K_MODES:
+            raise ConfigError(f"unknown k mode {self.k_mode!r}; known: {', '.join(K_MODES)}")
+        if not self.tokenizer.startswith("hf:") and self.tokenizer not in available_tokenizers():
+            known = ", ".join([*available_tokenizers(), "hf:<path to tokenizer.json>"])
+            raise ConfigError(f"unknown tokenizer {self.tokenizer!r}; known: {known}")
+        _check_int("max_k", self.max_k, 1, 100_000)
+        _check_int("max_tokens", self.max_tokens, 16, 10_000_000)
+        _check_int("epochs", self.epochs, 1, 1000)
+        _check_int("seed", self.seed, 0, 2**63 - 1)
+        weights = {int(k): float(w) for k, w in self.k_weights.items()}
+        object.__setattr__(self, "k_weights", weights)
+        if self.k_mode == "custom":
+            if not weights or any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
+                raise ConfigError("k mode 'custom' needs non-negative weights, at least one positive")
+            if any(k < 1 for k in weights):
+                raise ConfigError("custom k weights must be for k >= 1")
+        mix = {name: float(self.mix.get(name, 0.0)) for name in STRATEGIES}
+        unknown = set(self.mix) - set(STRATEGIES)
+        if unknown:
+            raise ConfigError(
+                f"unknown strategies in mix: {', '.join(sorted(unknown))}; known: {', '.join(STRATEGIES)}"
+            )
+        if any(w < 0 for w in mix.values()) or sum(mix.values()) <= 0:
+            raise ConfigError("strategy weights must be non-negative, at least one positive")
+        object.__setattr__(self, "mix", mix)
+        if not 0.0 <= self.wrapper_rate <= 1.0:
+            raise ConfigError(f"wrapper_rate must be between 0 and 1, got {self.wrapper_rate}")
+        object.__setattr__(self, "disabled_rules", tuple(sorted(set(self.disabled_rules))))
+        object.__setattr__(self, "disabled_templates", tuple(sorted(set(self.disabled_templates))))
+        object.__setattr__(self, "custom_templates", tuple(dict(t) for t in self.custom_templates))
+        for name in self.disabled_rules:
+            if name not in RULES:
+                raise ConfigError(f"unknown rule {name!r}; known: {', '.join(RULES)}")
+        library = self.library()
+        for template_id in self.disabled_templates:
+            library.get(template_id)
+        for strategy in ("permute", "maskout"):
+            if mix[strategy] > 0 and not self.enabled_rules(strategy):
+                raise ConfigError(f"strategy {strategy} has weight {mix[strategy]} but all its rules are off")
+        families = ["format.plain", "format.wrapper"]
+        families += [name for name in RULES if name not in self.disabled_rules and mix[RULES[name].strategy] > 0]
+        for family in families:
+            if not self.enabled_templates(family, library):
+                raise ConfigError(f"every template of {family} is switched off; keep at least one")
+
+    def library(self) -> TemplateLibrary:
+        """Built-in templates plus the recipe's own."""
+        if not self.custom_templates:
+            return builtin_library()
+        return builtin_library().with_custom(self.custom_templates)
+
+    def enabled_rules(self, strategy: str) -> list[str]:
+        return [name for name in rules_of(strategy) if name not in self.disabled_rules]
+
+    def enabled_templates(self, family: str, library: TemplateLibrary | None = None) -> list[str]:
+        library = library or self.library()
+        off = set(self.disabled_templates)
+        return [t.id for t in library.family(family) if t.id not in off]
+
+    def to_recipe(self) -> dict[str, Any]:
+        """The JSON-ready recipe.
+
+        >>> MosaicConfig.from_recipe(MosaicConfig(seed=7).to_recipe()).seed
+        7
+        """
+        data = asdict(self)
+        data["k_weights"] = {str(k): w for k, w in sorted(self.k_weights.items())}
+        data["disabled_rules"] = list(self.disabled_rules)
+        data["disabled_templates"] = list(self.disabled_templates)
+        data["custom_templates"] = [dict(t) for t in self.custom_templates]
+        return {"recipe_version": RECIPE_VERSION, **data}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_recipe(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_recipe(cls, data: Mapping[str, Any], **overrides: Any) -> MosaicConfig:
+        """Build from a recipe mapping; ``overrides`` win (the CLI's flags)."""
+        if not isinstance(data, Mapping):
+            raise ConfigError("a recipe must be a JSON object")
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k != "recipe_version"}
+        unknown = set(values) - known
+        if unknown:
+            raise ConfigError(f"unknown recipe keys: {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+        version = data.get("recipe_version", RECIPE_VERSION)
+        if version != RECIPE_VERSION:
+            raise ConfigError(f"recipe_version {version} is not supported (this version reads {RECIPE_VERSION})")
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("disabled_rules", "disabled_templates", "custom_templates"):
+            if key in values:
+                values[key] = tuple(values[key])
+        if "k_weights" in values:
+            try:
+                values["k_weights"] = {int(k): float(w) for k, w in dict(values["k_weights"]).items()}
+            except (TypeError, ValueError):
+                raise ConfigError("k_weights must map k (an integer) to a weight") from None
+        try:
+            return cls(**values)
+        except TypeError as exc:
+            raise ConfigError(f"bad recipe value: {exc}") from None
+
+    @classmethod
+    def from_json(cls, text: str, **overrides: Any) -> MosaicConfig:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ConfigError(f"the recipe is not valid JSON: {exc}") from None
+        return cls.from_recipe(data, **overrides)
+
+
+def _check_int(name: str, value: object, low: int, high: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {value!r}")

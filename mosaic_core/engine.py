@@ -1,0 +1,472 @@
+"""The mosaic walk of the specification: epochs, k draws, the exact token budget.
+
+Each epoch shuffles the usable sources and walks through them once. For every
+mosaic a ``Draft`` draws its decoration, strategy and rule preferences once
+from its own generator, seeded by (seed, epoch, index); items are then added
+one by one while the finished mosaic would stay within the budget. The token
+count of each candidate is tallied from per-item counts (``tokenizers.py``
+explains why that is exact), so nothing is re-tokenized while growing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from mosaic_core.compose import Layout, Segment, answer_segments, count, prompt_segments, render
+from mosaic_core.config import STRATEGIES, MosaicConfig
+from mosaic_core.decoration import BRACKETS, SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, WRAPPER_WORDS, wrapper_tags
+from mosaic_core.kdraw import draw_k
+from mosaic_core.records import Decoration, Mosaic, Plan
+from mosaic_core.rules import RULES, Outcome, RuleInput
+from mosaic_core.sources import SourceTable
+from mosaic_core.templates import TemplateLibrary
+
+__all__ = ["MosaicRun", "RunReport", "Unusable"]
+
+BOUND_SLACK = 4
+PLAIN = Decoration(0, "", False, "\n", None, None, True, "\n", True, "\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Unusable:
+    """A source item that could not be placed in any mosaic, and why."""
+
+    id: str
+    tokens: int
+    reason: str
+    epoch: int | None = None
+
+
+@dataclass
+class RunReport:
+    """Counts of a run, filled in as mosaics are generated."""
+
+    sources: int = 0
+    usable: int = 0
+    mosaics: int = 0
+    plain_samples: int = 0
+    item_slots: int = 0
+    unusable: list[Unusable] = field(default_factory=list)
+    mosaics_per_epoch: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def mean_k(self) -> float:
+        return self.item_slots / self.mosaics if self.mosaics else 0.0
+
+
+class Draft:
+    """One mosaic in the making: its draws, and the running token tally."""
+
+    def __init__(self, run: MosaicRun, epoch: int, index: int) -> None:
+        config = run.config
+        rng = random.Random((config.seed << 64) + (epoch << 40) + index)
+        self.run, self.epoch, self.index = run, epoch, index
+        self.strategy = rng.choices(STRATEGIES, weights=run.mix_weights)[0]
+        wrapped = self.strategy == "format" or (
+            self.strategy in ("permute", "maskout") and rng.random() < config.wrapper_rate
+        )
+        wrapper = None
+        format_template = None
+        if wrapped:
+            wrapper = wrapper_tags(rng.randrange(len(WRAPPER_WORDS)), rng.randrange(len(BRACKETS)), rng.random() < 0.5)
+            format_template = rng.choice(run.templates["format.wrapper"])
+        elif rng.random() < 0.5:
+            format_template = rng.choice(run.templates["format.plain"])
+        self.decoration = Decoration(
+            tag_style=rng.randrange(len(TAG_STYLES)),
+            tag_punct=rng.choice(TAG_PUNCTUATION),
+            tag_newline=rng.random() < 0.5,
+            inst_sep=rng.choice(SEPARATORS),
+            wrapper=wrapper,
+            format_template=format_template,
+            format_before=rng.random() < 0.5,
+            format_sep=rng.choice(SEPARATORS),
+            outer_before=rng.random() < 0.5,
+            outer_sep=rng.choice(SEPARATORS),
+        )
+        format_meta = None
+        if format_template is not None:
+            template = run.library.get(format_template)
+            format_meta = template.render(open=wrapper[0], close=wrapper[1]) if wrapper else template.render()
+        self.format_meta = format_meta
+        self.base_layout = Layout(self.decoration, format_meta, None)
+        self.rules: list[str] = []
+        if self.strategy in ("permute", "maskout"):
+            self.rules = list(run.rules[self.strategy])
+            rng.shuffle(self.rules)
+        self.template_draw = rng.random()
+        self.mask_ratio = rng.uniform(0.1, 0.5)
+        self.k_target = draw_k(config.k_mode, rng, config.max_k, config.k_weights)
+        self.rng = rng
+        self.tag_costs = run.tag_costs(self.decoration)
+        self.open_costs = run.open_costs(self.decoration)
+        literal = run.counter.count_literal
+        self.meta_reserve = literal(format_meta) + 2 if format_meta else 0
+        if self.decoration.wrapper is None:
+            self.close_mid = self.close_end = 0
+        else:
+            self.close_mid = literal(self.decoration.wrapper[1] + "\n\n")
+            self.close_end = literal(self.decoration.wrapper[1])
+        # per position
+        self.items: list[int] = []
+        self.keys: list[float] = []
+        self.prompt_mid: list[int] = []
+        self.resp_mid: list[int] = []
+        self.resp_end: list[int] = []
+        self.prompt_sum = 0
+        self.answer_sum = 0
+        self.exact_only = False
+
+    # -- growing ---------------------------------------------------------------------------
+
+    def add(self, source: int) -> None:
+        """Append a source item and update the running tally."""
+        run = self.run
+        count = run.table.sources.count
+        items = self.items
+        number = len(items) + 1
+        items.append(source)
+        self.keys.append(self.rng.random())
+        while len(self.tag_costs) <= number:
+            run.extend_costs(self.tag_costs, lambda k: self.base_layout.tag(k) + self.base_layout.tag_end)
+        while len(self.open_costs) <= number:
+            run.extend_costs(self.open_costs, self.base_layout.answer_open)
+        lead = "" if self.decoration.tag_newline else " "
+        inst = count(source, lead, self.decoration.inst_sep)
+        response = run.table.size + source
+        if self.decoration.wrapper is None:
+            body_mid = count(response, lead, "\n\n")
+            body_end = count(response, lead, "")
+        else:
+            body_mid = body_end = count(response, "", "\n")
+        if inst is None or body_mid is None or body_end is None:
+            self.exact_only = True
+            inst = body_mid = body_end = 0
+        opening = self.open_costs[number]
+        prompt_mid = self.tag_costs[number] + inst
+        resp_mid = opening + body_mid + self.close_mid
+        self.prompt_mid.append(prompt_mid)
+        self.resp_mid.append(resp_mid)
+        self.resp_end.append(opening + body_end + self.close_end)
+        self.prompt_sum += prompt_mid
+        self.answer_sum += resp_mid
+
+    def drop_last(self) -> None:
+        """Undo the last ``add`` (it did not fit)."""
+        self.items.pop()
+        self.keys.pop()
+        self.prompt_sum -= self.prompt_mid.pop()
+        self.answer_sum -= self.resp_mid.pop()
+        self.resp_end.pop()
+
+    def bound(self) -> int:
+        """An upper bound of the finished mosaic's tokens, cheap enough to take at every step."""
+        if self.exact_only:
+            return 1 << 62
+        return (
+            self.prompt_sum
+            + self.answer_sum
+            + self.meta_reserve
+            + self.run.outer_bound(self.strategy, len(self.items))
+            + BOUND_SLACK
+        )
+
+    # -- finishing -------------------------------------------------------------------------
+
+    def outcome(self) -> tuple[str | None, Outcome]:
+        """The rule that applies to the current items (first in this mosaic's preference)."""
+        n = len(self.items)
+        if self.rules and n >= 2:
+            table = self.run.table
+            data = RuleInput(
+                words=[table.words[s] for s in self.items],
+                chars=[table.chars[s] for s in self.items],
+                letters=[table.letters[s] for s in self.items],
+                keys=self.keys,
+                mask_ratio=self.mask_ratio,
+            )
+            for name in self.rules:
+                result = RULES[name].apply(data)
+                if result is not None:
+                    return name, result
+        return None, Outcome(tuple(range(n)))
+
+    def layout(self, rule: str | None, outcome: Outcome) -> tuple[Layout, str | None]:
+        if rule is None:
+            return self.base_layout, None
+        choices = self.run.templates[rule]
+        template_id = choices[int(self.template_draw * len(choices))]
+        meta = self.run.library.get(template_id).render(**outcome.values)
+        return Layout(self.decoration, self.format_meta, meta), template_id
+
+    def segments(self, layout: Layout, outcome: Outcome) -> tuple[list[Segment], list[Segment]]:
+        n = self.run.table.size
+        prompt = prompt_segments(layout, self.items)
+        answer = answer_segments(layout, [(p + 1, n + self.items[p]) for p in outcome.order])
+        return prompt, answer
+
+    def tally(self) -> State:
+        """Exact tokens of the mosaic as it would be finished now."""
+        rule, outcome = self.outcome()
+        layout, template_id = self.layout(rule, outcome)
+        sources = self.run.table.sources
+        last_inst = None if self.exact_only else sources.count(self.items[-1], layout.lead, layout.last_trail())
+        if last_inst is None:
+            self.exact_only = True
+            prompt_segs, answer_segs = self.segments(layout, outcome)
+            full = Outcome(tuple(range(len(self.items))))
+            unmasked = count(self.segments(layout, full)[1], sources)
+            prompt = count(prompt_segs, sources)
+            answer = count(answer_segs, sources)
+            return State(prompt, answer, prompt + max(answer, unmasked), rule, outcome, layout, template_id)
+        literal = self.run.counter.count_literal
+        head, tail = layout.head(), layout.tail()
+        prompt = self.prompt_sum - self.prompt_mid[-1] + self.tag_costs[len(self.items)] + last_inst
+        prompt += (literal(head) if head else 0) + (literal(tail) if tail else 0)
+        answer = self.answer_sum
+        for p in outcome.masked:
+            answer -= self.resp_mid[p]
+        final = outcome.order[-1]
+        answer += self.resp_end[final] - self.resp_mid[final]
+        sizing = answer
+        if outcome.masked:
+            sizing = self.answer_sum + self.resp_end[-1] - self.resp_mid[-1]
+        return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """A finished-mosaic candidate: its real counts, and the count that sizes it.
+
+    The budget decides how many items a mosaic holds on its unmasked form (every
+    response present), so the strategy does not change k; masking then only
+    shortens the answer. This also matches the reference's statistics.
+    """
+
+    prompt_tokens: int
+    answer_tokens: int
+    sizing_tokens: int
+    rule: str | None
+    outcome: Outcome
+    layout: Layout
+    template_id: str | None
+
+
+class MosaicRun:
+    """Generate the mosaics of a dataset under a config, reproducibly.
+
+    >>> from mosaic_core.records import SourceRecord
+    >>> records = [SourceRecord(str(i), f"Say {i}.", "", f"{i}") for i in range(6)]
+    >>> run = MosaicRun(SourceTable.build(records, "cl100k_base"), MosaicConfig(epochs=1, max_k=3))
+    >>> sum(m.plan.k for m in run.mosaics())
+    6
+    """
+
+    def __init__(self, table: SourceTable, config: MosaicConfig) -> None:
+        if table.counter.name != config.tokenizer and not config.tokenizer.startswith("hf:"):
+            raise ValueError(f"table tokenized with {table.counter.name}, config wants {config.tokenizer}")
+        self.table = table
+        self.config = config
+        self.counter = table.counter
+        self.library: TemplateLibrary = config.library()
+        self.mix_weights = [config.mix[s] for s in STRATEGIES]
+        self.rules = {s: config.enabled_rules(s) for s in ("permute", "maskout")}
+        families = ["format.wrapper", "format.plain", *RULES]
+        self.templates = {f: config.enabled_templates(f, self.library) for f in families}
+        budget = config.max_tokens
+        n = table.size
+        self.usable: list[int] = []
+        self.too_long: list[Unusable] = []
+        for i in range(n):
+            bare = table.counts[i] + table.counts[n + i]
+            if bare > budget:
+                self.too_long.append(
+                    Unusable(table.records[i].id, bare, f"{bare} tokens on its own, over the budget of {budget}")
+                )
+            else:
+                self.usable.append(i)
+        self.report = RunReport(sources=n, usable=len(self.usable), unusable=list(self.too_long))
+        self._tag_costs: dict[tuple[int, str, bool], list[int]] = {}
+        self._open_costs: dict[tuple[int, str, bool, str | None], list[int]] = {}
+        self._outer_bounds: dict[tuple[str, int], int] = {}
+
+    def tag_costs(self, deco: Decoration) -> list[int]:
+        """Tokens of the prompt's numbering tag, by number (index 0 unused)."""
+        return self._tag_costs.setdefault((deco.tag_style, deco.tag_punct, deco.tag_newline), [0])
+
+    def open_costs(self, deco: Decoration) -> list[int]:
+        """Tokens of the literal before each response, by number (index 0 unused)."""
+        wrapper = deco.wrapper[0] if deco.wrapper else None
+        return self._open_costs.setdefault((deco.tag_style, deco.tag_punct, deco.tag_newline, wrapper), [0])
+
+    def extend_costs(self, series: list[int], make: Callable[[int], str]) -> None:
+        """Append the next number's literal cost to a series from ``tag_costs``/``open_costs``."""
+        series.append(self.counter.count_literal(make(len(series))))
+
+    def outer_bound(self, strategy: str, n: int) -> int:
+        """Most tokens an order or mask sentence (with its newlines) can take for n items."""
+        if n < 2 or strategy not in ("permute", "maskout"):
+            return 0
+        key = (strategy, n)
+        found = self._outer_bounds.get(key)
+        if found is None:
+            widest = str(10 ** len(str(n)) - 1)
+            values = {
+                "order": ", ".join([widest] * n),
+                "positions": ", ".join([widest] * n),
+                "m": widest,
+                "noun": "instructions",
+            }
+            literal = self.counter.count_literal
+            found = 2 + max(
+                literal(
+                    self.library.get(t).render(
+                        **{k: v for k, v in values.items() if "{" + k + "}" in self.library.get(t).text}
+                    )
+                )
+                for rule in self.rules[strategy]
+                for t in self.templates[rule]
+            )
+            self._outer_bounds[key] = found
+        return found
+
+    def epoch_order(self, epoch: int) -> list[int]:
+        generator = np.random.default_rng([self.config.seed, epoch])
+        order: list[int] = generator.permutation(np.asarray(self.usable, dtype=np.int64)).tolist()
+        return order
+
+    def walk(self, epoch: int) -> Iterator[Mosaic]:
+        """The mosaics of one epoch, in order."""
+        order = self.epoch_order(epoch)
+        total = len(order)
+        position = 0
+        index = 0
+        while position < total:
+            draft = Draft(self, epoch, index)
+            state = self.grow(draft, order, position)
+            if state is None:
+                source = order[position]
+                position += 1
+                item = self.table.records[source]
+                tokens = self.table.counts[source] + self.table.counts[self.table.size + source]
+                self.report.unusable.append(
+                    Unusable(item.id, tokens, "fits the budget only without any decoration", epoch)
+                )
+                if self.config.keep_unusable:
+                    yield self.plain(source, epoch, index)
+                    index += 1
+                continue
+            position += len(draft.items)
+            yield self.finish(draft, state)
+            index += 1
+
+    def grow(self, draft: Draft, order: list[int], position: int) -> State | None:
+        """Add items from ``order[position:]`` while the mosaic stays within the budget."""
+        budget = self.config.max_tokens
+        target = draft.k_target
+        room = len(order) - position
+        while len(draft.items) < room and (target is None or len(draft.items) < target):
+            draft.add(order[position + len(draft.items)])
+            if draft.bound() <= budget:
+                continue
+            if draft.tally().sizing_tokens > budget:
+                draft.drop_last()
+                break
+        if not draft.items:
+            return None
+        state = draft.tally()
+        # The bound is only a bound; the exact tally has the last word.
+        while state.sizing_tokens > budget and len(draft.items) > 1:
+            draft.drop_last()
+            state = draft.tally()
+        return state if state.sizing_tokens <= budget else None
+
+    def finish(self, draft: Draft, state: State) -> Mosaic:
+        rule, outcome, layout = state.rule, state.outcome, state.layout
+        prompt_segs, answer_segs = draft.segments(layout, outcome)
+        texts = self.table.texts
+        n = self.table.size
+        strategy = draft.strategy if rule else ("format" if draft.decoration.wrapper else "primary")
+        plan = Plan(
+            seed=self.config.seed,
+            epoch=draft.epoch,
+            index=draft.index,
+            source_ids=tuple(self.table.records[s].id for s in draft.items),
+            k_target=draft.k_target,
+            strategy=strategy,
+            rule=rule,
+            outer_template=state.template_id,
+            order=outcome.order,
+            masked=outcome.masked,
+            values=tuple(sorted(outcome.values.items())),
+            decoration=draft.decoration,
+            instruction_chars=tuple(len(texts[s]) for s in draft.items),
+            response_chars=tuple(len(texts[n + s]) for s in draft.items),
+            prompt_tokens=state.prompt_tokens,
+            answer_tokens=state.answer_tokens,
+        )
+        report = self.report
+        report.mosaics += 1
+        report.item_slots += plan.k
+        report.mosaics_per_epoch[draft.epoch] = report.mosaics_per_epoch.get(draft.epoch, 0) + 1
+        return Mosaic(render(prompt_segs, texts), render(answer_segs, texts), plan)
+
+    def plain(self, source: int, epoch: int, index: int) -> Mosaic:
+        """An item kept as it is, outside any mosaic (``keep_unusable``)."""
+        texts, n = self.table.texts, self.table.size
+        prompt, answer = texts[source], texts[n + source]
+        plan = Plan(
+            seed=self.config.seed,
+            epoch=epoch,
+            index=index,
+            source_ids=(self.table.records[source].id,),
+            k_target=1,
+            strategy="plain",
+            rule=None,
+            outer_template=None,
+            order=(0,),
+            masked=(),
+            values=(),
+            decoration=PLAIN,
+            instruction_chars=(len(prompt),),
+            response_chars=(len(answer),),
+            prompt_tokens=self.table.counts[source],
+            answer_tokens=self.table.counts[n + source],
+        )
+        self.report.plain_samples += 1
+        return Mosaic(prompt, answer, plan)
+
+    def mosaics(self, progress: Callable[[int, int], None] | None = None) -> Iterator[Mosaic]:
+        """Every mosaic of every epoch, then (with ``keep_unusable``) the over-long items as they are.
+
+        ``progress(done, total)`` counts source items walked.
+        """
+        total = len(self.usable) * self.config.epochs
+        done = 0
+        for epoch in range(self.config.epochs):
+            for mosaic in self.walk(epoch):
+                done += mosaic.plan.k
+                if progress is not None:
+                    progress(done, total)
+                yield mosaic
+        if self.config.keep_unusable:
+            ids = {u.id for u in self.too_long}
+            index = 0
+            for i, record in enumerate(self.table.records):
+                if record.id in ids:
+                    yield self.plain(i, -1, index)
+                    index += 1
+
+    def preview(self, start: int = 0, count: int = 10) -> list[Mosaic]:
+        """Mosaics ``start .. start+count-1`` of the run, identical to the export's."""
+        found: list[Mosaic] = []
+        for position, mosaic in enumerate(self.mosaics()):
+            if position >= start:
+                found.append(mosaic)
+                if len(found) == count:
+                    break
+        return found

@@ -1,0 +1,1 @@
+"""Reading the datasets researchers have, and writing what their trainers read."""

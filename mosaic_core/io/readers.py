@@ -1,0 +1,273 @@
+"""Raw rows from files: JSON, JSONL, CSV, Parquet, save_to_disk folders, hub ids, bytes.
+
+A reader yields ``(row_number, row)`` pairs, where ``row`` is whatever the file
+holds at that place (normally a dict). Problems with the file as a whole raise
+``DatasetError``; problems with one row are yielded as ``RowError`` so the
+loader can count them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from mosaic_core.errors import DatasetError, OfflineError
+
+__all__ = ["RowError", "Source", "iter_rows", "sniff_kind"]
+
+_LIST_FIELDS = ("data", "train", "examples", "records", "rows", "items", "instances")
+_BINARY_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A row that could not even be parsed (e.g. a broken JSONL line)."""
+
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a dataset comes from: a path, a hub id, or uploaded bytes with their name."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+    hub_id: str | None = None
+    split: str = "train"
+
+    @classmethod
+    def from_path(cls, path: str | os.PathLike[str]) -> Source:
+        file = Path(path)
+        return cls(name=str(file), path=file)
+
+    @classmethod
+    def from_bytes(cls, name: str, data: bytes) -> Source:
+        return cls(name=name, data=data)
+
+    @classmethod
+    def from_hub(cls, hub_id: str, split: str = "train") -> Source:
+        return cls(name=f"hf://{hub_id}", hub_id=hub_id, split=split)
+
+    def read_bytes(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None  # noqa: S101 - one of the two is always set by the constructors
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            raise DatasetError(f"{self.name}: no such file") from None
+        except IsADirectoryError:
+            raise DatasetError(f"{self.name}: is a folder but not a save_to_disk dataset") from None
+        except OSError as exc:
+            raise DatasetError(f"{self.name}: cannot read ({exc.strerror})") from None
+
+
+def sniff_kind(source: Source) -> str:
+    """``json``, ``jsonl``, ``csv``, ``parquet``, ``hf_disk`` or ``hub``, from name and content."""
+    if source.hub_id is not None:
+        return "hub"
+    if source.path is not None and source.path.is_dir():
+        if (source.path / "dataset_info.json").exists() or (source.path / "dataset_dict.json").exists():
+            return "hf_disk"
+        raise DatasetError(f"{source.name}: a folder, but not one written by datasets' save_to_disk")
+    suffix = Path(source.name).suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    if suffix == ".json":
+        return "json"
+    if suffix in (".csv", ".tsv"):
+        return "csv"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    head = source.read_bytes()[:4096] if source.data is not None else _head(source)
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"["):
+        return "json"
+    if text.startswith(b"{"):
+        return "jsonl" if b"\n{" in text else "json"
+    raise DatasetError(f"{source.name}: cannot tell the file type; use a .json, .jsonl, .csv or .parquet file name")
+
+
+def _head(source: Source) -> bytes:
+    assert source.path is not None  # noqa: S101 - only called for path sources
+    try:
+        with source.path.open("rb") as handle:
+            return handle.read(4096)
+    except FileNotFoundError:
+        raise DatasetError(f"{source.name}: no such file") from None
+
+
+def _decode(name: str, raw: bytes) -> str:
+    """Text of a file: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DatasetError(f"{name}: claims UTF-16 (byte order mark) but does not decode as UTF-16") from None
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[3:]
+    if any(byte in _BINARY_CONTROL for byte in raw[:1024]):
+        raise DatasetError(f"{name}: looks like binary data, not a text dataset")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"{name}: not UTF-8 text (bad byte at offset {exc.start}); re-save it as UTF-8") from None
+
+
+def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
+    text = _decode(source.name, source.read_bytes())
+    if not text.strip():
+        raise DatasetError(f"{source.name}: the file is empty")
+    try:
+        data = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise DatasetError(f"{source.name}: not valid JSON ({exc})") from None
+    del text
+    if isinstance(data, dict):
+        lists = [key for key, value in data.items() if isinstance(value, list)]
+        chosen = next((key for key in _LIST_FIELDS if key in lists), None)
+        if chosen is None and len(lists) == 1:
+            chosen = lists[0]
+        if chosen is None:
+            if "instruction" in data or "messages" in data or "conversations" in data:
+                data = [data]
+            else:
+                found = ", ".join(sorted(map(str, data))) or "none"
+                raise DatasetError(f"{source.name}: a JSON object without one list of records to read (keys: {found})")
+        else:
+            data = data[chosen]
+    if not isinstance(data, list):
+        raise DatasetError(f"{source.name}: the top level is a JSON {type(data).__name__}; expected a list of records")
+    yield from enumerate(data, start=1)
+
+
+def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> Iterator[tuple[int, Any]]:
+    """Line by line, so a large file is never held as text and records at once."""
+    if source.data is not None:
+        stream: io.BufferedIOBase = io.BytesIO(source.data)
+        size = len(source.data)
+    else:
+        assert source.path is not None  # noqa: S101
+        try:
+            stream = source.path.open("rb")
+        except FileNotFoundError:
+            raise DatasetError(f"{source.name}: no such file") from None
+        size = source.path.stat().st_size
+    with stream:
+        first = stream.read(4)
+        stream.seek(0)
+        if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            lines: Iterator[bytes] = iter(_decode(source.name, stream.read()).encode("utf-8").splitlines(True))
+        else:
+            lines = iter(stream)
+        done = 0
+        seen_any = False
+        for number, raw_line in enumerate(lines, start=1):
+            done += len(raw_line)
+            line = raw_line
+            if progress is not None and number % 20000 == 0:
+                progress(done, size)
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[3:]
+            if not line.strip():
+                continue
+            if any(byte in _BINARY_CONTROL for byte in line[:256]):
+                raise DatasetError(f"{source.name}: line {number} holds binary data, not JSON text")
+            seen_any = True
+            try:
+                yield number, orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                yield number, RowError(f"line {number} is not valid JSON ({exc})")
+        if progress is not None:
+            progress(size, size)
+        if not seen_any:
+            raise DatasetError(f"{source.name}: the file is empty")
+
+
+def _csv_rows(source: Source) -> Iterator[tuple[int, Any]]:
+    import pandas as pd  # noqa: PLC0415 - heavy, only for CSV
+
+    text = _decode(source.name, source.read_bytes())
+    if not text.strip():
+        raise DatasetError(f"{source.name}: the file is empty")
+    sep = "\t" if source.name.lower().endswith(".tsv") else ","
+    try:
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise DatasetError(f"{source.name}: not a readable CSV file ({str(exc).strip()})") from None
+    yield from enumerate(frame.to_dict(orient="records"), start=1)
+
+
+def _parquet_rows(source: Source) -> Iterator[tuple[int, Any]]:
+    import pyarrow as pa  # noqa: PLC0415
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    try:
+        handle = pq.ParquetFile(io.BytesIO(source.read_bytes()))
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise DatasetError(f"{source.name}: not a readable Parquet file ({exc})") from None
+    number = 0
+    for batch in handle.iter_batches(batch_size=8192):
+        for row in batch.to_pylist():
+            number += 1
+            yield number, row
+
+
+def _hf_disk_rows(source: Source) -> Iterator[tuple[int, Any]]:
+    import datasets  # noqa: PLC0415
+
+    assert source.path is not None  # noqa: S101
+    try:
+        loaded = datasets.load_from_disk(str(source.path))
+    except (FileNotFoundError, ValueError) as exc:
+        raise DatasetError(f"{source.name}: cannot read the save_to_disk folder ({exc})") from None
+    if isinstance(loaded, datasets.DatasetDict):
+        split = source.split if source.split in loaded else next(iter(loaded))
+        loaded = loaded[split]
+    yield from enumerate(loaded, start=1)
+
+
+def _hub_rows(source: Source) -> Iterator[tuple[int, Any]]:
+    # Without the offline flags, datasets retries for about 23 s before failing.
+    if os.environ.get("MOSAIC_HUB_ONLINE") != "1":
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["HF_DATASETS_OFFLINE"] = "1"
+    import datasets  # noqa: PLC0415
+
+    try:
+        loaded = datasets.load_dataset(source.hub_id, split=source.split)
+    except Exception as exc:
+        if os.environ.get("MOSAIC_HUB_ONLINE") == "1":
+            raise DatasetError(f"{source.name}: the hub could not provide it ({exc})") from None
+        raise OfflineError(
+            f"{source.name}: Hugging Face hub datasets need network access, and this machine is offline "
+            "(no cached copy either); download it elsewhere and load the file or a save_to_disk folder, "
+            "or set MOSAIC_HUB_ONLINE=1 where the hub is reachable"
+        ) from None
+    yield from enumerate(loaded, start=1)
+
+
+def iter_rows(
+    source: Source, progress: Callable[[int, int], None] | None = None
+) -> tuple[str, Iterator[tuple[int, Any]]]:
+    """The file kind and an iterator over its rows."""
+    kind = sniff_kind(source)
+    readers: dict[str, Callable[[], Iterator[tuple[int, Any]]]] = {
+        "json": lambda: _json_rows(source),
+        "jsonl": lambda: _jsonl_rows(source, progress),
+        "csv": lambda: _csv_rows(source),
+        "parquet": lambda: _parquet_rows(source),
+        "hf_disk": lambda: _hf_disk_rows(source),
+        "hub": lambda: _hub_rows(source),
+    }
+    return kind, readers[kind]()

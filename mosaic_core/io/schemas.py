@@ -1,0 +1,236 @@
+"""Record schemas: detect them from keys, and turn a row into a ``SourceRecord``.
+
+A schema names the fields it reads. ``detect_schema`` picks the first schema
+whose required fields the first rows have; a ``ColumnMapping`` given by the user
+overrides detection for anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mosaic_core.errors import DatasetError
+
+__all__ = ["SCHEMAS", "ColumnMapping", "Exchange", "Problem", "detect_schema", "extract"]
+
+SCHEMAS: dict[str, tuple[str, ...]] = {
+    "alpaca": ("instruction", "output"),
+    "dolly": ("instruction", "response"),
+    "sharegpt": ("conversations",),
+    "openai": ("messages",),
+    "prompt_completion": ("prompt", "completion"),
+}
+_USER_ROLES = {"human": "user", "user": "user"}
+_ASSISTANT_ROLES = {"gpt": "assistant", "assistant": "assistant"}
+_SYSTEM_ROLES = {"system"}
+_ID_FIELDS = ("id", "_id", "uid", "idx", "index")
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnMapping:
+    """The user's choice of fields, for files no schema fits."""
+
+    instruction: str
+    output: str
+    input: str | None = None
+    id: str | None = None
+    system: str | None = None
+    category: str | None = None
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {
+            "instruction": self.instruction,
+            "output": self.output,
+            "input": self.input,
+            "id": self.id,
+            "system": self.system,
+            "category": self.category,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why a row is not used: a short code and a sentence."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """The fields of one usable row, before an id is settled."""
+
+    instruction: str
+    input: str
+    output: str
+    system: str
+    category: str
+    raw_id: str | None
+    turns: int
+    """User-assistant exchanges in the row (1 for single-turn schemas)."""
+    whole: tuple[tuple[str, str], ...] = ()
+    """Every (role, text) of a multi-turn conversation, for keeping it whole."""
+
+
+def detect_schema(rows: Iterable[Any], name: str) -> str:
+    """The schema of the first rows that are objects.
+
+    >>> detect_schema([{"instruction": "a", "input": "", "output": "b"}], "x.json")
+    'alpaca'
+    """
+    keys: set[str] = set()
+    for row in rows:
+        if isinstance(row, Mapping):
+            keys = set(map(str, row))
+            for schema, required in SCHEMAS.items():
+                if all(field in keys for field in required):
+                    return schema
+            break
+    found = ", ".join(sorted(keys)) or "no fields"
+    known = "; ".join(f"{schema} ({', '.join(fields)})" for schema, fields in SCHEMAS.items())
+    raise DatasetError(
+        f"{name}: no known schema fits the records (found {found}); known: {known}; "
+        "or give a column mapping (--map instruction=COL,output=COL[,input=COL])"
+    )
+
+
+def _text(row: Mapping[str, Any], field: str, required: bool) -> str | Problem:
+    if field not in row or row[field] is None:
+        if required:
+            return Problem("missing_field", f"field {field!r} is missing or null")
+        return ""
+    value = row[field]
+    if not isinstance(value, str):
+        return Problem("not_text", f"field {field!r} holds {type(value).__name__}, not text")
+    if required and not value.strip():
+        return Problem("empty_field", f"field {field!r} is empty")
+    return value
+
+
+def _raw_id(row: Mapping[str, Any], field: str | None) -> str | None:
+    for key in (field,) if field else _ID_FIELDS:
+        value = row.get(key) if key else None
+        if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
+            return str(value).strip()
+    return None
+
+
+def _columns(row: Mapping[str, Any], fields: Mapping[str, str | None]) -> Exchange | Problem:
+    values: dict[str, str] = {}
+    for role, required in (
+        ("instruction", True),
+        ("output", True),
+        ("input", False),
+        ("system", False),
+        ("category", False),
+    ):
+        field = fields.get(role)
+        if field is None:
+            values[role] = ""
+            continue
+        got = _text(row, field, required)
+        if isinstance(got, Problem):
+            return got
+        values[role] = got
+    return Exchange(
+        values["instruction"],
+        values["input"],
+        values["output"],
+        values["system"],
+        values["category"],
+        _raw_id(row, fields.get("id")),
+        1,
+    )
+
+
+def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: str) -> Exchange | Problem:
+    turns = row.get(field)
+    if not isinstance(turns, list) or not turns:
+        return Problem("bad_turns", f"field {field!r} is not a non-empty list of turns")
+    system = ""
+    parsed: list[tuple[str, str]] = []
+    for position, turn in enumerate(turns, start=1):
+        if not isinstance(turn, Mapping):
+            return Problem("bad_turns", f"turn {position} is not an object")
+        role, text = turn.get(role_key), turn.get(text_key)
+        if not isinstance(role, str):
+            return Problem("bad_turns", f"turn {position} has no {role_key!r}")
+        if not isinstance(text, str):
+            return Problem("not_text", f"turn {position} {text_key!r} is {type(text).__name__}, not text")
+        if role in _SYSTEM_ROLES:
+            if parsed:
+                return Problem("bad_turns", f"turn {position} is a system message after the conversation began")
+            system = text
+            continue
+        if role in _USER_ROLES:
+            parsed.append(("user", text))
+        elif role in _ASSISTANT_ROLES:
+            parsed.append(("assistant", text))
+        else:
+            return Problem("unknown_role", f"turn {position} has unknown role {role!r}")
+    if not parsed:
+        return Problem("bad_turns", "the conversation has no user or assistant turns")
+    if parsed[0][0] != "user":
+        return Problem("starts_with_assistant", "the conversation starts with the assistant")
+    for position in range(1, len(parsed)):
+        if parsed[position][0] == parsed[position - 1][0]:
+            return Problem("bad_turns", f"two {parsed[position][0]} turns in a row (turn {position + 1})")
+    if len(parsed) < 2:
+        return Problem("bad_turns", "the conversation has no assistant answer")
+    first_user, first_answer = parsed[0][1], parsed[1][1]
+    if not first_user.strip() or not first_answer.strip():
+        return Problem("empty_field", "the first exchange has an empty message")
+    return Exchange(first_user, "", first_answer, system, "", _raw_id(row, None), len(parsed) // 2, tuple(parsed))
+
+
+def extract(row: Any, schema: str, mapping: ColumnMapping | None) -> Exchange | Problem:
+    """The fields of one row under ``schema`` (or the user's ``mapping``)."""
+    if not isinstance(row, Mapping):
+        return Problem("not_an_object", f"the record is a {type(row).__name__}, not an object")
+    if mapping is not None:
+        return _columns(row, mapping.to_dict())
+    if schema == "alpaca":
+        got = _columns(
+            row,
+            {
+                "instruction": "instruction",
+                "output": "output",
+                "input": "input",
+                "system": "system",
+                "category": "category",
+            },
+        )
+        history = row.get("history")
+        if isinstance(got, Exchange) and isinstance(history, list) and history:
+            return _alpaca_history(got, history)
+        return got
+    if schema == "dolly":
+        return _columns(
+            row, {"instruction": "instruction", "output": "response", "input": "context", "category": "category"}
+        )
+    if schema == "prompt_completion":
+        return _columns(row, {"instruction": "prompt", "output": "completion"})
+    if schema == "sharegpt":
+        return _conversation(row, "conversations", "from", "value")
+    if schema == "openai":
+        return _conversation(row, "messages", "role", "content")
+    raise DatasetError(f"unknown schema {schema!r}; known: {', '.join(SCHEMAS)}")
+
+
+def _alpaca_history(last: Exchange, history: list[Any]) -> Exchange | Problem:
+    """Alpaca rows with ``history``: earlier [instruction, response] pairs come first."""
+    pairs: list[tuple[str, str]] = []
+    for position, pair in enumerate(history, start=1):
+        if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair)):
+            return Problem("bad_turns", f"history entry {position} is not a [instruction, response] pair")
+        pairs.extend([("user", pair[0]), ("assistant", pair[1])])
+    current = last.instruction + ("\n" + last.input if last.input.strip() else "")
+    pairs.extend([("user", current), ("assistant", last.output)])
+    first_user, first_answer = pairs[0][1], pairs[1][1]
+    if not first_user.strip() or not first_answer.strip():
+        return Problem("empty_field", "the first exchange of the history is empty")
+    return Exchange(
+        first_user, "", first_answer, last.system, last.category, last.raw_id, len(pairs) // 2, tuple(pairs)
+    )

@@ -1,0 +1,101 @@
+"""Source records prepared for the engine: texts, token counts and rule features, once.
+
+Building a ``SourceTable`` tokenizes every source once per tokenizer; the engine,
+the statistics and the app all reuse it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from mosaic_core.errors import DatasetError
+from mosaic_core.records import SourceRecord
+from mosaic_core.tokenizers import SourceCounts, TiktokenCounter, get_tokenizer
+
+__all__ = ["SourceTable", "dataset_fingerprint", "first_letter"]
+
+
+def first_letter(text: str) -> str:
+    """The first letter of ``text``, lower-cased, if it is an ASCII letter; else "".
+
+    >>> first_letter('"Quick" brown'), first_letter("42 is Ok"), first_letter("été")
+    ('q', 'i', '')
+    """
+    for char in text:
+        if char.isalpha():
+            return char.lower() if char.isascii() else ""
+    return ""
+
+
+def dataset_fingerprint(records: Sequence[SourceRecord]) -> str:
+    """A sha256 over ids and texts: the cache key of a dataset.
+
+    >>> len(dataset_fingerprint([SourceRecord("a", "b", "", "c")]))
+    64
+    """
+    digest = hashlib.sha256()
+    for record in records:
+        for part in (record.id, record.prompt_text, record.response_text):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+@dataclass(eq=False)
+class SourceTable:
+    """Texts at indices ``0..n-1`` are instructions, ``n..2n-1`` responses."""
+
+    records: Sequence[SourceRecord]
+    counter: TiktokenCounter
+    texts: list[str]
+    counts: list[int]
+    words: list[int]
+    chars: list[int]
+    letters: list[str]
+    sources: SourceCounts = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.sources = SourceCounts(self.counter, self.texts, self.counts)
+
+    @property
+    def size(self) -> int:
+        return len(self.records)
+
+    def prompt_tokens(self, i: int) -> int:
+        return self.counts[i]
+
+    def response_tokens(self, i: int) -> int:
+        return self.counts[self.size + i]
+
+    @classmethod
+    def build(
+        cls,
+        records: Sequence[SourceRecord],
+        tokenizer: str | TiktokenCounter,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> SourceTable:
+        """Tokenize every source once; ``progress(done, total)`` is called along the way."""
+        counter = get_tokenizer(tokenizer) if isinstance(tokenizer, str) else tokenizer
+        prompts = [r.prompt_text for r in records]
+        responses = [r.response_text for r in records]
+        for i, (p, a) in enumerate(zip(prompts, responses, strict=True)):
+            if not p or not a:
+                raise DatasetError(f"record {records[i].id!r} has an empty instruction or response")
+        texts = prompts + responses
+        counts: list[int] = []
+        step = 4096
+        for start in range(0, len(texts), step):
+            counts.extend(counter.count_many(texts[start : start + step]))
+            if progress is not None:
+                progress(min(start + step, len(texts)), len(texts))
+        return cls(
+            records=records,
+            counter=counter,
+            texts=texts,
+            counts=counts,
+            words=[len(p.split()) for p in prompts],
+            chars=[len(p) for p in prompts],
+            letters=[first_letter(p) for p in prompts],
+        )

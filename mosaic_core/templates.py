@@ -1,0 +1,147 @@
+"""The template library: meta-instruction sentences, stored as data and validated.
+
+Templates live in ``data/templates.json`` as ``{family: [{"id", "text"}, ...]}``.
+A family is ``format.wrapper``, ``format.plain``, or ``<strategy>.<rule>``; each
+family fixes the placeholders its sentences must use. Users may add their own
+templates through the recipe; they pass the same checks.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import string
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from mosaic_core.errors import TemplateError, UnknownNameError
+
+__all__ = ["PLACEHOLDERS", "Template", "TemplateLibrary", "builtin_library", "validate_text"]
+
+PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "format.wrapper": frozenset({"open", "close"}),
+    "format.plain": frozenset(),
+    "permute.fix": frozenset({"order"}),
+    "permute.reverse": frozenset(),
+    "permute.alphabetical": frozenset(),
+    "permute.reverse_alphabetical": frozenset(),
+    "permute.shortest_words": frozenset(),
+    "permute.longest_words": frozenset(),
+    "permute.shortest_chars": frozenset(),
+    "permute.longest_chars": frozenset(),
+    "permute.odd_first": frozenset(),
+    "permute.even_first": frozenset(),
+    "maskout.fix": frozenset({"noun", "positions"}),
+    "maskout.longest_words": frozenset({"m", "noun"}),
+    "maskout.shortest_words": frozenset({"m", "noun"}),
+    "maskout.odd": frozenset(),
+    "maskout.even": frozenset(),
+}
+
+_SENTENCE = re.compile(r"[A-Z][^.!?\n\t]*\.")
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """One meta-instruction sentence of a family."""
+
+    id: str
+    family: str
+    text: str
+    builtin: bool = True
+
+    def render(self, **values: object) -> str:
+        """Fill the placeholders.
+
+        >>> Template("x.01", "permute.fix", "Answer in this order: {order}.").render(order="2, 1")
+        'Answer in this order: 2, 1.'
+        """
+        return self.text.format(**values)
+
+
+def _placeholders(text: str) -> list[str]:
+    try:
+        return [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+    except ValueError as exc:
+        raise TemplateError(f"template {text!r} has unbalanced braces: {exc}") from exc
+
+
+def validate_text(family: str, text: str) -> None:
+    """Raise TemplateError unless ``text`` is a well-formed sentence for ``family``.
+
+    >>> validate_text("permute.reverse", "Answer them backwards.")
+    """
+    if family not in PLACEHOLDERS:
+        raise UnknownNameError("template family", family, PLACEHOLDERS)
+    if text != text.strip() or "  " in text:
+        raise TemplateError(f"template {text!r} has stray whitespace")
+    if not text.isascii() or not text.isprintable():
+        raise TemplateError(f"template {text!r} must be printable ASCII")
+    if not _SENTENCE.fullmatch(text):
+        raise TemplateError(f"template {text!r} must be one sentence: a capital letter first, one full stop at the end")
+    fields = _placeholders(text)
+    expected = PLACEHOLDERS[family]
+    if sorted(fields) != sorted(expected):
+        want = ", ".join("{" + name + "}" for name in sorted(expected)) or "none"
+        raise TemplateError(f"template {text!r} for {family} must use each placeholder once: {want}")
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+class TemplateLibrary:
+    """All templates by family, with ids unique and sentences distinct."""
+
+    def __init__(self, templates: Iterable[Template]) -> None:
+        self._by_id: dict[str, Template] = {}
+        self._by_family: dict[str, list[Template]] = {family: [] for family in PLACEHOLDERS}
+        seen: dict[str, str] = {}
+        for template in templates:
+            validate_text(template.family, template.text)
+            if template.id in self._by_id:
+                raise TemplateError(f"template id {template.id!r} is used twice")
+            key = _normal(template.text)
+            if key in seen:
+                raise TemplateError(f"template {template.id!r} repeats {seen[key]!r}")
+            seen[key] = template.id
+            self._by_id[template.id] = template
+            self._by_family[template.family].append(template)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def get(self, template_id: str) -> Template:
+        try:
+            return self._by_id[template_id]
+        except KeyError:
+            raise UnknownNameError("template", template_id, self._by_id) from None
+
+    def family(self, family: str) -> list[Template]:
+        if family not in self._by_family:
+            raise UnknownNameError("template family", family, self._by_family)
+        return list(self._by_family[family])
+
+    def families(self) -> Mapping[str, list[Template]]:
+        return {name: list(items) for name, items in self._by_family.items()}
+
+    def with_custom(self, custom: Iterable[Mapping[str, str]]) -> TemplateLibrary:
+        """A new library that also holds the user's templates (``{"id","family","text"}``)."""
+        extra = [Template(item["id"], item["family"], item["text"], builtin=False) for item in custom]
+        return TemplateLibrary([*self._by_id.values(), *extra])
+
+
+@cache
+def builtin_library() -> TemplateLibrary:
+    """The hand-written templates shipped with mosaic_core.
+
+    >>> len(builtin_library().family("permute.reverse")) >= 7
+    True
+    """
+    raw = resources.files("mosaic_core").joinpath("data/templates.json").read_text(encoding="utf-8")
+    data = json.loads(raw)
+    return TemplateLibrary(
+        Template(item["id"], family, item["text"]) for family, items in data.items() for item in items
+    )

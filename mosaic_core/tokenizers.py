@@ -1,0 +1,266 @@
+"""Token counters, looked up by name in one registry.
+
+Counting a mosaic exactly must not mean re-tokenizing it: the text of a mosaic
+is built from pieces whose counts are known (each source text is tokenized once
+per tokenizer, each decoration string once per run). For the tiktoken family
+the count of a concatenation is the sum of the counts of its pieces, as long as
+every joint is one of the two kinds the composer produces:
+
+* a decoration string ending in a non-space character, then ``" " + text``;
+* a decoration string ending in a newline, then text that starts with a
+  non-space character;
+
+and every source text carries the newline run that follows it. The
+pre-tokenizer regexes of cl100k, o200k and Llama-3 never join a newline to a
+following non-space character, nor a non-space character to a following space,
+so those joints are pre-token boundaries. What is left is local: a leading space
+may merge into the first pre-token of the text, and a trailing newline run may
+merge into its last one (punctuation absorbs newlines). ``SourceCounts`` works
+those two corrections out per text, falling back to a real encode where the
+analysis does not apply. ``tests/mosaic_core/test_tokenizers.py`` checks the
+arithmetic against real encodes on adversarial text.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import regex
+import tiktoken
+import tiktoken.load
+
+from mosaic_core.errors import ConfigError, UnknownNameError
+from mosaic_core.vocab import LLAMA3_SHA256, ensure_offline_vocabularies, llama3_vocab_path
+
+__all__ = [
+    "TiktokenCounter",
+    "TokenCounter",
+    "available_tokenizers",
+    "get_tokenizer",
+    "register_tokenizer",
+]
+
+ensure_offline_vocabularies()
+
+_LLAMA3_PATTERN = (
+    r"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}"
+    r"| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"
+)
+_LLAMA3_SPECIALS = ["<|begin_of_text|>", "<|end_of_text|>"] + [f"<|reserved_special_token_{i}|>" for i in range(254)]
+
+
+class TokenCounter(Protocol):
+    """What the engine and the statistics need from a tokenizer."""
+
+    name: str
+    additive: bool
+    """True when piece-wise counting (see the module docstring) is exact."""
+
+    def count(self, text: str) -> int: ...
+
+    def count_many(self, texts: Sequence[str]) -> list[int]: ...
+
+    def count_literal(self, text: str) -> int: ...
+
+
+@dataclass(eq=False)
+class TiktokenCounter:
+    """A tiktoken encoding with a cache for repeated decoration strings.
+
+    >>> get_tokenizer("cl100k_base").count("hello world")
+    2
+    """
+
+    name: str
+    encoding: tiktoken.Encoding
+    slash_merges: bool = False
+    """o200k's punctuation pre-token also swallows ``/`` after newlines."""
+    additive: bool = True
+    _literals: dict[str, int] = field(default_factory=dict, repr=False)
+    _pattern: regex.Pattern[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._pattern = regex.compile(self.encoding._pat_str)
+
+    def encode(self, text: str) -> list[int]:
+        return self.encoding.encode_ordinary(text)
+
+    def count(self, text: str) -> int:
+        return len(self.encoding.encode_ordinary(text))
+
+    def count_many(self, texts: Sequence[str]) -> list[int]:
+        encode = self.encoding.encode_ordinary
+        return [len(encode(text)) for text in texts]
+
+    def count_literal(self, text: str) -> int:
+        """Count a decoration string, remembering the answer."""
+        cached = self._literals.get(text)
+        if cached is None:
+            cached = len(self.encoding.encode_ordinary(text))
+            self._literals[text] = cached
+        return cached
+
+    def first_pretoken(self, text: str) -> str:
+        found = self._pattern.match(text)
+        return found.group() if found else ""
+
+
+_UNSET = object()
+
+
+class SourceCounts:
+    """Exact counts of ``lead + text + trail`` for many texts, without re-encoding.
+
+    ``lead`` is ``""`` or ``" "``; ``trail`` is ``""``, ``"\\n"`` or ``"\\n\\n"``. The
+    corrections are worked out on first use of each text and kept in lists.
+    """
+
+    def __init__(self, counter: TiktokenCounter, texts: Sequence[str], counts: Sequence[int]) -> None:
+        self.counter = counter
+        self.texts = texts
+        self.counts = counts
+        size = len(texts)
+        self._exact: dict[tuple[int, str, str], int] = {}
+        self._lead: list[object] = [_UNSET] * size
+        self._newline: list[object] = [_UNSET] * size
+        self._blank: list[object] = [_UNSET] * size
+
+    def _lead_delta(self, index: int) -> int | None:
+        """count(" " + text) - count(text), or None when only a real encode can tell."""
+        text = self.texts[index]
+        first = text[0]
+        delta: int | None
+        if not first.isascii() or first == "'" or first.isspace():
+            delta = None
+        elif first.isdigit():
+            delta = self.counter.count_literal(" ")
+        else:
+            head = self.counter.first_pretoken(text)
+            if len(head) == len(text):
+                delta = None  # head and tail overlap: let a real encode decide
+            else:
+                delta = self.counter.count_literal(" " + head) - self.counter.count_literal(head)
+        self._lead[index] = delta
+        return delta
+
+    def _tail_piece(self, text: str) -> str | None:
+        """The last pre-token when a newline run could merge into it ("" if none can)."""
+        last = text[-1]
+        if not last.isascii():
+            return None
+        if last.isalnum():
+            return ""
+        start = len(text)
+        while start > 0:
+            char = text[start - 1]
+            if not char.isascii() or char.isalnum() or char.isspace():
+                break
+            start -= 1
+        if start > 0 and not text[start - 1].isascii():
+            return None
+        if start > 0 and text[start - 1] == " ":
+            start -= 1
+        return None if start == 0 else text[start:]
+
+    def _trail_delta(self, index: int, trail: str) -> int | None:
+        piece = self._tail_piece(self.texts[index])
+        literal = self.counter.count_literal
+        if piece is None:
+            delta = None
+        elif piece:
+            delta = literal(piece + trail) - literal(piece)
+        else:
+            delta = literal(trail)
+        (self._newline if trail == "\n" else self._blank)[index] = delta
+        return delta
+
+    def count(self, index: int, lead: str = "", trail: str = "") -> int | None:
+        """Tokens of ``lead + texts[index] + trail``; None if it depends on the left neighbour."""
+        total = self.counts[index]
+        if lead:
+            delta = self._lead[index]
+            if delta is _UNSET:
+                delta = self._lead_delta(index)
+            if delta is None:
+                return self._exact_count(index, lead, trail)
+            total += delta  # type: ignore[operator]
+        elif self.counter.slash_merges and self.texts[index][0] == "/":
+            return None
+        if trail:
+            delta = (self._newline if trail == "\n" else self._blank)[index]
+            if delta is _UNSET:
+                delta = self._trail_delta(index, trail)
+            if delta is None:
+                return self._exact_count(index, lead, trail)
+            total += delta  # type: ignore[operator]
+        return total
+
+    def _exact_count(self, index: int, lead: str, trail: str) -> int:
+        key = (index, lead, trail)
+        found = self._exact.get(key)
+        if found is None:
+            found = self.counter.count(lead + self.texts[index] + trail)
+            self._exact[key] = found
+        return found
+
+
+_REGISTRY: dict[str, Callable[[], TiktokenCounter]] = {}
+_LOADED: dict[str, TiktokenCounter] = {}
+_LOCK = threading.Lock()
+
+
+def register_tokenizer(name: str, factory: Callable[[], TiktokenCounter]) -> None:
+    """Make a tokenizer available under ``name``."""
+    _REGISTRY[name] = factory
+
+
+def available_tokenizers() -> list[str]:
+    """Names that ``get_tokenizer`` accepts (besides ``hf:/path/to/tokenizer.json``)."""
+    return sorted(_REGISTRY)
+
+
+def get_tokenizer(name: str) -> TiktokenCounter:
+    """Return the (shared, cached) counter registered under ``name``.
+
+    >>> get_tokenizer("cl100k_base").encode("hello world")
+    [15339, 1917]
+    """
+    with _LOCK:
+        if name in _LOADED:
+            return _LOADED[name]
+        if name.startswith("hf:"):
+            from mosaic_core.hf_tokenizer import load_hf_tokenizer  # noqa: PLC0415
+
+            counter = load_hf_tokenizer(Path(name[3:]))
+        elif name in _REGISTRY:
+            counter = _REGISTRY[name]()
+        else:
+            raise UnknownNameError("tokenizer", name, [*_REGISTRY, "hf:<path to tokenizer.json>"])
+        _LOADED[name] = counter
+        return counter
+
+
+def _openai(name: str, slash_merges: bool = False) -> Callable[[], TiktokenCounter]:
+    def build() -> TiktokenCounter:
+        return TiktokenCounter(name, tiktoken.get_encoding(name), slash_merges=slash_merges)
+
+    return build
+
+
+def _llama3() -> TiktokenCounter:
+    path = llama3_vocab_path()
+    ranks = tiktoken.load.load_tiktoken_bpe(str(path), expected_hash=LLAMA3_SHA256)
+    if len(ranks) != 128000:
+        raise ConfigError(f"the Llama-3 vocabulary at {path} has {len(ranks)} tokens, expected 128000")
+    specials = {token: 128000 + i for i, token in enumerate(_LLAMA3_SPECIALS)}
+    encoding = tiktoken.Encoding("llama3", pat_str=_LLAMA3_PATTERN, mergeable_ranks=ranks, special_tokens=specials)
+    return TiktokenCounter("llama3", encoding)
+
+
+register_tokenizer("cl100k_base", _openai("cl100k_base"))
+register_tokenizer("o200k_base", _openai("o200k_base", slash_merges=True))
+register_tokenizer("llama3", _llama3)

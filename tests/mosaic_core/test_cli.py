@@ -1,0 +1,95 @@
+"""The command line, end to end on the demo dataset."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mosaic_core.cli import main
+from tests.conftest import DEMO, REPO
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mosaic_core", *args], cwd=REPO, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+class TestGenerate:
+    def test_generate_then_verify(self, tmp_path: Path) -> None:
+        """generate writes the export and manifest; verify passes on it."""
+        out = tmp_path / "mosaics.jsonl"
+        done = cli("generate", str(DEMO), "-o", str(out), "--epochs", "2", "--seed", "5")
+        assert done.returncode == 0, done.stderr
+        manifest = json.loads((tmp_path / "mosaics.jsonl.manifest.json").read_text())
+        rows = out.read_text(encoding="utf-8").splitlines()
+        assert manifest["counts"]["mosaics"] == len(rows) > 0
+        assert manifest["input"]["sha256"] and manifest["recipe"]["seed"] == 5
+        checked = cli("verify", str(out), "--source", str(DEMO))
+        assert checked.returncode == 0 and f"{len(rows)} passed, 0 failed" in checked.stdout
+
+    def test_recipe_replays_byte_identical(self, tmp_path: Path) -> None:
+        """The manifest's recipe, replayed, gives the same bytes; flags override it."""
+        first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+        assert main(["generate", str(DEMO), "-o", str(first), "--epochs", "1", "--mix", "order", "--seed", "2"]) == 0
+        recipe = tmp_path / "recipe.json"
+        recipe.write_text(json.dumps(json.loads((tmp_path / "a.jsonl.manifest.json").read_text())["recipe"]))
+        assert main(["generate", str(DEMO), "-o", str(second), "--recipe", str(recipe)]) == 0
+        assert first.read_bytes() == second.read_bytes()
+        third = tmp_path / "c.jsonl"
+        assert main(["generate", str(DEMO), "-o", str(third), "--recipe", str(recipe), "--seed", "3"]) == 0
+        assert third.read_bytes() != first.read_bytes()
+
+    @pytest.mark.parametrize("fmt", ["sharegpt", "messages", "prompt_completion"])
+    def test_formats_verify(self, tmp_path: Path, fmt: str) -> None:
+        """Every record format can be verified."""
+        out = tmp_path / f"m.{fmt}.jsonl"
+        assert (
+            main(["generate", str(DEMO), "-o", str(out), "--epochs", "1", "--to", fmt, "--include-originals", "0.5"])
+            == 0
+        )
+        assert main(["verify", str(out)]) == 0
+
+    def test_verify_fails_on_tampering(self, tmp_path: Path) -> None:
+        """verify exits 1 and says which rows failed."""
+        out = tmp_path / "m.jsonl"
+        assert main(["generate", str(DEMO), "-o", str(out), "--epochs", "1"]) == 0
+        lines = out.read_text(encoding="utf-8").splitlines()
+        row = json.loads(lines[0])
+        row["output"] = row["output"] + " (edited)"
+        lines[0] = json.dumps(row, ensure_ascii=False)
+        out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        done = cli("verify", str(out))
+        assert done.returncode == 1 and "1 failed" in done.stdout and "row 1" in done.stdout
+
+
+class TestBadUsage:
+    @pytest.mark.parametrize(
+        ("args", "message"),
+        [
+            (["generate", "missing.json", "-o", "OUT"], "no such file"),
+            (["generate", str(DEMO), "-o", "OUT", "--k-mode", "poisson"], "unknown k mode"),
+            (["generate", str(DEMO), "-o", "OUT", "--mix", "shuffle=1"], "bad mix"),
+            (["generate", str(DEMO), "-o", "OUT", "--tokenizer", "gpt-17"], "unknown tokenizer"),
+            (["generate", str(DEMO), "-o", "OUT", "--max-k", "0"], "max_k"),
+            (["generate", str(DEMO), "-o", "OUT", "--to", "yaml"], "record format"),
+            (["generate", str(DEMO), "-o", "OUT", "--recipe", "nope.json"], "recipe"),
+            (["generate", "hf://someone/dataset", "-o", "OUT"], "offline"),
+            (["verify", "nothing.jsonl"], "no manifest"),
+            (["generate"], "required"),
+            (["frobnicate"], "invalid choice"),
+        ],
+    )
+    def test_one_line_exit_2(self, tmp_path: Path, args: list[str], message: str) -> None:
+        """Bad usage or input: exit 2, one line on stderr, no traceback, no output file."""
+        args = [str(tmp_path / "out.jsonl") if a == "OUT" else a for a in args]
+        done = cli(*args)
+        assert done.returncode == 2, done.stderr
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], done.stderr
+        assert not (tmp_path / "out.jsonl").exists()
+        assert not (tmp_path / "out.jsonl.manifest.json").exists()

@@ -1,0 +1,86 @@
+"""Recipes: validation on construction and the JSON round trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from mosaic_core.config import PRESETS, MosaicConfig, parse_mix
+from mosaic_core.errors import ConfigError, UnknownNameError
+
+
+class TestMosaicConfig:
+    def test_round_trip(self) -> None:
+        """A recipe written and read back is the same config."""
+        config = MosaicConfig(
+            k_mode="custom",
+            k_weights={2: 1.0, 4: 2.0},
+            max_k=4,
+            seed=9,
+            disabled_rules=("permute.fix",),
+            disabled_templates=("format.plain.01",),
+            custom_templates=({"id": "u.1", "family": "permute.reverse", "text": "Go from the last to the first."},),
+        )
+        assert MosaicConfig.from_json(config.to_json()) == config
+
+    def test_overrides_win(self) -> None:
+        """CLI flags override recipe values."""
+        assert MosaicConfig.from_recipe({"epochs": 2}, epochs=5).epochs == 5
+
+    @pytest.mark.parametrize(
+        ("values", "message"),
+        [
+            ({"max_k": 0}, "max_k"),
+            ({"epochs": "4"}, "epochs"),
+            ({"k_mode": "poisson"}, "unknown k mode"),
+            ({"mix": {"primary": -1}}, "non-negative"),
+            ({"mix": {"shuffle": 1}}, "unknown strategies"),
+            ({"k_mode": "custom"}, "custom"),
+            ({"wrapper_rate": 2}, "wrapper_rate"),
+            ({"disabled_rules": ("permute.sideways",)}, "unknown rule"),
+        ],
+    )
+    def test_invalid_values(self, values: dict[str, object], message: str) -> None:
+        """Bad settings fail on construction with a clear message."""
+        with pytest.raises(ConfigError, match=message):
+            MosaicConfig.from_recipe(values)
+
+    def test_all_rules_off(self) -> None:
+        """A strategy with weight but no enabled rule is refused."""
+        rules = [f"maskout.{r}" for r in ("fix", "longest_words", "shortest_words", "odd", "even")]
+        with pytest.raises(ConfigError, match="maskout"):
+            MosaicConfig(disabled_rules=tuple(rules))
+
+    def test_all_templates_off(self) -> None:
+        """Turning off every template of a used family is refused."""
+        ids = [t.id for t in MosaicConfig().library().family("permute.reverse")]
+        with pytest.raises(ConfigError, match=r"permute\.reverse"):
+            MosaicConfig(disabled_templates=tuple(ids))
+
+    def test_unknown_template_id(self) -> None:
+        """Switching off a template that does not exist is an error."""
+        with pytest.raises(UnknownNameError):
+            MosaicConfig(disabled_templates=("nope.1",))
+
+    def test_unknown_recipe_key(self) -> None:
+        """Misspelt recipe keys are not ignored."""
+        with pytest.raises(ConfigError, match=r"max_kk"):
+            MosaicConfig.from_recipe({"max_kk": 3})
+
+    def test_bad_json(self) -> None:
+        """A broken recipe file is a config error."""
+        with pytest.raises(ConfigError, match="JSON"):
+            MosaicConfig.from_json("{nope")
+
+
+class TestMix:
+    def test_presets_match_reference(self) -> None:
+        """'both' is a third each of format-only, permute, maskout (format-only split by wrapper)."""
+        both = PRESETS["both"]
+        assert both["primary"] + both["format"] == pytest.approx(1 / 3)
+        assert both["permute"] == pytest.approx(1 / 3) and both["maskout"] == pytest.approx(1 / 3)
+
+    def test_weights(self) -> None:
+        """Explicit weights parse; unknown names are refused."""
+        assert parse_mix("primary=1,maskout=3")["maskout"] == 3.0
+        with pytest.raises(ConfigError):
+            parse_mix("shuffle=1")

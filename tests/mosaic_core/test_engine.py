@@ -1,0 +1,133 @@
+"""The mosaic walk: budget, reproducibility, strategies, unusable items."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mosaic_core.config import PRESETS, MosaicConfig
+from mosaic_core.engine import MosaicRun
+from mosaic_core.io.load import load_dataset
+from mosaic_core.records import Mosaic, SourceRecord
+from mosaic_core.sources import SourceTable
+from mosaic_core.verify import verify_mosaic
+from tests.conftest import DEMO
+from tests.strategies import records
+
+TOKENIZERS = ["cl100k_base", "o200k_base", "llama3"]
+
+
+def run_of(items: list[SourceRecord], **settings_: object) -> MosaicRun:
+    config = MosaicConfig(**settings_)  # type: ignore[arg-type]
+    return MosaicRun(SourceTable.build(items, config.tokenizer), config)
+
+
+def as_bytes(mosaics: list[Mosaic]) -> list[tuple[str, str, dict[str, object]]]:
+    return [(m.prompt, m.answer, m.plan.to_dict()) for m in mosaics]
+
+
+@pytest.fixture(scope="module")
+def demo() -> list[SourceRecord]:
+    return load_dataset(DEMO).records
+
+
+class TestBudgetAndVerification:
+    @pytest.mark.parametrize("tokenizer", TOKENIZERS)
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(
+        items=records(min_size=2, max_size=14),
+        budget=st.integers(40, 400),
+        mode=st.sampled_from(["uniform", "max_length", "fix_max", "pareto"]),
+        mix=st.sampled_from(sorted(PRESETS)),
+        seed=st.integers(0, 2**32),
+    )
+    def test_every_mosaic_verifies_within_budget(
+        self, tokenizer: str, items: list[SourceRecord], budget: int, mode: str, mix: str, seed: int
+    ) -> None:
+        """Adversarial texts: real token counts equal the plan's and stay within the budget."""
+        run = run_of(items, tokenizer=tokenizer, max_tokens=budget, k_mode=mode, mix=PRESETS[mix], seed=seed, epochs=2)
+        for mosaic in run.mosaics():
+            verdict = verify_mosaic(mosaic, run.library, run.counter, budget, {r.id: r for r in items})
+            assert verdict.ok, verdict.problems
+
+    def test_all_items_accounted_for(self, tiny_records: list[SourceRecord]) -> None:
+        """Every usable item appears once per epoch; the over-long one is listed."""
+        long = SourceRecord("long", "Repeat this. " * 200, "", "word " * 400)
+        run = run_of([*tiny_records, long], max_tokens=300, epochs=3)
+        used = Counter(i for m in run.mosaics() for i in m.plan.source_ids)
+        assert used == Counter({r.id: 3 for r in tiny_records})
+        assert [u.id for u in run.report.unusable] == ["long"]
+        assert "over the budget of 300" in run.report.unusable[0].reason
+
+    def test_keep_unusable_as_plain(self, tiny_records: list[SourceRecord]) -> None:
+        """With keep_unusable the over-long item is exported as it is."""
+        long = SourceRecord("long", "Repeat this. " * 200, "", "word " * 400)
+        run = run_of([*tiny_records, long], max_tokens=300, epochs=1, keep_unusable=True)
+        plain = [m for m in run.mosaics() if m.plan.strategy == "plain"]
+        assert len(plain) == 1 and plain[0].prompt == long.prompt_text and plain[0].answer == long.response_text
+
+    def test_more_than_fifty_items(self) -> None:
+        """k above 50 works for every rule (the reference's fix-order rule crashed)."""
+        items = [SourceRecord(str(i), f"Say {i}", "", f"{i}") for i in range(130)]
+        run = run_of(items, k_mode="fix_max", max_k=65, max_tokens=100_000, epochs=3)
+        mosaics = list(run.mosaics())
+        assert max(m.plan.k for m in mosaics) == 65
+        assert all(verify_mosaic(m, run.library, run.counter, 100_000).ok for m in mosaics)
+
+
+class TestReproducibility:
+    def test_same_seed_same_bytes(self, demo: list[SourceRecord]) -> None:
+        """Same input, config and seed: identical mosaics and plans."""
+        assert as_bytes(list(run_of(demo, seed=3).mosaics())) == as_bytes(list(run_of(demo, seed=3).mosaics()))
+
+    def test_other_seed_other_mosaics(self, demo: list[SourceRecord]) -> None:
+        """A different seed gives a different run."""
+        assert as_bytes(list(run_of(demo, seed=3).mosaics())) != as_bytes(list(run_of(demo, seed=4).mosaics()))
+
+    def test_preview_equals_export(self, demo: list[SourceRecord]) -> None:
+        """Mosaic i of a preview is mosaic i of the full run."""
+        everything = list(run_of(demo, seed=1).mosaics())
+        assert as_bytes(run_of(demo, seed=1).preview(start=40, count=5)) == as_bytes(everything[40:45])
+
+    def test_more_epochs_keep_earlier_ones(self, demo: list[SourceRecord]) -> None:
+        """Generating more never changes what came before."""
+        one = list(run_of(demo, epochs=1).mosaics())
+        two = list(run_of(demo, epochs=2).mosaics())
+        assert as_bytes(two[: len(one)]) == as_bytes(one)
+
+
+class TestStrategies:
+    @pytest.mark.parametrize("preset", ["both", "order", "mask", "format"])
+    def test_preset_proportions(self, demo: list[SourceRecord], preset: str) -> None:
+        """Drawn strategies follow the preset's weights (before rule fallbacks)."""
+        run = run_of(demo, mix=PRESETS[preset], epochs=30, max_k=4)
+        drafts = Counter()
+        for mosaic in run.mosaics():
+            plan = mosaic.plan
+            drafted = plan.strategy if plan.rule else ("permute/maskout/format-only" if plan.k == 1 else plan.strategy)
+            drafts[drafted] += 1
+        total = sum(drafts.values())
+        for strategy in ("permute", "maskout"):
+            expected = PRESETS[preset][strategy]
+            # k = 1 mosaics and inapplicable rules fall back to format-only, so shares can only drop.
+            assert drafts[strategy] / total <= expected + 0.03
+            if expected:
+                assert drafts[strategy] / total >= expected * 0.6
+
+    def test_numbering_whenever_positions_are_named(self, demo: list[SourceRecord]) -> None:
+        """Every order or mask mosaic numbers its instructions and answers."""
+        for mosaic in run_of(demo, epochs=3).mosaics():
+            if mosaic.plan.rule:
+                from mosaic_core.decoration import number_tag
+
+                deco = mosaic.plan.decoration
+                first = mosaic.plan.order[0] + 1
+                assert number_tag(deco.tag_style, deco.tag_punct, first) in mosaic.answer
+
+    def test_single_item_is_format_only(self, demo: list[SourceRecord]) -> None:
+        """A mosaic of one item never carries an order or mask rule."""
+        run = run_of(demo, k_mode="custom", k_weights={1: 1.0}, max_k=1, epochs=1)
+        assert all(m.plan.rule is None and m.plan.strategy in ("primary", "format") for m in run.mosaics())

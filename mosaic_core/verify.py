@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from mosaic_core.compose import Layout
+from mosaic_core.annotate import annotate, plan_layout, read_answer, read_prompt
 from mosaic_core.errors import MosaicError
 from mosaic_core.records import Mosaic, Plan, SourceRecord
 from mosaic_core.rules import RULES, RuleInput, join_numbers
@@ -32,74 +32,6 @@ class Verdict:
         self.ok = False
         self.problems.append(problem)
         return self
-
-
-class _Reader:
-    """Walks a text, expecting literals and taking runs of known length."""
-
-    def __init__(self, text: str, what: str) -> None:
-        self.text, self.what, self.at = text, what, 0
-
-    def expect(self, literal: str, where: str) -> None:
-        if not self.text.startswith(literal, self.at):
-            found = self.text[self.at : self.at + len(literal) + 10]
-            raise _Mismatch(f"{self.what}: expected {literal!r} {where}, found {found!r}")
-        self.at += len(literal)
-
-    def take(self, length: int, where: str) -> str:
-        if self.at + length > len(self.text):
-            raise _Mismatch(f"{self.what}: ends inside {where}")
-        piece = self.text[self.at : self.at + length]
-        self.at += length
-        return piece
-
-    def finish(self) -> None:
-        if self.at != len(self.text):
-            raise _Mismatch(f"{self.what}: unexpected text after the end: {self.text[self.at : self.at + 30]!r}")
-
-
-class _Mismatch(Exception):
-    pass
-
-
-def _layout(plan: Plan, library: TemplateLibrary) -> Layout:
-    deco = plan.decoration
-    format_meta = None
-    if deco.format_template is not None:
-        template = library.get(deco.format_template)
-        if deco.wrapper is not None:
-            if template.family != "format.wrapper":
-                raise _Mismatch(f"template {template.id} does not name wrapper tags")
-            format_meta = template.render(open=deco.wrapper[0], close=deco.wrapper[1])
-        else:
-            format_meta = template.render()
-    outer_meta = None
-    if plan.rule is not None:
-        if plan.outer_template is None:
-            raise _Mismatch("a rule without a template")
-        template = library.get(plan.outer_template)
-        if template.family != plan.rule:
-            raise _Mismatch(f"template {template.id} belongs to {template.family}, not {plan.rule}")
-        outer_meta = template.render(**dict(plan.values))
-    return Layout(deco, format_meta, outer_meta)
-
-
-def _read_prompt(prompt: str, plan: Plan, layout: Layout) -> list[str]:
-    reader = _Reader(prompt, "prompt")
-    reader.expect(layout.head(), "before the instructions")
-    texts: list[str] = []
-    last = plan.k - 1
-    for position, length in enumerate(plan.instruction_chars):
-        reader.expect(
-            layout.tag(position + 1) + layout.tag_end + layout.lead, f"as the number of instruction {position + 1}"
-        )
-        texts.append(reader.take(length, f"instruction {position + 1}"))
-        reader.expect(
-            plan.decoration.inst_sep if position < last else layout.last_trail(), f"after instruction {position + 1}"
-        )
-    reader.expect(layout.tail(), "after the instructions")
-    reader.finish()
-    return texts
 
 
 def _expected_positions(
@@ -144,21 +76,6 @@ def _expected_positions(
     return outcome.order, outcome.masked
 
 
-def _expected_answer(layout: Layout, plan: Plan, answer: str, order: Sequence[int]) -> None:
-    reader = _Reader(answer, "answer")
-    wrapper = plan.decoration.wrapper
-    last = len(order) - 1
-    for j, position in enumerate(order):
-        number = position + 1
-        reader.expect(layout.answer_open(number) + ("" if wrapper else layout.lead), f"before the answer to {number}")
-        reader.take(plan.response_chars[position], f"the answer to instruction {number}")
-        if wrapper is None:
-            reader.expect("\n\n" if j < last else "", f"after the answer to {number}")
-        else:
-            reader.expect("\n" + wrapper[1] + ("\n\n" if j < last else ""), f"closing the answer to {number}")
-    reader.finish()
-
-
 def verify_mosaic(
     mosaic: Mosaic,
     library: TemplateLibrary,
@@ -174,21 +91,19 @@ def verify_mosaic(
     plan = mosaic.plan
     if len(plan.instruction_chars) != plan.k or len(plan.response_chars) != plan.k:
         return verdict.fail("the plan's lengths do not match its sources")
-    if plan.strategy == "plain":
-        if len(mosaic.prompt) != plan.instruction_chars[0] or len(mosaic.answer) != plan.response_chars[0]:
-            verdict.fail("a plain sample differs from its source")
-        return verdict
+    instructions: list[str] = []
     try:
-        layout = _layout(plan, library)
-        instructions = _read_prompt(mosaic.prompt, plan, layout)
+        if plan.strategy == "plain":
+            annotate(mosaic, library)
+            return verdict
+        layout = plan_layout(plan, library)
+        instructions = [p.text for p in read_prompt(mosaic.prompt, plan, layout) if p.kind == "source"]
         order, masked = _expected_positions(plan, instructions, verdict)
         if tuple(order) != tuple(plan.order) or tuple(masked) != tuple(plan.masked):
             verdict.fail(
                 f"{plan.rule}: the plan's order {plan.order} / mask {plan.masked} is not the rule's {order} / {masked}"
             )
-        _expected_answer(layout, plan, mosaic.answer, order)
-    except _Mismatch as exc:
-        return verdict.fail(str(exc))
+        read_answer(mosaic.answer, plan, layout, tuple(order))
     except MosaicError as exc:
         return verdict.fail(str(exc))
     if plan.rule is not None and plan.k < 2:

@@ -1,0 +1,129 @@
+"""Data: choose a dataset, check how it was read, browse it."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from mosaic_core import ColumnMapping, MosaicError
+from mosaic_core.io.readers import Source
+from mosaic_core.paths import confine
+from pages.common import current_table, data_dir, demo_dataset, load_from, set_dataset, show_error
+
+st.title("Data")
+state = st.session_state
+
+with st.container(border=True):
+    st.subheader("Load a dataset")
+    way = st.radio(
+        "Source", ["Built-in demo", "Upload a file", "Local path", "Hugging Face hub id"], horizontal=True, key="source_kind"
+    )
+    multi_turn = st.selectbox(
+        "Multi-turn conversations",
+        ["first", "skip", "keep"],
+        format_func={"first": "use the first exchange", "skip": "skip them", "keep": "keep whole as plain samples"}.get,
+        help="Later turns lean on earlier ones, so by default only the first user-assistant exchange is used.",
+    )
+    with st.expander("Column mapping (only for files no schema fits)"):
+        use_mapping = st.toggle("Use my own columns", key="use_mapping")
+        left, right = st.columns(2)
+        col_instruction = left.text_input("Instruction column", "instruction")
+        col_output = right.text_input("Output column", "output")
+        col_input = left.text_input("Input column (optional)", "")
+        col_id = right.text_input("Id column (optional)", "")
+    mapping = (
+        ColumnMapping(col_instruction, col_output, col_input or None, col_id or None) if use_mapping else None
+    )
+    try:
+        if way == "Built-in demo":
+            if st.button("Load the demo dataset"):
+                set_dataset(demo_dataset(), "built-in demo dataset (183 records, CC0)")
+                st.rerun()
+        elif way == "Upload a file":
+            upload = st.file_uploader("JSON, JSONL, CSV or Parquet", type=["json", "jsonl", "csv", "tsv", "parquet"])
+            if upload is not None and st.button("Load the uploaded file"):
+                data = upload.getvalue()
+                loaded = load_from(Source.from_bytes(upload.name, data), mapping, multi_turn)
+                set_dataset(loaded, f"upload: {upload.name}", hashlib.sha256(data).hexdigest())
+                st.rerun()
+        elif way == "Local path":
+            st.caption(f"Paths are read inside the data folder {data_dir()}.")
+            text = st.text_input("Path", placeholder="datasets/train.jsonl")
+            if text and st.button("Load this path"):
+                path = confine(data_dir(), text)
+                loaded = load_from(Source.from_path(path), mapping, multi_turn)
+                digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+                set_dataset(loaded, f"path: {text}", digest)
+                st.rerun()
+        else:
+            hub_id = st.text_input("Dataset id", placeholder="owner/name")
+            split = st.text_input("Split", "train")
+            if hub_id and st.button("Load from the hub"):
+                loaded = load_from(Source.from_hub(hub_id, split), mapping, multi_turn)
+                set_dataset(loaded, f"hub: {hub_id}")
+                st.rerun()
+    except MosaicError as exc:
+        show_error(exc)
+
+loaded = state.loaded
+report = loaded.report
+st.subheader(state.source_label)
+cols = st.columns(5)
+cols[0].metric("Records loaded", f"{report.loaded:,}")
+cols[1].metric("Rows read", f"{report.rows:,}")
+cols[2].metric("Skipped", f"{report.skipped:,}")
+cols[3].metric("Schema", report.schema or "-")
+cols[4].metric("Multi-turn", f"{report.multi_turn:,}")
+if report.problems:
+    with st.expander(f"Load report: {report.skipped:,} records skipped", expanded=True):
+        st.dataframe(
+            pd.DataFrame([{"reason": code, "records": n} for code, n in sorted(report.problems.items())]),
+            hide_index=True,
+        )
+        for code, examples in sorted(report.examples.items()):
+            st.markdown(f"**{code}**")
+            st.dataframe(pd.DataFrame(examples), hide_index=True)
+notes = []
+if report.system_prompts:
+    notes.append(f"{report.system_prompts:,} records carry a system prompt; it is kept out of mosaics.")
+if report.renamed_ids:
+    notes.append(f"{report.renamed_ids:,} duplicate ids were made unique (suffix ~2, ~3, ...).")
+if report.kept_whole:
+    notes.append(f"{report.kept_whole:,} multi-turn conversations are kept whole as plain samples.")
+for note in notes:
+    st.info(note)
+
+try:
+    table = current_table()
+except MosaicError as exc:
+    show_error(exc)
+    st.stop()
+n = table.size
+frame = pd.DataFrame(
+    {
+        "id": [r.id for r in loaded.records],
+        "instruction": [r.instruction for r in loaded.records],
+        "input": [r.input for r in loaded.records],
+        "output": [r.output for r in loaded.records],
+        "prompt tokens": table.counts[:n],
+        "response tokens": table.counts[n:],
+    }
+)
+st.subheader("Token counts")
+st.caption(f"Tokenizer {table.counter.name}; the instruction counts include the input.")
+summary = frame[["prompt tokens", "response tokens"]].describe(percentiles=[0.5, 0.9, 0.99]).T
+st.dataframe(summary[["count", "mean", "50%", "90%", "99%", "max"]].round(1))
+
+st.subheader("Records")
+query = st.text_input("Search instructions and outputs", placeholder="a word or phrase")
+shown = frame
+if query:
+    needle = query.lower()
+    mask = frame["instruction"].str.lower().str.contains(needle, regex=False) | frame["output"].str.lower().str.contains(
+        needle, regex=False
+    )
+    shown = frame[mask]
+st.caption(f"{len(shown):,} of {len(frame):,} records")
+st.dataframe(shown, hide_index=True, height=420)

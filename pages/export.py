@@ -1,0 +1,84 @@
+"""Export: write the full mosaic set with a manifest, download it or save it."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from mosaic_core import MosaicError
+from mosaic_core.card import dataset_card
+from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS
+from mosaic_core.paths import confine
+from mosaic_core.pipeline import ExportOptions, export_mosaics
+from pages.common import config, current_table, data_dir, show_error
+
+st.title("Export")
+state = st.session_state
+current = config()
+
+left, right = st.columns(2)
+record_format = left.selectbox("Record format", RECORD_FORMATS, help="alpaca: instruction/input/output; sharegpt: conversations; messages: OpenAI chat; prompt_completion.")
+file_type = right.selectbox("File type", FILE_TYPES, help="hf is a datasets save_to_disk folder (save to a path only).")
+originals = left.select_slider("Original samples mixed in", options=["none", "10%", "25%", "50%", "all"], value="none")
+provenance = right.toggle("Keep provenance (the plan of each mosaic; needed by verify)", value=True)
+curated = left.toggle(f"Only accepted mosaics ({len(state.accepted)} accepted in Preview)", value=False, disabled=not state.accepted)
+extras = right.multiselect("Also write", ["dataset card (README.md)", "LLaMA-Factory dataset_info.json"])
+share = {"none": 0.0, "10%": 0.1, "25%": 0.25, "50%": 0.5, "all": 1.0}[originals]
+options = ExportOptions(
+    record_format=record_format,
+    file_type=file_type,
+    provenance=provenance,
+    originals=share,
+    accepted=set(state.accepted) if curated else None,
+    card="dataset card (README.md)" in extras,
+    llama_factory="LLaMA-Factory dataset_info.json" in extras,
+)
+save_to = st.text_input("Save to a path in the data folder (optional)", placeholder="exports/mosaics.jsonl",
+                        help=f"Relative to {data_dir()}; paths outside it are refused.")
+st.caption(f"{current.epochs} epochs over {len(state.loaded.records):,} records, k mode {current.k_mode}, "
+           f"budget {current.max_tokens:,} tokens ({current.tokenizer}), seed {current.seed}.")
+
+if st.button("Generate the export", type="primary"):
+    try:
+        target = confine(data_dir(), save_to) if save_to else None
+        table = current_table()
+        bar = st.progress(0.0, text="Generating mosaics")
+
+        def step(done: int, total: int) -> None:
+            if done % 512 == 0 or done == total:
+                bar.progress(min(done / max(total, 1), 1.0), text=f"Generating mosaics: {done:,} of {total:,} items placed")
+
+        with tempfile.TemporaryDirectory() as folder:
+            name = f"mosaics.{ 'jsonl' if file_type == 'hf' else file_type}"
+            output = target or Path(folder) / name
+            summary = export_mosaics(state.loaded, current, output, options, state.get("source_sha256"), table, step)
+            bar.progress(1.0, text="Done")
+            state.export_manifest = summary.manifest_data
+            state.export_name = output.name
+            state.export_bytes = output.read_bytes() if output.is_file() else None
+            state.export_saved = str(output) if target else None
+    except MosaicError as exc:
+        show_error(exc)
+
+if "export_manifest" in state:
+    manifest = state.export_manifest
+    counts = manifest["counts"]
+    cols = st.columns(4)
+    cols[0].metric("Rows written", f"{manifest['export']['rows']:,}")
+    cols[1].metric("Mosaics", f"{counts['mosaics']:,}")
+    cols[2].metric("Mean k", f"{counts['mean_k']:.2f}")
+    cols[3].metric("Unusable items", f"{counts['unusable']:,}")
+    if state.get("export_saved"):
+        st.success(f"Saved to {state.export_saved} with its manifest next to it.")
+    if state.get("export_bytes") is not None:
+        st.download_button(f"Download {state.export_name}", state.export_bytes, file_name=state.export_name, type="primary")
+    st.download_button("Download the manifest", json.dumps(manifest, indent=2, sort_keys=True), file_name=f"{state.export_name}.manifest.json")
+    if manifest["unusable"]:
+        st.warning(f"{len(manifest['unusable'])} items could not be placed in any mosaic; they are listed in the manifest.")
+    with st.expander("Manifest"):
+        st.json(manifest, expanded=False)
+    with st.expander("Dataset card"):
+        st.code(dataset_card(manifest), language="markdown")

@@ -1,0 +1,75 @@
+"""Preview: example mosaics, coloured by source, with their plan and the verifier's verdict."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mosaic_core import MosaicError
+from mosaic_core.config import STRATEGIES
+from mosaic_core.rules import RULES
+from pages.common import config, pieces_html, preview_window, set_config, show_error
+
+st.title("Preview")
+state = st.session_state
+current = config()
+
+controls = st.columns([1, 1, 1, 2])
+state.preview_start = int(controls[0].number_input("Jump to mosaic #", 0, 10_000_000, int(state.preview_start), key="jump"))
+count = int(controls[1].number_input("How many", 1, 50, 10, key="how_many"))
+if controls[2].button("Re-roll", icon=":material/casino:", help="Draw new mosaics: the seed goes up by one (the export follows it)."):
+    set_config(type(current).from_recipe(current.to_recipe(), seed=current.seed + 1))
+    state.preview_start = 0
+    st.rerun()
+controls[3].caption(f"Seed {config().seed}. Mosaic #i here is mosaic #i of the export.")
+filters = st.columns(2)
+want_strategies = filters[0].multiselect("Strategies", [*STRATEGIES], placeholder="all strategies")
+want_rules = filters[1].multiselect("Rules", list(RULES), placeholder="all rules")
+
+try:
+    window = preview_window(state.fingerprint, config().to_json(), int(state.preview_start), 200 if (want_strategies or want_rules) else count)
+except MosaicError as exc:
+    show_error(exc)
+    st.stop()
+shown = [
+    m for m in window
+    if (not want_strategies or m["plan"]["strategy"] in want_strategies) and (not want_rules or m["plan"]["rule"] in want_rules)
+][:count]
+if not shown:
+    st.info("No mosaic here matches the filters; clear them or jump further.")
+accepted, rejected = state.accepted, state.rejected
+st.caption(f"Curation: {len(accepted)} accepted, {len(rejected)} rejected. The export can keep only accepted mosaics.")
+st.caption("Each source item has its own colour; meta-instructions are underlined in pink; numbers in blue.")
+for mosaic in shown:
+    plan = mosaic["plan"]
+    position = mosaic["position"]
+    with st.container(border=True):
+        text_col, plan_col = st.columns([4, 1])
+        with text_col:
+            st.markdown(f"**Mosaic #{position}** · {plan['strategy']}" + (f" · `{plan['rule']}`" if plan["rule"] else ""))
+            prompt_tab, answer_tab = st.tabs(["Prompt", "Answer"])
+            prompt_tab.html(pieces_html(mosaic["prompt_pieces"]))
+            answer_tab.html(pieces_html(mosaic["answer_pieces"]))
+        with plan_col:
+            if mosaic["ok"]:
+                st.success("verified", icon=":material/check_circle:")
+            else:
+                st.error("fails: " + "; ".join(mosaic["problems"]))
+            st.metric("items (k)", len(plan["source_ids"]))
+            st.metric("tokens", f"{plan['prompt_tokens'] + plan['answer_tokens']:,}", help="prompt + answer")
+            if plan["masked"]:
+                st.caption("ignored: " + ", ".join(str(p + 1) for p in plan["masked"]))
+            if plan["rule"] and plan["rule"].startswith("permute"):
+                st.caption("answer order: " + ", ".join(str(p + 1) for p in plan["order"]))
+            with st.expander("plan"):
+                st.json(plan, expanded=False)
+            status = "accepted" if position in accepted else "rejected" if position in rejected else "undecided"
+            st.caption(f"curation: {status}")
+            a, r = st.columns(2)
+            if a.button("Accept", key=f"accept_{position}"):
+                accepted.add(position)
+                rejected.discard(position)
+                st.rerun()
+            if r.button("Reject", key=f"reject_{position}"):
+                rejected.add(position)
+                accepted.discard(position)
+                st.rerun()

@@ -1,0 +1,144 @@
+"""One walk through the whole app in a real Chromium, as a user would."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.browser
+SHOTS = REPO / "docs" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if found is None:
+        message = "no Chromium on this machine (make test installs Debian's chromium when run as root)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    data = tmp_path_factory.mktemp("data")
+    env = {**os.environ, "MOSAIC_DATA_DIR": str(data)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as reply:
+                    if reply.read() == b"ok":
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail("the app did not answer /_stcore/health within 60 s")
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
+    """Load, tune, re-roll, accept, measure, export and verify, with a screenshot of each page."""
+    from playwright.sync_api import expect, sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(60_000)
+
+        def goto(title: str) -> None:
+            page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+            expect(page.get_by_role("heading", name=title, exact=True).first).to_be_visible()
+
+        page.goto(app_url)
+        expect(page.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
+        expect(page.get_by_text("built-in demo dataset").first).to_be_visible()
+        expect(page.get_by_text("183").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / "1-data.png"), full_page=False)
+
+        goto("Mosaic settings")
+        max_k = page.get_by_label("Maximum k")
+        max_k.fill("4")
+        max_k.press("Enter")
+        page.get_by_test_id("stSelectbox").filter(has_text="Preset").click()
+        page.get_by_role("option", name="order", exact=True).click()
+        expect(page.get_by_text("permute 50%").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / "2-settings.png"))
+
+        goto("Preview")
+        expect(page.get_by_text("Mosaic #0").first).to_be_visible()
+        page.get_by_role("button", name="Re-roll").click()
+        expect(page.get_by_text("Seed 1.").first).to_be_visible()
+        page.get_by_role("button", name="Accept").first.click()
+        expect(page.get_by_text("1 accepted").first).to_be_visible()
+        expect(page.get_by_text("verified").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / "3-preview.png"))
+
+        goto("Statistics")
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(SHOTS / "4-statistics.png"))
+
+        goto("Export")
+        page.get_by_role("button", name="Generate the export").click()
+        download_button = page.get_by_role("button", name="Download mosaics.jsonl")
+        expect(download_button).to_be_visible()
+        with page.expect_download() as event:
+            download_button.click()
+        exported = tmp_path / "mosaics.jsonl"
+        event.value.save_as(exported)
+        with page.expect_download() as event:
+            page.get_by_role("button", name="Download the manifest").click()
+        event.value.save_as(tmp_path / "mosaics.jsonl.manifest.json")
+        page.screenshot(path=str(SHOTS / "5-export.png"))
+        browser.close()
+
+    manifest = json.loads((tmp_path / "mosaics.jsonl.manifest.json").read_text())
+    assert manifest["recipe"]["max_k"] == 4 and manifest["recipe"]["seed"] == 1
+    rows = exported.read_text(encoding="utf-8").splitlines()
+    assert len(rows) == manifest["counts"]["mosaics"] > 0
+    assert max(len(json.loads(r)["mosaic"]["source_ids"]) for r in rows) <= 4
+    checked = subprocess.run(
+        [sys.executable, "-m", "mosaic_core", "verify", str(exported)], cwd=REPO, capture_output=True, text=True, check=False
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -47,6 +47,9 @@ def _build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--multi-turn", default="first", choices=["first", "skip", "keep"])
     gen.add_argument("--card", action="store_true", help="also write a dataset card README.md")
     gen.add_argument("--llama-factory", action="store_true", help="also write a LLaMA-Factory dataset_info.json")
+    gen.add_argument(
+        "--workers", type=int, default=None, help="processes to use (default: every core); output is the same"
+    )
 
     ver = commands.add_parser("verify", help="check every mosaic of an export made with provenance")
     ver.add_argument("output", help="the export to check")
@@ -89,6 +92,7 @@ def _generate(args: argparse.Namespace) -> int:
 
     from mosaic_core.config import MosaicConfig, parse_mix  # noqa: PLC0415
     from mosaic_core.io.load import load_dataset  # noqa: PLC0415
+    from mosaic_core.parallel import default_workers  # noqa: PLC0415
     from mosaic_core.pipeline import ExportOptions, export_mosaics, file_sha256, parse_originals  # noqa: PLC0415
 
     overrides: dict[str, Any] = {
@@ -121,7 +125,10 @@ def _generate(args: argparse.Namespace) -> int:
         originals=parse_originals(args.include_originals),
         card=args.card,
         llama_factory=args.llama_factory,
+        workers=args.workers if args.workers is not None else default_workers(),
     )
+    if options.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {options.workers}")
     source = _source(args.input)
     with tqdm(total=0, unit="B", unit_scale=True, desc="loading", leave=False, disable=None) as bar:
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from mosaic_core.decoration import number_tag
 from mosaic_core.records import Decoration
@@ -77,10 +78,18 @@ class Layout:
 
     def answer_open(self, number: int) -> str:
         """Literal before a response: its tag, and the wrapper's begin tag if any."""
-        if self.decoration.wrapper is None:
-            return self.tag(number) + self.tag_end
-        gap = "\n" if self.decoration.tag_newline else " "
-        return self.tag(number) + gap + self.decoration.wrapper[0] + "\n"
+        deco = self.decoration
+        return _opening(
+            deco.tag_style, deco.tag_punct, deco.tag_newline, deco.wrapper[0] if deco.wrapper else None, number
+        )
+
+
+@cache
+def _opening(style: int, punct: str, newline: bool, begin: str | None, number: int) -> str:
+    tag = number_tag(style, punct, number)
+    if begin is None:
+        return tag + ("\n" if newline else "")
+    return tag + ("\n" if newline else " ") + begin + "\n"
 
 
 def prompt_segments(layout: Layout, instructions: Sequence[int]) -> list[Segment]:

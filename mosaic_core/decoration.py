@@ -7,6 +7,8 @@ the exact token arithmetic in ``tokenizers.py`` relies on.
 
 from __future__ import annotations
 
+from functools import cache
+
 __all__ = ["BRACKETS", "SEPARATORS", "TAG_PUNCTUATION", "TAG_STYLES", "WRAPPER_WORDS", "number_tag", "wrapper_tags"]
 
 # Around the 1-based number; "{n}" alone is the bare number the reference never produced.
@@ -83,6 +85,7 @@ BRACKETS: tuple[str, ...] = (
 SEPARATORS: tuple[str, ...] = ("\n", "\n\n")
 
 
+@cache
 def number_tag(style: int, punctuation: str, number: int) -> str:
     """The numbering marker for a 1-based ``number`` (without the following space or newline).
 

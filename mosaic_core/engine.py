@@ -10,9 +10,12 @@ explains why that is exact), so nothing is re-tokenized while growing.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -27,6 +30,7 @@ from mosaic_core.templates import TemplateLibrary
 
 __all__ = ["MosaicRun", "RunReport", "Unusable"]
 
+T = TypeVar("T")
 BOUND_SLACK = 4
 PLAIN = Decoration(0, "", False, "\n", None, None, True, "\n", True, "\n")
 
@@ -58,6 +62,15 @@ class RunReport:
         return self.item_slots / self.mosaics if self.mosaics else 0.0
 
 
+def _index(rng: random.Random, size: int) -> int:
+    # random() scaled is several times cheaper than randrange, and its bias (2**-53) is nil here.
+    return int(rng.random() * size)
+
+
+def _pick(rng: random.Random, items: Sequence[T]) -> T:
+    return items[int(rng.random() * len(items))]
+
+
 class Draft:
     """One mosaic in the making: its draws, and the running token tally."""
 
@@ -65,28 +78,28 @@ class Draft:
         config = run.config
         rng = random.Random((config.seed << 64) + (epoch << 40) + index)
         self.run, self.epoch, self.index = run, epoch, index
-        self.strategy = rng.choices(STRATEGIES, weights=run.mix_weights)[0]
+        self.strategy = STRATEGIES[bisect.bisect_right(run.mix_cumulative, rng.random() * run.mix_cumulative[-1])]
         wrapped = self.strategy == "format" or (
             self.strategy in ("permute", "maskout") and rng.random() < config.wrapper_rate
         )
         wrapper = None
         format_template = None
         if wrapped:
-            wrapper = wrapper_tags(rng.randrange(len(WRAPPER_WORDS)), rng.randrange(len(BRACKETS)), rng.random() < 0.5)
-            format_template = rng.choice(run.templates["format.wrapper"])
+            wrapper = wrapper_tags(_index(rng, len(WRAPPER_WORDS)), _index(rng, len(BRACKETS)), rng.random() < 0.5)
+            format_template = _pick(rng, run.templates["format.wrapper"])
         elif rng.random() < 0.5:
-            format_template = rng.choice(run.templates["format.plain"])
+            format_template = _pick(rng, run.templates["format.plain"])
         self.decoration = Decoration(
-            tag_style=rng.randrange(len(TAG_STYLES)),
-            tag_punct=rng.choice(TAG_PUNCTUATION),
+            tag_style=_index(rng, len(TAG_STYLES)),
+            tag_punct=_pick(rng, TAG_PUNCTUATION),
             tag_newline=rng.random() < 0.5,
-            inst_sep=rng.choice(SEPARATORS),
+            inst_sep=_pick(rng, SEPARATORS),
             wrapper=wrapper,
             format_template=format_template,
             format_before=rng.random() < 0.5,
-            format_sep=rng.choice(SEPARATORS),
+            format_sep=_pick(rng, SEPARATORS),
             outer_before=rng.random() < 0.5,
-            outer_sep=rng.choice(SEPARATORS),
+            outer_sep=_pick(rng, SEPARATORS),
         )
         format_meta = None
         if format_template is not None:
@@ -273,7 +286,7 @@ class MosaicRun:
         self.config = config
         self.counter = table.counter
         self.library: TemplateLibrary = config.library()
-        self.mix_weights = [config.mix[s] for s in STRATEGIES]
+        self.mix_cumulative = list(itertools.accumulate(config.mix[s] for s in STRATEGIES))
         self.rules = {s: config.enabled_rules(s) for s in ("permute", "maskout")}
         families = ["format.wrapper", "format.plain", *RULES]
         self.templates = {f: config.enabled_templates(f, self.library) for f in families}
@@ -453,13 +466,18 @@ class MosaicRun:
                 if progress is not None:
                     progress(done, total)
                 yield mosaic
-        if self.config.keep_unusable:
-            ids = {u.id for u in self.too_long}
-            index = 0
-            for i, record in enumerate(self.table.records):
-                if record.id in ids:
-                    yield self.plain(i, -1, index)
-                    index += 1
+        yield from self.leftovers()
+
+    def leftovers(self) -> Iterator[Mosaic]:
+        """With ``keep_unusable``: the items too long for any mosaic, as plain samples."""
+        if not self.config.keep_unusable:
+            return
+        ids = {u.id for u in self.too_long}
+        index = 0
+        for i, record in enumerate(self.table.records):
+            if record.id in ids:
+                yield self.plain(i, -1, index)
+                index += 1
 
     def preview(self, start: int = 0, count: int = 10) -> list[Mosaic]:
         """Mosaics ``start .. start+count-1`` of the run, identical to the export's."""

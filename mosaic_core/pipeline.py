@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import random
+import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,15 @@ from mosaic_core import __version__
 from mosaic_core.config import MosaicConfig
 from mosaic_core.engine import MosaicRun, RunReport
 from mosaic_core.errors import ConfigError
-from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS, atomic_file, export_rows, plain_row, write_rows
+from mosaic_core.io.export import (
+    FILE_TYPES,
+    RECORD_FORMATS,
+    atomic_file,
+    export_rows,
+    jsonl_line,
+    plain_row,
+    write_rows,
+)
 from mosaic_core.io.load import LoadResult
 from mosaic_core.sources import SourceTable
 
@@ -51,6 +60,8 @@ class ExportOptions:
     """Positions of the mosaics to keep (the app's curation); None keeps all."""
     card: bool = False
     llama_factory: bool = False
+    workers: int = 1
+    """Processes for tokenizing and for generating epochs (CLI and benchmarks; the app uses 1)."""
 
     def __post_init__(self) -> None:
         if self.record_format not in RECORD_FORMATS:
@@ -92,15 +103,19 @@ def export_mosaics(
     """Generate every mosaic of ``config`` and write the export, its manifest and extras."""
     if output.exists() and output.is_dir() and options.file_type != "hf":
         raise ConfigError(f"{output} is a folder; give a file name for a {options.file_type} export")
-    table = table or SourceTable.build(loaded.records, config.tokenizer)
+    table = table or SourceTable.build(loaded.records, config.tokenizer, workers=options.workers)
     run = MosaicRun(table, config)
     accepted = None if options.accepted is None else set(options.accepted)
-    positions = iter(range(1 << 62))
-    mosaics = (m for m in run.mosaics(progress) if accepted is None or next(positions) in accepted)
     originals = _originals(loaded, config, options)
-    rows = write_rows(
-        output, export_rows(mosaics, options.record_format, options.provenance, originals), options.file_type
-    )
+    parallel = options.workers > 1 and config.epochs > 1 and options.file_type == "jsonl" and accepted is None
+    if parallel:
+        rows = _export_in_parallel(run, output, options, originals, progress)
+    else:
+        positions = iter(range(1 << 62))
+        mosaics = (m for m in run.mosaics(progress) if accepted is None or next(positions) in accepted)
+        rows = write_rows(
+            output, export_rows(mosaics, options.record_format, options.provenance, originals), options.file_type
+        )
     report = run.report
     manifest = {
         "tool": "mosaic-studio",
@@ -144,6 +159,29 @@ def export_mosaics(
     if options.llama_factory:
         _write_llama_factory(output, options)
     return ExportSummary(output, target, rows, report, manifest)
+
+
+def _export_in_parallel(
+    run: MosaicRun,
+    output: Path,
+    options: ExportOptions,
+    originals: list[dict[str, Any]],
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    from mosaic_core.parallel import generate_epochs_in_parallel, join_parts  # noqa: PLC0415
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{output.name}.parts.", dir=output.parent) as folder:
+        parts = generate_epochs_in_parallel(
+            run, Path(folder), options.record_format, options.provenance, options.workers, progress
+        )
+        rows = sum(part.mosaics + part.plain_samples for part in parts)
+        with atomic_file(output) as stream:
+            join_parts(parts, stream)
+            for row in export_rows(run.leftovers(), options.record_format, options.provenance, originals):
+                stream.write(jsonl_line(row))
+                rows += 1
+    return rows
 
 
 def _originals(loaded: LoadResult, config: MosaicConfig, options: ExportOptions) -> list[dict[str, Any]]:

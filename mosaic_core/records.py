@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from mosaic_core.errors import DatasetError
@@ -85,9 +85,37 @@ class Plan:
         return self.prompt_tokens + self.answer_tokens
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["values"] = dict(self.values)
-        return data
+        """The JSON form written with provenance (spelled out: ``asdict`` is slow here)."""
+        deco = self.decoration
+        return {
+            "seed": self.seed,
+            "epoch": self.epoch,
+            "index": self.index,
+            "source_ids": list(self.source_ids),
+            "k_target": self.k_target,
+            "strategy": self.strategy,
+            "rule": self.rule,
+            "outer_template": self.outer_template,
+            "order": list(self.order),
+            "masked": list(self.masked),
+            "values": dict(self.values),
+            "decoration": {
+                "tag_style": deco.tag_style,
+                "tag_punct": deco.tag_punct,
+                "tag_newline": deco.tag_newline,
+                "inst_sep": deco.inst_sep,
+                "wrapper": list(deco.wrapper) if deco.wrapper else None,
+                "format_template": deco.format_template,
+                "format_before": deco.format_before,
+                "format_sep": deco.format_sep,
+                "outer_before": deco.outer_before,
+                "outer_sep": deco.outer_sep,
+            },
+            "instruction_chars": list(self.instruction_chars),
+            "response_chars": list(self.response_chars),
+            "prompt_tokens": self.prompt_tokens,
+            "answer_tokens": self.answer_tokens,
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:

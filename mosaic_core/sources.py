@@ -75,8 +75,12 @@ class SourceTable:
         records: Sequence[SourceRecord],
         tokenizer: str | TiktokenCounter,
         progress: Callable[[int, int], None] | None = None,
+        workers: int = 1,
     ) -> SourceTable:
-        """Tokenize every source once; ``progress(done, total)`` is called along the way."""
+        """Tokenize every source once; ``progress(done, total)`` is called along the way.
+
+        ``workers`` > 1 forks that many processes (only from a single-threaded program).
+        """
         counter = get_tokenizer(tokenizer) if isinstance(tokenizer, str) else tokenizer
         prompts = [r.prompt_text for r in records]
         responses = [r.response_text for r in records]
@@ -85,11 +89,18 @@ class SourceTable:
                 raise DatasetError(f"record {records[i].id!r} has an empty instruction or response")
         texts = prompts + responses
         counts: list[int] = []
-        step = 4096
-        for start in range(0, len(texts), step):
-            counts.extend(counter.count_many(texts[start : start + step]))
+        if workers > 1 and len(texts) >= 20_000:
+            from mosaic_core.parallel import count_in_parallel  # noqa: PLC0415
+
+            counts = count_in_parallel(counter, texts, workers)
             if progress is not None:
-                progress(min(start + step, len(texts)), len(texts))
+                progress(len(texts), len(texts))
+        else:
+            step = 4096
+            for start in range(0, len(texts), step):
+                counts.extend(counter.count_many(texts[start : start + step]))
+                if progress is not None:
+                    progress(min(start + step, len(texts)), len(texts))
         return cls(
             records=records,
             counter=counter,

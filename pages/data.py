@@ -18,7 +18,10 @@ state = st.session_state
 with st.container(border=True):
     st.subheader("Load a dataset")
     way = st.radio(
-        "Source", ["Built-in demo", "Upload a file", "Local path", "Hugging Face hub id"], horizontal=True, key="source_kind"
+        "Source",
+        ["Built-in demo", "Upload a file", "Local path", "Hugging Face hub id"],
+        horizontal=True,
+        key="source_kind",
     )
     multi_turn = st.selectbox(
         "Multi-turn conversations",
@@ -33,9 +36,7 @@ with st.container(border=True):
         col_output = right.text_input("Output column", "output")
         col_input = left.text_input("Input column (optional)", "")
         col_id = right.text_input("Id column (optional)", "")
-    mapping = (
-        ColumnMapping(col_instruction, col_output, col_input or None, col_id or None) if use_mapping else None
-    )
+    mapping = ColumnMapping(col_instruction, col_output, col_input or None, col_id or None) if use_mapping else None
     try:
         if way == "Built-in demo":
             if st.button("Load the demo dataset"):
@@ -121,9 +122,9 @@ query = st.text_input("Search instructions and outputs", placeholder="a word or 
 shown = frame
 if query:
     needle = query.lower()
-    mask = frame["instruction"].str.lower().str.contains(needle, regex=False) | frame["output"].str.lower().str.contains(
-        needle, regex=False
-    )
+    mask = frame["instruction"].str.lower().str.contains(needle, regex=False) | frame[
+        "output"
+    ].str.lower().str.contains(needle, regex=False)
     shown = frame[mask]
 st.caption(f"{len(shown):,} of {len(frame):,} records")
 st.dataframe(shown, hide_index=True, height=420)

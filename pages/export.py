@@ -20,11 +20,17 @@ state = st.session_state
 current = config()
 
 left, right = st.columns(2)
-record_format = left.selectbox("Record format", RECORD_FORMATS, help="alpaca: instruction/input/output; sharegpt: conversations; messages: OpenAI chat; prompt_completion.")
+record_format = left.selectbox(
+    "Record format",
+    RECORD_FORMATS,
+    help="alpaca: instruction/input/output; sharegpt: conversations; messages: OpenAI chat; prompt_completion.",
+)
 file_type = right.selectbox("File type", FILE_TYPES, help="hf is a datasets save_to_disk folder (save to a path only).")
 originals = left.select_slider("Original samples mixed in", options=["none", "10%", "25%", "50%", "all"], value="none")
 provenance = right.toggle("Keep provenance (the plan of each mosaic; needed by verify)", value=True)
-curated = left.toggle(f"Only accepted mosaics ({len(state.accepted)} accepted in Preview)", value=False, disabled=not state.accepted)
+curated = left.toggle(
+    f"Only accepted mosaics ({len(state.accepted)} accepted in Preview)", value=False, disabled=not state.accepted
+)
 extras = right.multiselect("Also write", ["dataset card (README.md)", "LLaMA-Factory dataset_info.json"])
 share = {"none": 0.0, "10%": 0.1, "25%": 0.25, "50%": 0.5, "all": 1.0}[originals]
 options = ExportOptions(
@@ -36,10 +42,15 @@ options = ExportOptions(
     card="dataset card (README.md)" in extras,
     llama_factory="LLaMA-Factory dataset_info.json" in extras,
 )
-save_to = st.text_input("Save to a path in the data folder (optional)", placeholder="exports/mosaics.jsonl",
-                        help=f"Relative to {data_dir()}; paths outside it are refused.")
-st.caption(f"{current.epochs} epochs over {len(state.loaded.records):,} records, k mode {current.k_mode}, "
-           f"budget {current.max_tokens:,} tokens ({current.tokenizer}), seed {current.seed}.")
+save_to = st.text_input(
+    "Save to a path in the data folder (optional)",
+    placeholder="exports/mosaics.jsonl",
+    help=f"Relative to {data_dir()}; paths outside it are refused.",
+)
+st.caption(
+    f"{current.epochs} epochs over {len(state.loaded.records):,} records, k mode {current.k_mode}, "
+    f"budget {current.max_tokens:,} tokens ({current.tokenizer}), seed {current.seed}."
+)
 
 if st.button("Generate the export", type="primary"):
     try:
@@ -49,10 +60,12 @@ if st.button("Generate the export", type="primary"):
 
         def step(done: int, total: int) -> None:
             if done % 512 == 0 or done == total:
-                bar.progress(min(done / max(total, 1), 1.0), text=f"Generating mosaics: {done:,} of {total:,} items placed")
+                bar.progress(
+                    min(done / max(total, 1), 1.0), text=f"Generating mosaics: {done:,} of {total:,} items placed"
+                )
 
         with tempfile.TemporaryDirectory() as folder:
-            name = f"mosaics.{ 'jsonl' if file_type == 'hf' else file_type}"
+            name = f"mosaics.{'jsonl' if file_type == 'hf' else file_type}"
             output = target or Path(folder) / name
             summary = export_mosaics(state.loaded, current, output, options, state.get("source_sha256"), table, step)
             bar.progress(1.0, text="Done")
@@ -74,10 +87,18 @@ if "export_manifest" in state:
     if state.get("export_saved"):
         st.success(f"Saved to {state.export_saved} with its manifest next to it.")
     if state.get("export_bytes") is not None:
-        st.download_button(f"Download {state.export_name}", state.export_bytes, file_name=state.export_name, type="primary")
-    st.download_button("Download the manifest", json.dumps(manifest, indent=2, sort_keys=True), file_name=f"{state.export_name}.manifest.json")
+        st.download_button(
+            f"Download {state.export_name}", state.export_bytes, file_name=state.export_name, type="primary"
+        )
+    st.download_button(
+        "Download the manifest",
+        json.dumps(manifest, indent=2, sort_keys=True),
+        file_name=f"{state.export_name}.manifest.json",
+    )
     if manifest["unusable"]:
-        st.warning(f"{len(manifest['unusable'])} items could not be placed in any mosaic; they are listed in the manifest.")
+        st.warning(
+            f"{len(manifest['unusable'])} items could not be placed in any mosaic; they are listed in the manifest."
+        )
     with st.expander("Manifest"):
         st.json(manifest, expanded=False)
     with st.expander("Dataset card"):

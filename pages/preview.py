@@ -14,9 +14,13 @@ state = st.session_state
 current = config()
 
 controls = st.columns([1, 1, 1, 2])
-state.preview_start = int(controls[0].number_input("Jump to mosaic #", 0, 10_000_000, int(state.preview_start), key="jump"))
+state.preview_start = int(
+    controls[0].number_input("Jump to mosaic #", 0, 10_000_000, int(state.preview_start), key="jump")
+)
 count = int(controls[1].number_input("How many", 1, 50, 10, key="how_many"))
-if controls[2].button("Re-roll", icon=":material/casino:", help="Draw new mosaics: the seed goes up by one (the export follows it)."):
+if controls[2].button(
+    "Re-roll", icon=":material/casino:", help="Draw new mosaics: the seed goes up by one (the export follows it)."
+):
     set_config(type(current).from_recipe(current.to_recipe(), seed=current.seed + 1))
     state.preview_start = 0
     st.rerun()
@@ -26,13 +30,20 @@ want_strategies = filters[0].multiselect("Strategies", [*STRATEGIES], placeholde
 want_rules = filters[1].multiselect("Rules", list(RULES), placeholder="all rules")
 
 try:
-    window = preview_window(state.fingerprint, config().to_json(), int(state.preview_start), 200 if (want_strategies or want_rules) else count)
+    window = preview_window(
+        state.fingerprint,
+        config().to_json(),
+        int(state.preview_start),
+        200 if (want_strategies or want_rules) else count,
+    )
 except MosaicError as exc:
     show_error(exc)
     st.stop()
 shown = [
-    m for m in window
-    if (not want_strategies or m["plan"]["strategy"] in want_strategies) and (not want_rules or m["plan"]["rule"] in want_rules)
+    m
+    for m in window
+    if (not want_strategies or m["plan"]["strategy"] in want_strategies)
+    and (not want_rules or m["plan"]["rule"] in want_rules)
 ][:count]
 if not shown:
     st.info("No mosaic here matches the filters; clear them or jump further.")
@@ -45,7 +56,9 @@ for mosaic in shown:
     with st.container(border=True):
         text_col, plan_col = st.columns([4, 1])
         with text_col:
-            st.markdown(f"**Mosaic #{position}** · {plan['strategy']}" + (f" · `{plan['rule']}`" if plan["rule"] else ""))
+            st.markdown(
+                f"**Mosaic #{position}** · {plan['strategy']}" + (f" · `{plan['rule']}`" if plan["rule"] else "")
+            )
             prompt_tab, answer_tab = st.tabs(["Prompt", "Answer"])
             prompt_tab.html(pieces_html(mosaic["prompt_pieces"]))
             answer_tab.html(pieces_html(mosaic["answer_pieces"]))

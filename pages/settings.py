@@ -18,8 +18,26 @@ from pages.common import config, set_config, show_error
 st.title("Mosaic settings")
 current = config()
 recipe = dict(current.to_recipe())
-WIDGETS = {"k_mode", "max_k", "k_weights", "max_tokens", "tokenizer", "epochs", "seed", "preset", "wrapper_rate", "templates"}
-SAMPLE_VALUES = {"open": "[START]", "close": "[END]", "order": "3, 1, 2", "positions": "2 and 5", "m": "2", "noun": "instructions"}
+WIDGETS = {
+    "k_mode",
+    "max_k",
+    "k_weights",
+    "max_tokens",
+    "tokenizer",
+    "epochs",
+    "seed",
+    "preset",
+    "wrapper_rate",
+    "templates",
+}
+SAMPLE_VALUES = {
+    "open": "[START]",
+    "close": "[END]",
+    "order": "3, 1, 2",
+    "positions": "2 and 5",
+    "m": "2",
+    "noun": "instructions",
+}
 
 k_col, chart_col = st.columns([1, 2])
 with k_col:
@@ -29,13 +47,22 @@ with k_col:
     recipe["max_k"] = int(st.number_input("Maximum k", 1, 1000, current.max_k, key="max_k"))
     if recipe["k_mode"] == "custom":
         weights = pd.DataFrame(
-            {"k": list(range(1, recipe["max_k"] + 1)), "weight": [float(current.k_weights.get(k, 1.0)) for k in range(1, recipe["max_k"] + 1)]}
+            {
+                "k": list(range(1, recipe["max_k"] + 1)),
+                "weight": [float(current.k_weights.get(k, 1.0)) for k in range(1, recipe["max_k"] + 1)],
+            }
         )
         edited = st.data_editor(weights, hide_index=True, disabled=["k"], key="k_weights")
         recipe["k_weights"] = {int(r.k): float(r.weight) for r in edited.itertuples()}
-    recipe["max_tokens"] = int(st.number_input("Token budget per mosaic (prompt + answer)", 64, 1_000_000, current.max_tokens, step=100, key="max_tokens"))
+    recipe["max_tokens"] = int(
+        st.number_input(
+            "Token budget per mosaic (prompt + answer)", 64, 1_000_000, current.max_tokens, step=100, key="max_tokens"
+        )
+    )
     names = available_tokenizers()
-    recipe["tokenizer"] = st.selectbox("Tokenizer", names, index=names.index(current.tokenizer) if current.tokenizer in names else 0, key="tokenizer")
+    recipe["tokenizer"] = st.selectbox(
+        "Tokenizer", names, index=names.index(current.tokenizer) if current.tokenizer in names else 0, key="tokenizer"
+    )
     recipe["epochs"] = int(st.number_input("Epochs (passes over the sources)", 1, 100, current.epochs, key="epochs"))
     recipe["seed"] = int(st.number_input("Seed", 0, 2**31, current.seed, key="seed"))
 with chart_col:
@@ -45,7 +72,9 @@ with chart_col:
         try:
             shares = k_distribution(recipe["k_mode"], recipe["max_k"], recipe.get("k_weights") or None)
             chart = px.bar(
-                x=list(shares), y=list(shares.values()), labels={"x": "k (items per mosaic)", "y": "share of mosaics"},
+                x=list(shares),
+                y=list(shares.values()),
+                labels={"x": "k (items per mosaic)", "y": "share of mosaics"},
                 title=f"Target k under '{recipe['k_mode']}' (before the budget cuts mosaics short)",
             )
             chart.update_layout(height=320, margin={"t": 50, "b": 10})
@@ -55,20 +84,39 @@ with chart_col:
 
 st.subheader("Strategy mix")
 preset_names = ["custom", *PRESETS]
-matching = next((name for name, mix in PRESETS.items() if all(abs(mix[s] - current.mix[s]) < 1e-9 for s in STRATEGIES)), "custom")
-preset = st.selectbox("Preset", preset_names, index=preset_names.index(matching), key="preset",
-                      help="both: the paper's default, a third each of format-only, order and mask.")
+matching = next(
+    (name for name, mix in PRESETS.items() if all(abs(mix[s] - current.mix[s]) < 1e-9 for s in STRATEGIES)), "custom"
+)
+preset = st.selectbox(
+    "Preset",
+    preset_names,
+    index=preset_names.index(matching),
+    key="preset",
+    help="both: the paper's default, a third each of format-only, order and mask.",
+)
 base = PRESETS.get(preset, current.mix)
 weight_cols = st.columns(4)
 mix = {}
 for column, strategy in zip(weight_cols, STRATEGIES, strict=True):
-    mix[strategy] = column.number_input(f"{strategy} weight", 0.0, 100.0, float(round(base[strategy], 4)), step=0.05, key=f"w_{strategy}_{preset}")
+    mix[strategy] = column.number_input(
+        f"{strategy} weight", 0.0, 100.0, float(round(base[strategy], 4)), step=0.05, key=f"w_{strategy}_{preset}"
+    )
 total = sum(mix.values())
 if total > 0:
-    st.caption("Resulting shares: " + ", ".join(f"{s} {mix[s] / total:.0%}" for s in STRATEGIES)
-               + ". A one-item mosaic is always format-only.")
+    st.caption(
+        "Resulting shares: "
+        + ", ".join(f"{s} {mix[s] / total:.0%}" for s in STRATEGIES)
+        + ". A one-item mosaic is always format-only."
+    )
 recipe["mix"] = mix
-recipe["wrapper_rate"] = st.slider("Share of order and mask mosaics that also wrap each answer", 0.0, 1.0, current.wrapper_rate, 0.05, key="wrapper_rate")
+recipe["wrapper_rate"] = st.slider(
+    "Share of order and mask mosaics that also wrap each answer",
+    0.0,
+    1.0,
+    current.wrapper_rate,
+    0.05,
+    key="wrapper_rate",
+)
 
 st.subheader("Rules")
 rule_cols = st.columns(2)
@@ -76,15 +124,24 @@ disabled_rules = []
 for column, strategy in zip(rule_cols, ("permute", "maskout"), strict=True):
     column.markdown(f"**{strategy}**")
     for name in [r for r in RULES if r.startswith(strategy)]:
-        if not column.toggle(name.split(".", 1)[1].replace("_", " "), value=name not in current.disabled_rules, key=f"rule_{name}"):
+        if not column.toggle(
+            name.split(".", 1)[1].replace("_", " "), value=name not in current.disabled_rules, key=f"rule_{name}"
+        ):
             disabled_rules.append(name)
 recipe["disabled_rules"] = disabled_rules
 
 st.subheader("Template library")
 library = current.library()
 rows = [
-    {"on": t.id not in current.disabled_templates, "id": t.id, "family": t.family, "text": t.text, "yours": not t.builtin}
-    for family in PLACEHOLDERS for t in library.family(family)
+    {
+        "on": t.id not in current.disabled_templates,
+        "id": t.id,
+        "family": t.family,
+        "text": t.text,
+        "yours": not t.builtin,
+    }
+    for family in PLACEHOLDERS
+    for t in library.family(family)
 ]
 family_filter = st.multiselect("Families", list(PLACEHOLDERS), default=[], placeholder="all families")
 frame = pd.DataFrame(rows)

@@ -139,6 +139,10 @@ def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
     assert len(rows) == manifest["counts"]["mosaics"] > 0
     assert max(len(json.loads(r)["mosaic"]["source_ids"]) for r in rows) <= 4
     checked = subprocess.run(
-        [sys.executable, "-m", "mosaic_core", "verify", str(exported)], cwd=REPO, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "mosaic_core", "verify", str(exported)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr

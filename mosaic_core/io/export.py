@@ -22,7 +22,16 @@ import orjson
 from mosaic_core.errors import ConfigError
 from mosaic_core.records import Mosaic
 
-__all__ = ["FILE_TYPES", "RECORD_FORMATS", "atomic_file", "export_rows", "mosaic_row", "plain_row", "write_rows"]
+__all__ = [
+    "FILE_TYPES",
+    "RECORD_FORMATS",
+    "atomic_file",
+    "export_rows",
+    "jsonl_line",
+    "mosaic_row",
+    "plain_row",
+    "write_rows",
+]
 
 RECORD_FORMATS = ("alpaca", "sharegpt", "messages", "prompt_completion")
 FILE_TYPES = ("jsonl", "json", "parquet", "hf")
@@ -59,7 +68,7 @@ def mosaic_row(mosaic: Mosaic, record_format: str, provenance: bool) -> dict[str
     return row
 
 
-def _jsonl_line(row: dict[str, Any]) -> bytes:
+def jsonl_line(row: dict[str, Any]) -> bytes:
     # orjson writes non-ASCII as itself; U+2028/2029 are escaped so line-based readers never split on them.
     return orjson.dumps(row).replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029") + b"\n"
 
@@ -96,7 +105,7 @@ def write_rows(target: Path, rows: Iterable[dict[str, Any]], file_type: str) -> 
     if file_type == "jsonl":
         with atomic_file(target) as stream:
             for row in rows:
-                stream.write(_jsonl_line(row))
+                stream.write(jsonl_line(row))
                 written += 1
         return written
     collected = list(rows)

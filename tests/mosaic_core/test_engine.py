@@ -131,3 +131,17 @@ class TestStrategies:
         """A mosaic of one item never carries an order or mask rule."""
         run = run_of(demo, k_mode="custom", k_weights={1: 1.0}, max_k=1, epochs=1)
         assert all(m.plan.rule is None and m.plan.strategy in ("primary", "format") for m in run.mosaics())
+
+
+class TestPlanRecord:
+    def test_to_dict_round_trip_covers_every_field(self, demo: list[SourceRecord]) -> None:
+        """The hand-written JSON form names every field and reads back to the same plan."""
+        import dataclasses
+
+        from mosaic_core.records import Decoration, Plan
+
+        for mosaic in list(run_of(demo, epochs=1).mosaics())[:40]:
+            data = mosaic.plan.to_dict()
+            assert set(data) == {f.name for f in dataclasses.fields(Plan)}
+            assert set(data["decoration"]) == {f.name for f in dataclasses.fields(Decoration)}
+            assert Plan.from_dict(data) == mosaic.plan

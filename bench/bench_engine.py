@@ -1,0 +1,140 @@
+"""Engine benchmarks on Alpaca-cleaned 52k: the floor, the whole run, max_length, the spec table.
+
+Prints a Markdown report and writes bench/out/engine.json.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.measure import OUT, SHARED, machine, median_time, python, run_measured
+from mosaic_core import MosaicConfig, MosaicRun, SourceTable, get_tokenizer, load_dataset
+
+ALPACA = SHARED / "alpaca_cleaned_52k.json"
+# Reference script figures (MOSAIC_SPEC section 7): mosaics and mean items for one epoch.
+REFERENCE = {
+    "uniform": (9473, 5.48),
+    "fix_max": (5195, 10.00),
+    "exp": (5510, 9.43),
+    "pareto": (5680, 9.14),
+    "lognormal": (5815, 8.93),
+    "logistic2": (6603, 7.87),
+    "max_length": (2230, 23.29),
+}
+REFERENCE_FOUR_EPOCHS = 37718
+
+
+def floor(texts: list[str]) -> float:
+    """Tokenize every source record once with cl100k_base (one call per record)."""
+    encode = get_tokenizer("cl100k_base").encoding.encode_ordinary
+
+    def run() -> int:
+        return sum(len(encode(text)) for text in texts)
+
+    seconds, _ = median_time(run, repeats=5)
+    return seconds
+
+
+def whole_run(workers: int, repeats: int = 3) -> dict[str, float]:
+    """The CLI from file to JSONL on disk, 4 epochs, provenance on."""
+    target = OUT / f"alpaca-4ep-w{workers}.jsonl"
+    runs = [
+        run_measured(
+            [python(), "-m", "mosaic_core", "generate", str(ALPACA), "-o", str(target), "--workers", str(workers)]
+        )
+        for _ in range(repeats)
+    ]
+    return {
+        "seconds": statistics.median(r[0] for r in runs),
+        "peak_mb": max(r[1] for r in runs),
+        "bytes": target.stat().st_size,
+    }
+
+
+def spec_table(table: SourceTable) -> list[dict[str, Any]]:
+    rows = []
+    for mode, (ref_mosaics, ref_mean) in REFERENCE.items():
+        run = MosaicRun(table, MosaicConfig(epochs=1, k_mode=mode))
+        seconds, mosaics = median_time(lambda run=run: sum(1 for _ in run.walk(0)), repeats=1)
+        report = run.report
+        rows.append(
+            {
+                "mode": mode,
+                "mosaics": mosaics,
+                "reference_mosaics": ref_mosaics,
+                "mean_k": report.mean_k,
+                "reference_mean_k": ref_mean,
+                "largest_k": None,
+                "mosaics_off": mosaics / ref_mosaics - 1,
+                "mean_off": report.mean_k / ref_mean - 1,
+                "seconds": seconds,
+            }
+        )
+    four = MosaicRun(table, MosaicConfig(epochs=4))
+    count = sum(1 for _ in four.mosaics())
+    rows.append(
+        {
+            "mode": "uniform, 4 epochs",
+            "mosaics": count,
+            "reference_mosaics": REFERENCE_FOUR_EPOCHS,
+            "mean_k": four.report.mean_k,
+            "reference_mean_k": 207764 / REFERENCE_FOUR_EPOCHS,
+            "mosaics_off": count / REFERENCE_FOUR_EPOCHS - 1,
+            "mean_off": four.report.mean_k / (207764 / REFERENCE_FOUR_EPOCHS) - 1,
+        }
+    )
+    return rows
+
+
+def max_length_epoch(table: SourceTable) -> float:
+    def run() -> int:
+        return sum(1 for _ in MosaicRun(table, MosaicConfig(epochs=1, k_mode="max_length")).walk(0))
+
+    seconds, _ = median_time(run, repeats=3)
+    return seconds
+
+
+def main() -> int:
+    if not ALPACA.exists():
+        print(f"skipped: {ALPACA} is not available")
+        return 0
+    OUT.mkdir(parents=True, exist_ok=True)
+    records = load_dataset(ALPACA).records
+    texts = [f"{r.prompt_text}\n{r.response_text}" for r in records]
+    floor_seconds = floor(texts)
+    table = SourceTable.build(records, "cl100k_base")
+    results: dict[str, Any] = {"machine": machine(), "floor_seconds": floor_seconds}
+    results["max_length_epoch_seconds"] = max_length_epoch(table)
+    results["spec_table"] = spec_table(table)
+    results["whole_run"] = {str(w): whole_run(w) for w in (1, 2)}
+    (OUT / "engine.json").write_text(json.dumps(results, indent=2))
+
+    print("## Engine (Alpaca-cleaned 52k, cl100k_base, budget 2000, preset both)")
+    print(f"floor (tokenize every record once): {floor_seconds:.2f} s")
+    for workers, figures in results["whole_run"].items():
+        print(
+            f"whole run, 4 epochs uniform K=10, JSONL with provenance, {workers} worker(s): {figures['seconds']:.2f} s "
+            f"= {figures['seconds'] / floor_seconds:.2f} x floor, peak {figures['peak_mb']:.0f} MB (process tree)"
+        )
+    print(f"one epoch of max_length (tokens counted, generation only): {results['max_length_epoch_seconds']:.2f} s")
+    print("| k mode | mosaics | reference | off | mean k | reference | off |")
+    print("|---|---|---|---|---|---|---|")
+    worst = 0.0
+    for row in results["spec_table"]:
+        worst = max(worst, abs(row["mosaics_off"]), abs(row["mean_off"]))
+        print(
+            f"| {row['mode']} | {row['mosaics']:,} | {row['reference_mosaics']:,} | {row['mosaics_off']:+.1%} "
+            f"| {row['mean_k']:.2f} | {row['reference_mean_k']:.2f} | {row['mean_off']:+.1%} |"
+        )
+    print(f"largest deviation from the reference: {worst:.1%} (target: within 3%)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""Use every core: tokenize in chunks, and generate whole epochs in separate processes.
+
+Epochs are independent given the seed (each has its own shuffle and per-mosaic
+generators), so workers can write one part file per epoch and the parent joins
+them in epoch order: the bytes are those of a serial run. Workers are forked,
+so they share the parent's loaded records, tokenizer and token counts. Forking
+is only safe in a single-threaded process, so the app never comes here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mosaic_core.engine import MosaicRun, Unusable
+from mosaic_core.io.export import mosaic_row, write_rows
+
+__all__ = ["EpochPart", "count_in_parallel", "default_workers", "generate_epochs_in_parallel"]
+
+# Set by the parent just before forking; read by the children.
+_JOB: dict[str, Any] = {}
+
+
+def default_workers() -> int:
+    """Cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _count_chunk(bounds: tuple[int, int]) -> list[int]:
+    texts: Sequence[str] = _JOB["texts"]
+    return _JOB["counter"].count_many(texts[bounds[0] : bounds[1]])  # type: ignore[no-any-return]
+
+
+def count_in_parallel(counter: Any, texts: Sequence[str], workers: int) -> list[int]:
+    """Token counts of ``texts`` computed by ``workers`` forked processes."""
+    step = -(-len(texts) // (workers * 4))
+    chunks = [(start, min(start + step, len(texts))) for start in range(0, len(texts), step)]
+    _JOB.update(counter=counter, texts=texts)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            counts: list[int] = []
+            for part in pool.map(_count_chunk, chunks):
+                counts.extend(part)
+            return counts
+    finally:
+        _JOB.clear()
+
+
+@dataclass
+class EpochPart:
+    """What one worker made of one epoch."""
+
+    epoch: int
+    path: Path
+    mosaics: int = 0
+    item_slots: int = 0
+    plain_samples: int = 0
+    unusable: list[Unusable] = field(default_factory=list)
+
+
+def _epoch_job(epoch: int) -> EpochPart:
+    run: MosaicRun = MosaicRun(_JOB["table"], _JOB["config"])
+    folder: Path = _JOB["folder"]
+    done = _JOB["done"]
+    part = EpochPart(epoch, folder / f"epoch-{epoch:05d}.jsonl")
+    record_format, provenance = _JOB["record_format"], _JOB["provenance"]
+
+    def rows() -> Any:
+        pending = 0
+        for mosaic in run.walk(epoch):
+            pending += mosaic.plan.k
+            if pending >= 2048:
+                with done.get_lock():
+                    done.value += pending
+                pending = 0
+            yield mosaic_row(mosaic, record_format, provenance)
+        with done.get_lock():
+            done.value += pending
+
+    write_rows(part.path, rows(), "jsonl")
+    report = run.report
+    part.mosaics, part.item_slots, part.plain_samples = report.mosaics, report.item_slots, report.plain_samples
+    part.unusable = report.unusable[len(run.too_long) :]
+    return part
+
+
+def generate_epochs_in_parallel(
+    run: MosaicRun,
+    folder: Path,
+    record_format: str,
+    provenance: bool,
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[EpochPart]:
+    """Write each epoch's rows to ``folder/epoch-N.jsonl``; fold the counts into ``run.report``."""
+    context = multiprocessing.get_context("fork")
+    done = context.Value("q", 0)
+    _JOB.update(
+        table=run.table, config=run.config, folder=folder, done=done, record_format=record_format, provenance=provenance
+    )
+    total = len(run.usable) * run.config.epochs
+    finished = threading.Event()
+
+    def report_progress() -> None:
+        while not finished.wait(0.2):
+            if progress is not None:
+                progress(min(done.value, total), total)
+
+    watcher = threading.Thread(target=report_progress, daemon=True)
+    try:
+        with context.Pool(min(workers, run.config.epochs)) as pool:
+            watcher.start()
+            parts = pool.map(_epoch_job, range(run.config.epochs), chunksize=1)
+    finally:
+        finished.set()
+        _JOB.clear()
+    if progress is not None:
+        progress(total, total)
+    report = run.report
+    for part in parts:
+        report.mosaics += part.mosaics
+        report.item_slots += part.item_slots
+        report.plain_samples += part.plain_samples
+        report.mosaics_per_epoch[part.epoch] = part.mosaics
+        report.unusable.extend(part.unusable)
+    return parts
+
+
+def join_parts(parts: Sequence[EpochPart], stream: Any) -> None:
+    """Append the part files, in epoch order, to an open binary stream."""
+    for part in sorted(parts, key=lambda p: p.epoch):
+        with part.path.open("rb") as source:
+            shutil.copyfileobj(source, stream, 1 << 20)

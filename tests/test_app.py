@@ -1,0 +1,150 @@
+"""One AppTest per page, driving widgets with the demo dataset and checking what is shown."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+APP = str(REPO / "app.py")
+
+
+@pytest.fixture
+def app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("MOSAIC_DATA_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def visit(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def plotted(value: object) -> list[float]:
+    """Plotly 7 sends arrays as typed binary ({"dtype", "bdata"}); plain lists pass through."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"])).tolist()
+    return list(value)  # type: ignore[call-overload]
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    return "\n".join(str(p) for p in parts)
+
+
+class TestDataPage:
+    def test_demo_loaded(self, app: AppTest) -> None:
+        """The demo dataset is loaded on start, with its metrics and table."""
+        metrics = {m.label: m.value for m in app.metric}
+        assert metrics["Records loaded"] == "183" and metrics["Schema"] == "alpaca"
+        assert len(app.dataframe[-1].value) == 183
+
+    def test_search_filters_records(self, app: AppTest) -> None:
+        """Searching narrows the table."""
+        app.text_input[-1].input("palindrome").run()
+        shown = app.dataframe[-1].value
+        assert (
+            0 < len(shown) < 183
+            and shown["instruction"].str.contains("alindrome").any() | shown["output"].str.contains("alindrome").any()
+        )
+
+    def test_bad_local_file_shows_error(self, app: AppTest, tmp_path: Path) -> None:
+        """A broken file gives st.error and the page stays usable."""
+        (tmp_path / "broken.json").write_text('[{"instruction": ', encoding="utf-8")
+        app.radio(key="source_kind").set_value("Local path").run()
+        app.text_input[-2].input("broken.json").run()
+        app.button[-1].click().run()
+        assert not app.exception and app.error and "broken.json" in app.error[0].value
+        assert app.metric[0].value == "183"
+
+    def test_path_outside_data_folder_refused(self, app: AppTest) -> None:
+        """Paths leading out of the data folder are refused with a clear message."""
+        app.radio(key="source_kind").set_value("Local path").run()
+        app.text_input[-2].input("../../etc/passwd").run()
+        app.button[-1].click().run()
+        assert app.error and "outside the data folder" in app.error[0].value
+
+
+class TestSettingsPage:
+    def test_changing_k_updates_recipe_and_chart(self, app: AppTest) -> None:
+        """Maximum k goes into the recipe; the k chart shows k = 1..max."""
+        visit(app, "settings")
+        app.number_input(key="max_k").set_value(6).run()
+        assert app.session_state.recipe["max_k"] == 6
+        chart = json.loads(app.get("plotly_chart")[0].proto.spec)
+        assert plotted(chart["data"][0]["x"]) == [1, 2, 3, 4, 5, 6]
+        assert sum(plotted(chart["data"][0]["y"])) == pytest.approx(1.0)
+
+    def test_preset_sets_shares(self, app: AppTest) -> None:
+        """Choosing a preset shows the resulting shares and stores the mix."""
+        visit(app, "settings")
+        app.selectbox(key="preset").set_value("mask").run()
+        assert app.session_state.recipe["mix"]["maskout"] == pytest.approx(0.5)
+        assert "maskout 50%" in texts(app)
+
+    def test_invalid_template_shows_error(self, app: AppTest) -> None:
+        """A malformed custom template is refused with st.error."""
+        visit(app, "settings")
+        app.text_input(key="new_text").input("no capital letter here").run()
+        assert app.error and "one sentence" in app.error[0].value
+
+
+class TestPreviewPage:
+    def test_shows_verified_mosaics(self, app: AppTest) -> None:
+        """Ten mosaics with plan and a passing verdict."""
+        visit(app, "preview")
+        assert sum("Mosaic #" in m.value for m in app.markdown) == 10
+        assert len(app.success) == 10 and not app.error
+
+    def test_reroll_and_accept(self, app: AppTest) -> None:
+        """Re-roll moves the seed on; Accept records the mosaic for curation."""
+        visit(app, "preview")
+        next(b for b in app.button if b.label == "Re-roll").click().run()
+        assert app.session_state.recipe["seed"] == 1
+        app.button(key="accept_3").click().run()
+        assert 3 in app.session_state.accepted
+
+    def test_filter_by_rule(self, app: AppTest) -> None:
+        """Filtering by rule shows only mosaics of that rule."""
+        visit(app, "preview")
+        app.multiselect[1].set_value(["permute.reverse"]).run()
+        titles = [m.value for m in app.markdown if "Mosaic #" in m.value]
+        assert titles and all("permute.reverse" in t for t in titles)
+
+
+class TestStatisticsPage:
+    def test_renders(self, app: AppTest) -> None:
+        """The statistics page renders without exceptions."""
+        visit(app, "statistics")
+        assert app.title[0].value == "Statistics"
+
+
+class TestExportPage:
+    def test_generate_and_save(self, app: AppTest, tmp_path: Path) -> None:
+        """Generating writes the export inside the data folder and shows the manifest counts."""
+        visit(app, "export")
+        app.text_input[0].input("out/mosaics.jsonl").run()
+        next(b for b in app.button if b.label == "Generate the export").click().run()
+        assert not app.error, [e.value for e in app.error]
+        saved = tmp_path / "out" / "mosaics.jsonl"
+        rows = saved.read_text(encoding="utf-8").splitlines()
+        metrics = {m.label: m.value for m in app.metric}
+        assert metrics["Mosaics"] == f"{len(rows):,}" and (tmp_path / "out" / "mosaics.jsonl.manifest.json").exists()
+
+    def test_save_outside_refused(self, app: AppTest, tmp_path: Path) -> None:
+        """Saving outside the data folder is refused and nothing is written."""
+        visit(app, "export")
+        app.text_input[0].input("/tmp/elsewhere.jsonl").run()
+        next(b for b in app.button if b.label == "Generate the export").click().run()
+        assert app.error and "outside the data folder" in app.error[0].value

@@ -10,7 +10,7 @@ from typing import Any
 
 from mosaic_core.errors import ConfigError, DatasetError
 from mosaic_core.io.readers import RowError, Source, iter_rows
-from mosaic_core.io.schemas import ColumnMapping, Exchange, Problem, detect_schema, extract
+from mosaic_core.io.schemas import ColumnMapping, Exchange, Problem, detect_schema, extract, shown
 from mosaic_core.records import SourceRecord
 
 __all__ = ["MULTI_TURN_POLICIES", "LoadReport", "LoadResult", "load_dataset"]
@@ -109,9 +109,18 @@ def load_dataset(
     kind, rows = iter_rows(source, progress)
     report = LoadReport(source.name, kind=kind, multi_turn_policy=multi_turn)
     report.mapping = mapping.to_dict() if mapping else None
-    first_rows: list[tuple[int, Any]] = list(itertools.islice(rows, 50))
+    # Look at up to 50 rows, and past any run of broken lines, to find the schema.
+    first_rows: list[tuple[int, Any]] = []
+    valid = 0
+    for item in rows:
+        first_rows.append(item)
+        valid += not isinstance(item[1], RowError)
+        if valid and len(first_rows) >= 50:
+            break
     if not first_rows:
         raise DatasetError(f"{source.name}: holds no records")
+    if not valid:
+        raise DatasetError(f"{source.name}: no record is valid JSON; {first_rows[0][1].message}")
     if mapping is None:
         report.schema = detect_schema((row for _, row in first_rows if not isinstance(row, RowError)), source.name)
     else:
@@ -127,16 +136,19 @@ def load_dataset(
         if isinstance(got, Problem):
             raw = row.get("id") if isinstance(row, dict) else None
             if on_invalid == "fail":
-                where = f"record {number}" + (f" (id {raw})" if raw is not None else "")
+                where = f"record {number}" + (f" (id {shown(raw)})" if raw is not None else "")
                 raise DatasetError(f"{source.name}: {where}: {got.message}")
             report.note(got.code, number, None if raw is None else str(raw), got.message)
             continue
         record_id = got.raw_id if got.raw_id is not None else f"row-{number}"
         if record_id in seen:
-            seen[record_id] += 1
             report.renamed_ids += 1
-            record_id = f"{record_id}~{seen[record_id]}"
-        seen.setdefault(record_id, 1)
+            suffix = seen[record_id]
+            while f"{record_id}~{suffix}" in seen:
+                suffix += 1
+            seen[record_id] = suffix + 1
+            record_id = f"{record_id}~{suffix}"
+        seen.setdefault(record_id, 2)
         if got.system.strip():
             report.system_prompts += 1
         if got.turns > 1:

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from mosaic_core.errors import DatasetError, OfflineError
+from mosaic_core.io.schemas import SCHEMAS, json_type, shown
 
 __all__ = ["RowError", "Source", "iter_rows", "sniff_kind"]
 
@@ -116,12 +117,20 @@ def _decode(name: str, raw: bytes) -> str:
             raise DatasetError(f"{name}: claims UTF-16 (byte order mark) but does not decode as UTF-16") from None
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
+    _refuse_bomless_utf16(name, raw[:64])
     if any(byte in _BINARY_CONTROL for byte in raw[:1024]):
         raise DatasetError(f"{name}: looks like binary data, not a text dataset")
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DatasetError(f"{name}: not UTF-8 text (bad byte at offset {exc.start}); re-save it as UTF-8") from None
+
+
+def _refuse_bomless_utf16(name: str, head: bytes) -> None:
+    """UTF-16 text without a byte order mark has a NUL in every other byte of ASCII text."""
+    half = len(head) // 2
+    if len(head) >= 8 and max(head[1::2].count(0), head[0::2].count(0)) >= half - 1:
+        raise DatasetError(f"{name}: looks like UTF-16 without a byte order mark; re-save it as UTF-8")
 
 
 def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
@@ -133,21 +142,19 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
     except orjson.JSONDecodeError as exc:
         raise DatasetError(f"{source.name}: not valid JSON ({exc})") from None
     del text
+    if isinstance(data, dict) and any(all(f in data for f in fields) for fields in SCHEMAS.values()):
+        data = [data]  # one record on its own, even if it holds a list (messages, history)
     if isinstance(data, dict):
         lists = [key for key, value in data.items() if isinstance(value, list)]
         chosen = next((key for key in _LIST_FIELDS if key in lists), None)
         if chosen is None and len(lists) == 1:
             chosen = lists[0]
         if chosen is None:
-            if "instruction" in data or "messages" in data or "conversations" in data:
-                data = [data]
-            else:
-                found = ", ".join(sorted(map(str, data))) or "none"
-                raise DatasetError(f"{source.name}: a JSON object without one list of records to read (keys: {found})")
-        else:
-            data = data[chosen]
+            found = ", ".join(shown(key) for key in sorted(map(str, data))) or "none"
+            raise DatasetError(f"{source.name}: a JSON object without one list of records to read (keys: {found})")
+        data = data[chosen]
     if not isinstance(data, list):
-        raise DatasetError(f"{source.name}: the top level is a JSON {type(data).__name__}; expected a list of records")
+        raise DatasetError(f"{source.name}: the top level is {json_type(data)}; expected a JSON list of records")
     yield from enumerate(data, start=1)
 
 
@@ -183,10 +190,18 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
                 continue
             if any(byte in _BINARY_CONTROL for byte in line[:256]):
                 raise DatasetError(f"{source.name}: line {number} holds binary data, not JSON text")
+            if not seen_any:
+                _refuse_bomless_utf16(source.name, line[:64])
             seen_any = True
             try:
                 yield number, orjson.loads(line)
             except orjson.JSONDecodeError as exc:
+                try:
+                    line.decode("utf-8")
+                except UnicodeDecodeError as bad:
+                    raise DatasetError(
+                        f"{source.name}: line {number} is not UTF-8 text (byte {bad.start}); re-save the file as UTF-8"
+                    ) from None
                 yield number, RowError(f"line {number} is not valid JSON ({exc})")
         if progress is not None:
             progress(size, size)

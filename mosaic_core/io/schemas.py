@@ -13,7 +13,7 @@ from typing import Any
 
 from mosaic_core.errors import DatasetError
 
-__all__ = ["SCHEMAS", "ColumnMapping", "Exchange", "Problem", "detect_schema", "extract"]
+__all__ = ["SCHEMAS", "ColumnMapping", "Exchange", "Problem", "detect_schema", "extract", "json_type", "shown"]
 
 SCHEMAS: dict[str, tuple[str, ...]] = {
     "alpaca": ("instruction", "output"),
@@ -26,6 +26,35 @@ _USER_ROLES = {"human": "user", "user": "user"}
 _ASSISTANT_ROLES = {"gpt": "assistant", "assistant": "assistant"}
 _SYSTEM_ROLES = {"system"}
 _ID_FIELDS = ("id", "_id", "uid", "idx", "index")
+
+
+def shown(value: object) -> str:
+    """A value from a file, safe to put in a one-line message (control characters escaped).
+
+    >>> shown("a\nb")
+    "'a\\nb'"
+    """
+    text = repr(value) if isinstance(value, str) else str(value)
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)[:80]
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a parsed value's type, with its article.
+
+    >>> json_type(3), json_type(None), json_type([1])
+    ('a number', 'null', 'an array')
+    """
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, (list, tuple)):
+        return "an array"
+    return "an object" if isinstance(value, Mapping) else f"a {type(value).__name__}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +117,7 @@ def detect_schema(rows: Iterable[Any], name: str) -> str:
                 if all(field in keys for field in required):
                     return schema
             break
-    found = ", ".join(sorted(keys)) or "no fields"
+    found = ", ".join(shown(key) for key in sorted(keys)) or "no fields"
     known = "; ".join(f"{schema} ({', '.join(fields)})" for schema, fields in SCHEMAS.items())
     raise DatasetError(
         f"{name}: no known schema fits the records (found {found}); known: {known}; "
@@ -103,7 +132,7 @@ def _text(row: Mapping[str, Any], field: str, required: bool) -> str | Problem:
         return ""
     value = row[field]
     if not isinstance(value, str):
-        return Problem("not_text", f"field {field!r} holds {type(value).__name__}, not text")
+        return Problem("not_text", f"field {field!r} holds {json_type(value)}, not text")
     if required and not value.strip():
         return Problem("empty_field", f"field {field!r} is empty")
     return value
@@ -158,7 +187,7 @@ def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: s
         if not isinstance(role, str):
             return Problem("bad_turns", f"turn {position} has no {role_key!r}")
         if not isinstance(text, str):
-            return Problem("not_text", f"turn {position} {text_key!r} is {type(text).__name__}, not text")
+            return Problem("not_text", f"turn {position} {text_key!r} is {json_type(text)}, not text")
         if role in _SYSTEM_ROLES:
             if parsed:
                 return Problem("bad_turns", f"turn {position} is a system message after the conversation began")
@@ -188,7 +217,7 @@ def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: s
 def extract(row: Any, schema: str, mapping: ColumnMapping | None) -> Exchange | Problem:
     """The fields of one row under ``schema`` (or the user's ``mapping``)."""
     if not isinstance(row, Mapping):
-        return Problem("not_an_object", f"the record is a {type(row).__name__}, not an object")
+        return Problem("not_an_object", f"the record is {json_type(row)}, not an object")
     if mapping is not None:
         return _columns(row, mapping.to_dict())
     if schema == "alpaca":

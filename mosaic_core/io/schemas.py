@@ -29,7 +29,7 @@ _ID_FIELDS = ("id", "_id", "uid", "idx", "index")
 
 
 def shown(value: object) -> str:
-    """A value from a file, safe to put in a one-line message (control characters escaped).
+    r"""A value from a file, safe to put in a one-line message (control characters escaped).
 
     >>> shown("a\nb")
     "'a\\nb'"

@@ -53,35 +53,45 @@ def median_time(function: Callable[[], Any], repeats: int = 3) -> tuple[float, A
     return statistics.median(times), result
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Resident memory of a process and all its descendants, in KiB."""
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of one process in KiB; PSS splits pages shared after fork among their users."""
+    pss = rss = 0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                pss = int(line.split()[1])
+            elif line.startswith("Rss:"):
+                rss = int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return pss, rss
+
+
+def _tree(root: int) -> list[int]:
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
-            status = Path(f"/proc/{entry}/status").read_text()
+            stat = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        pid, ppid, kb = int(entry), 0, 0
-        for line in status.splitlines():
-            if line.startswith("PPid:"):
-                ppid = int(line.split()[1])
-            elif line.startswith("VmRSS:"):
-                kb = int(line.split()[1])
-        children.setdefault(ppid, []).append(pid)
-        rss[pid] = kb
-    total, stack = 0, [root]
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    found, stack = [], [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        found.append(pid)
         stack.extend(children.get(pid, []))
-    return total
+    return found
 
 
 def run_measured(command: Sequence[str], cwd: Path = REPO) -> tuple[float, float, str]:
-    """Run a command; return (wall seconds, peak RSS of its process tree in MB, stderr)."""
+    """Run a command; return (wall seconds, peak memory of its process tree in MB, stderr).
+
+    The memory is the sum of PSS over the process and its children, sampled every 20 ms: pages a
+    forked worker still shares with its parent are counted once, not once per process.
+    """
     start = time.perf_counter()
     process = subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
@@ -90,7 +100,7 @@ def run_measured(command: Sequence[str], cwd: Path = REPO) -> tuple[float, float
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(process.pid))
+            peak = max(peak, sum(_memory_kb(pid)[0] for pid in _tree(process.pid)))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)

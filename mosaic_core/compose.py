@@ -94,15 +94,16 @@ def _opening(style: int, punct: str, newline: bool, begin: str | None, number: i
 
 def prompt_segments(layout: Layout, instructions: Sequence[int]) -> list[Segment]:
     """Segments of the prompt; ``instructions`` are text indices in position order."""
-    segments: list[Segment] = []
-    head = layout.head()
+    deco = layout.decoration
+    style, punct, sep = deco.tag_style, deco.tag_punct, deco.inst_sep
     lead, tag_end = layout.lead, layout.tag_end
-    sep = layout.decoration.inst_sep
-    last = len(instructions) - 1
-    for position, index in enumerate(instructions):
-        tag = layout.tag(position + 1) + tag_end
-        segments.append(head + tag if position == 0 else tag)
-        segments.append((index, lead, sep if position < last else layout.last_trail()))
+    segments: list[Segment] = []
+    for number, index in enumerate(instructions, start=1):
+        segments.append(number_tag(style, punct, number) + tag_end)
+        segments.append((index, lead, sep))
+    if segments:
+        segments[0] = layout.head() + segments[0]  # type: ignore[operator]
+        segments[-1] = (instructions[-1], lead, layout.last_trail())
     tail = layout.tail()
     if tail:
         segments.append(tail)
@@ -130,14 +131,7 @@ def answer_segments(layout: Layout, responses: Sequence[tuple[int, int]]) -> lis
 
 
 def render(segments: Sequence[Segment], texts: Sequence[str]) -> str:
-    parts: list[str] = []
-    for segment in segments:
-        if isinstance(segment, str):
-            parts.append(segment)
-        else:
-            index, lead, trail = segment
-            parts.append(lead + texts[index] + trail)
-    return "".join(parts)
+    return "".join([s if s.__class__ is str else s[1] + texts[s[0]] + s[2] for s in segments])  # type: ignore[index]
 
 
 def count(segments: Sequence[Segment], sources: SourceCounts) -> int:

@@ -107,10 +107,12 @@ class Draft:
             format_meta = template.render(open=wrapper[0], close=wrapper[1]) if wrapper else template.render()
         self.format_meta = format_meta
         self.base_layout = Layout(self.decoration, format_meta, None)
+        # The mosaic's rule is drawn; if it has no single answer here, the next ones in turn are tried.
         self.rules: list[str] = []
         if self.strategy in ("permute", "maskout"):
-            self.rules = list(run.rules[self.strategy])
-            rng.shuffle(self.rules)
+            enabled = run.rules[self.strategy]
+            first = int(rng.random() * len(enabled))
+            self.rules = enabled[first:] + enabled[:first]
         self.template_draw = rng.random()
         self.mask_ratio = rng.uniform(0.1, 0.5)
         self.k_target = draw_k(config.k_mode, rng, config.max_k, config.k_weights)
@@ -403,12 +405,14 @@ class MosaicRun:
         prompt_segs, answer_segs = draft.segments(layout, outcome)
         texts = self.table.texts
         n = self.table.size
+        items = draft.items
+        ids, chars = self.table.ids, self.table.lengths
         strategy = draft.strategy if rule else ("format" if draft.decoration.wrapper else "primary")
         plan = Plan(
             seed=self.config.seed,
             epoch=draft.epoch,
             index=draft.index,
-            source_ids=tuple(self.table.records[s].id for s in draft.items),
+            source_ids=tuple([ids[s] for s in items]),
             k_target=draft.k_target,
             strategy=strategy,
             rule=rule,
@@ -417,8 +421,8 @@ class MosaicRun:
             masked=outcome.masked,
             values=tuple(sorted(outcome.values.items())),
             decoration=draft.decoration,
-            instruction_chars=tuple(len(texts[s]) for s in draft.items),
-            response_chars=tuple(len(texts[n + s]) for s in draft.items),
+            instruction_chars=tuple([chars[s] for s in items]),
+            response_chars=tuple([chars[n + s] for s in items]),
             prompt_tokens=state.prompt_tokens,
             answer_tokens=state.answer_tokens,
         )

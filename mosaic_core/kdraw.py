@@ -16,7 +16,7 @@ __all__ = ["K_MODES", "draw_k", "k_distribution"]
 
 
 def _uniform(rng: random.Random, top: int, weights: Mapping[int, float]) -> int:
-    return rng.randint(1, top)
+    return 1 + int(rng.random() * top)
 
 
 def _fix_max(rng: random.Random, top: int, weights: Mapping[int, float]) -> int:

@@ -9,6 +9,7 @@ is only safe in a single-threaded process, so the app never comes here.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -116,11 +117,13 @@ def generate_epochs_in_parallel(
                 progress(min(done.value, total), total)
 
     watcher = threading.Thread(target=report_progress, daemon=True)
+    gc.freeze()  # the collector would otherwise write to every shared object, copying its page
     try:
         with context.Pool(min(workers, run.config.epochs)) as pool:
             watcher.start()
             parts = pool.map(_epoch_job, range(run.config.epochs), chunksize=1)
     finally:
+        gc.unfreeze()
         finished.set()
         _JOB.clear()
     if progress is not None:

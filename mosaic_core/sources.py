@@ -55,9 +55,14 @@ class SourceTable:
     chars: list[int]
     letters: list[str]
     sources: SourceCounts = field(init=False)
+    ids: list[str] = field(init=False)
+    lengths: list[int] = field(init=False)
+    """Characters of every text, in the layout of ``texts``."""
 
     def __post_init__(self) -> None:
         self.sources = SourceCounts(self.counter, self.texts, self.counts)
+        self.ids = [record.id for record in self.records]
+        self.lengths = [len(text) for text in self.texts]
 
     @property
     def size(self) -> int:

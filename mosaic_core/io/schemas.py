@@ -139,6 +139,8 @@ def _text(row: Mapping[str, Any], field: str, required: bool) -> str | Problem:
 
 
 def _raw_id(row: Mapping[str, Any], field: str | None) -> str | None:
+    if field is None and not any(key in row for key in _ID_FIELDS):
+        return None
     for key in (field,) if field else _ID_FIELDS:
         value = row.get(key) if key else None
         if isinstance(value, (str, int)) and not isinstance(value, bool) and str(value).strip():
@@ -146,32 +148,27 @@ def _raw_id(row: Mapping[str, Any], field: str | None) -> str | None:
     return None
 
 
+_ROLES = (("instruction", True), ("output", True), ("input", False), ("system", False), ("category", False))
+
+
 def _columns(row: Mapping[str, Any], fields: Mapping[str, str | None]) -> Exchange | Problem:
-    values: dict[str, str] = {}
-    for role, required in (
-        ("instruction", True),
-        ("output", True),
-        ("input", False),
-        ("system", False),
-        ("category", False),
-    ):
+    values: list[str] = []
+    for role, required in _ROLES:
         field = fields.get(role)
         if field is None:
-            values[role] = ""
+            values.append("")
+            continue
+        value = row.get(field)
+        # The common case, a non-empty string, without the checks' cost (this runs per row).
+        if value.__class__ is str and (not required or value.strip()):
+            values.append(value)
             continue
         got = _text(row, field, required)
         if isinstance(got, Problem):
             return got
-        values[role] = got
-    return Exchange(
-        values["instruction"],
-        values["input"],
-        values["output"],
-        values["system"],
-        values["category"],
-        _raw_id(row, fields.get("id")),
-        1,
-    )
+        values.append(got)
+    instruction, output, extra, system, category = values
+    return Exchange(instruction, extra, output, system, category, _raw_id(row, fields.get("id")), 1)
 
 
 def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: str) -> Exchange | Problem:

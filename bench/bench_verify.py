@@ -61,9 +61,8 @@ def main() -> int:
             )
     (OUT / "verify.json").write_text(json.dumps(rows, indent=2))
     print("## Verification of every dataset x k mode x preset (one epoch each)")
-    print(
-        f"{total:,} mosaics verified in {time.perf_counter() - start:.0f} s: {total - failed:,} passed, {failed:,} failed"
-    )
+    took = time.perf_counter() - start
+    print(f"{total:,} mosaics verified in {took:.0f} s: {total - failed:,} passed, {failed:,} failed")
     return 1 if failed else 0
 
 

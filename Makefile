@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test lint typecheck unit browser bench clean
+.PHONY: run test lint typecheck unit browser bench screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,9 @@ unit: $(VENV)/.dev
 	$(PY) -m pytest
 
 test: $(VENV)/.dev browser lint typecheck unit
+
+screenshots: $(VENV)/.dev browser
+	MOSAIC_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/test_browser.py -q
 
 bench: $(VENV)/.dev
 	$(PY) bench/run_all.py

@@ -21,6 +21,7 @@ from typing import Any
 
 from mosaic_core.engine import MosaicRun, Unusable
 from mosaic_core.io.export import mosaic_row, write_rows
+from mosaic_core.tokenizers import SourceCounts
 
 __all__ = ["EpochPart", "count_in_parallel", "default_workers", "generate_epochs_in_parallel"]
 
@@ -36,22 +37,30 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _count_chunk(bounds: tuple[int, int]) -> list[int]:
-    texts: Sequence[str] = _JOB["texts"]
-    return _JOB["counter"].count_many(texts[bounds[0] : bounds[1]])  # type: ignore[no-any-return]
+Corrections = tuple[list[object], list[object], list[object]]
 
 
-def count_in_parallel(counter: Any, texts: Sequence[str], workers: int) -> list[int]:
-    """Token counts of ``texts`` computed by ``workers`` forked processes."""
+def _count_chunk(bounds: tuple[int, int]) -> tuple[list[int], Corrections]:
+    texts: Sequence[str] = _JOB["texts"][bounds[0] : bounds[1]]
+    counter = _JOB["counter"]
+    counts = counter.count_many(texts)
+    return counts, SourceCounts(counter, texts, counts).corrections()
+
+
+def count_in_parallel(counter: Any, texts: Sequence[str], workers: int) -> tuple[list[int], Corrections]:
+    """Token counts of ``texts``, and their joint corrections, from ``workers`` forked processes."""
     step = -(-len(texts) // (workers * 4))
     chunks = [(start, min(start + step, len(texts))) for start in range(0, len(texts), step)]
     _JOB.update(counter=counter, texts=texts)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             counts: list[int] = []
-            for part in pool.map(_count_chunk, chunks):
+            corrections: Corrections = ([], [], [])
+            for part, fixes in pool.map(_count_chunk, chunks):
                 counts.extend(part)
-            return counts
+                for whole, piece in zip(corrections, fixes, strict=True):
+                    whole.extend(piece)
+            return counts, corrections
     finally:
         _JOB.clear()
 

@@ -54,13 +54,14 @@ class SourceTable:
     words: list[int]
     chars: list[int]
     letters: list[str]
+    corrections: tuple[list[object], list[object], list[object]] | None = field(default=None, repr=False)
     sources: SourceCounts = field(init=False)
     ids: list[str] = field(init=False)
     lengths: list[int] = field(init=False)
     """Characters of every text, in the layout of ``texts``."""
 
     def __post_init__(self) -> None:
-        self.sources = SourceCounts(self.counter, self.texts, self.counts)
+        self.sources = SourceCounts(self.counter, self.texts, self.counts, self.corrections)
         self.ids = [record.id for record in self.records]
         self.lengths = [len(text) for text in self.texts]
 
@@ -94,10 +95,11 @@ class SourceTable:
                 raise DatasetError(f"record {records[i].id!r} has an empty instruction or response")
         texts = prompts + responses
         counts: list[int] = []
+        corrections = None
         if workers > 1 and len(texts) >= 20_000:
             from mosaic_core.parallel import count_in_parallel  # noqa: PLC0415
 
-            counts = count_in_parallel(counter, texts, workers)
+            counts, corrections = count_in_parallel(counter, texts, workers)
             if progress is not None:
                 progress(len(texts), len(texts))
         else:
@@ -114,4 +116,5 @@ class SourceTable:
             words=[len(p.split()) for p in prompts],
             chars=[len(p) for p in prompts],
             letters=[first_letter(p) for p in prompts],
+            corrections=corrections,
         )

@@ -119,15 +119,32 @@ class SourceCounts:
     corrections are worked out on first use of each text and kept in lists.
     """
 
-    def __init__(self, counter: TiktokenCounter, texts: Sequence[str], counts: Sequence[int]) -> None:
+    def __init__(
+        self,
+        counter: TiktokenCounter,
+        texts: Sequence[str],
+        counts: Sequence[int],
+        corrections: tuple[list[object], list[object], list[object]] | None = None,
+    ) -> None:
         self.counter = counter
         self.texts = texts
         self.counts = counts
         size = len(texts)
         self._exact: dict[tuple[int, str, str], int] = {}
-        self._lead: list[object] = [_UNSET] * size
-        self._newline: list[object] = [_UNSET] * size
-        self._blank: list[object] = [_UNSET] * size
+        if corrections is None:
+            corrections = ([_UNSET] * size, [_UNSET] * size, [_UNSET] * size)
+        self._lead, self._newline, self._blank = corrections
+
+    def corrections(self) -> tuple[list[object], list[object], list[object]]:
+        """Work out every text's corrections now (e.g. before forking workers that would each redo them)."""
+        for index in range(len(self.texts)):
+            if self._lead[index] is _UNSET:
+                self._lead_delta(index)
+            if self._newline[index] is _UNSET:
+                self._trail_delta(index, "\n")
+            if self._blank[index] is _UNSET:
+                self._trail_delta(index, "\n\n")
+        return self._lead, self._newline, self._blank
 
     def _lead_delta(self, index: int) -> int | None:
         """count(" " + text) - count(text), or None when only a real encode can tell."""

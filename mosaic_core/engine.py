@@ -21,7 +21,15 @@ import numpy as np
 
 from mosaic_core.compose import Layout, Segment, answer_segments, count, prompt_segments, render
 from mosaic_core.config import STRATEGIES, MosaicConfig
-from mosaic_core.decoration import BRACKETS, SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, WRAPPER_WORDS, wrapper_tags
+from mosaic_core.decoration import (
+    BRACKETS,
+    SEPARATORS,
+    TAG_PUNCTUATION,
+    TAG_STYLES,
+    WRAPPER_WORDS,
+    number_tag,
+    wrapper_tags,
+)
 from mosaic_core.kdraw import draw_k
 from mosaic_core.records import Decoration, Mosaic, Plan
 from mosaic_core.rules import RULES, Outcome, RuleInput
@@ -117,10 +125,16 @@ class Draft:
         self.mask_ratio = rng.uniform(0.1, 0.5)
         self.k_target = draw_k(config.k_mode, rng, config.max_k, config.k_weights)
         self.rng = rng
-        self.tag_costs = run.tag_costs(self.decoration)
-        self.open_costs = run.open_costs(self.decoration)
+        deco = self.decoration
         literal = run.counter.count_literal
-        self.meta_reserve = literal(format_meta) + 2 if format_meta else 0
+        self.tag_costs = run.tag_costs(deco, deco.tag_newline)
+        # Before a response: its tag, then (with a wrapper) the begin tag. A wrapper on the tag's line
+        # starts with a space, a pre-token boundary, so the two parts are counted apart and cached small.
+        self.open_costs = self.tag_costs if wrapper is None or deco.tag_newline else run.tag_costs(deco, False)
+        self.wrapper_open = 0
+        if wrapper is not None:
+            self.wrapper_open = literal(("" if deco.tag_newline else " ") + wrapper[0] + "\n")
+        self.meta_reserve = run.format_bound(format_template, wrapper) if format_template else 0
         if self.decoration.wrapper is None:
             self.close_mid = self.close_end = 0
         else:
@@ -147,9 +161,9 @@ class Draft:
         items.append(source)
         self.keys.append(self.rng.random())
         while len(self.tag_costs) <= number:
-            run.extend_costs(self.tag_costs, lambda k: self.base_layout.tag(k) + self.base_layout.tag_end)
+            run.extend_costs(self.tag_costs, self.decoration, self.decoration.tag_newline)
         while len(self.open_costs) <= number:
-            run.extend_costs(self.open_costs, self.base_layout.answer_open)
+            run.extend_costs(self.open_costs, self.decoration, False)
         lead = "" if self.decoration.tag_newline else " "
         inst = count(source, lead, self.decoration.inst_sep)
         response = run.table.size + source
@@ -161,7 +175,7 @@ class Draft:
         if inst is None or body_mid is None or body_end is None:
             self.exact_only = True
             inst = body_mid = body_end = 0
-        opening = self.open_costs[number]
+        opening = self.open_costs[number] + self.wrapper_open
         prompt_mid = self.tag_costs[number] + inst
         resp_mid = opening + body_mid + self.close_mid
         self.prompt_mid.append(prompt_mid)
@@ -306,22 +320,30 @@ class MosaicRun:
                 self.usable.append(i)
         self.report = RunReport(sources=n, usable=len(self.usable), unusable=list(self.too_long))
         self._tag_costs: dict[tuple[int, str, bool], list[int]] = {}
-        self._open_costs: dict[tuple[int, str, bool, str | None], list[int]] = {}
         self._outer_bounds: dict[tuple[str, int], int] = {}
+        self._format_bounds: dict[str, int] = {}
 
-    def tag_costs(self, deco: Decoration) -> list[int]:
-        """Tokens of the prompt's numbering tag, by number (index 0 unused)."""
-        return self._tag_costs.setdefault((deco.tag_style, deco.tag_punct, deco.tag_newline), [0])
+    def tag_costs(self, deco: Decoration, newline: bool) -> list[int]:
+        """Tokens of a numbering tag (with its newline, if ``newline``), by number (index 0 unused)."""
+        return self._tag_costs.setdefault((deco.tag_style, deco.tag_punct, newline), [0])
 
-    def open_costs(self, deco: Decoration) -> list[int]:
-        """Tokens of the literal before each response, by number (index 0 unused)."""
-        wrapper = deco.wrapper[0] if deco.wrapper else None
-        return self._open_costs.setdefault((deco.tag_style, deco.tag_punct, deco.tag_newline, wrapper), [0])
+    def extend_costs(self, series: list[int], deco: Decoration, newline: bool) -> None:
+        """Append the next number's cost to a series from ``tag_costs``."""
+        tag = number_tag(deco.tag_style, deco.tag_punct, len(series))
+        series.append(self.counter.count_literal(tag + "\n" if newline else tag))
 
-    def extend_costs(self, series: list[int], make: Callable[[int], str]) -> None:
-        """Append the next number's literal cost to a series from ``tag_costs``/``open_costs``."""
-        series.append(self.counter.count_literal(make(len(series))))
-
+    def format_bound(self, template_id: str, wrapper: tuple[str, str] | None) -> int:
+        """At least the tokens of a format meta-instruction and its newlines (for the growth bound)."""
+        literal = self.counter.count_literal
+        base = self._format_bounds.get(template_id)
+        if base is None:
+            text = self.library.get(template_id).text
+            base = literal(text.replace("{open}", "").replace("{close}", "")) + 2
+            self._format_bounds[template_id] = base
+        if wrapper is None:
+            return base
+        # Each tag may merge with at most one neighbour on each side; 2 tokens of room per tag cover it.
+        return base + literal(wrapper[0]) + literal(wrapper[1]) + 4
     def outer_bound(self, strategy: str, n: int) -> int:
         """Most tokens an order or mask sentence (with its newlines) can take for n items."""
         if n < 2 or strategy not in ("permute", "maskout"):

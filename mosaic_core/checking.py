@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,21 @@ def prompt_and_answer(row: Mapping[str, Any]) -> tuple[str, str]:
     raise DatasetError(f"a row of unknown shape (keys: {', '.join(sorted(row))})")
 
 
+def _export_rows(output: Path) -> Iterator[tuple[int, Any]]:
+    """Rows of an export: one file, a save_to_disk folder, or a folder of shards (the Ray engine)."""
+    shards = []
+    if output.is_dir() and not (output / "dataset_info.json").exists():
+        shards = sorted(p for p in output.iterdir() if p.suffix in (".json", ".jsonl", ".parquet"))
+        if not shards:
+            raise DatasetError(f"{output}: a folder without export shards")
+    number = 0
+    for path in shards or [output]:
+        _, rows = iter_rows(Source.from_path(path))
+        for _, row in rows:
+            number += 1
+            yield number, row
+
+
 def verify_export(output: Path, source: Path | None = None) -> ExportCheck:
     """Check every mosaic row of an export against its plan, recipe and budget."""
     manifest_file = manifest_path(output)
@@ -75,8 +90,7 @@ def verify_export(output: Path, source: Path | None = None) -> ExportCheck:
     if source is not None:
         sources = {r.id: r for r in load_dataset(Source.from_path(source)).records}
     check = ExportCheck()
-    _, rows = iter_rows(Source.from_path(output))
-    for number, row in rows:
+    for number, row in _export_rows(output):
         check.rows += 1
         if isinstance(row, RowError) or not isinstance(row, Mapping):
             check.mosaics += 1

@@ -50,6 +50,13 @@ def _build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--workers", type=int, default=None, help="processes to use (default: every core); output is the same"
     )
+    gen.add_argument(
+        "--engine", default="local", choices=["local", "ray"], help="ray: Ray Data; OUTPUT becomes a folder"
+    )
+    gen.add_argument(
+        "--ray-address", default="local", help="local (start Ray here), auto or ray://host:port (a cluster)"
+    )
+    gen.add_argument("--blocks", type=int, default=None, help="Ray blocks per epoch (default: Ray decides)")
 
     ver = commands.add_parser("verify", help="check every mosaic of an export made with provenance")
     ver.add_argument("output", help="the export to check")
@@ -130,6 +137,8 @@ def _generate(args: argparse.Namespace) -> int:
     if options.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {options.workers}")
     source = _source(args.input)
+    if args.engine == "ray":
+        return _generate_on_ray(args, config, options)
     with tqdm(total=0, unit="B", unit_scale=True, desc="loading", leave=False, disable=None) as bar:
 
         def loading(done: int, total: int) -> None:
@@ -151,6 +160,31 @@ def _generate(args: argparse.Namespace) -> int:
     print(  # noqa: T201
         f"wrote {summary.rows} rows to {output} ({report.mosaics} mosaics, mean k {report.mean_k:.2f}, "
         f"{len(report.unusable)} unusable items listed in {summary.manifest.name})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _generate_on_ray(args: argparse.Namespace, config: Any, options: Any) -> int:
+    from mosaic_core.ray_engine import generate_on_ray  # noqa: PLC0415
+
+    if args.input.startswith("hf://"):
+        raise ConfigError("the Ray engine reads JSONL or Parquet files or folders, not hub ids")
+    result = generate_on_ray(
+        Path(args.input),
+        Path(args.output),
+        config,
+        record_format=options.record_format,
+        provenance=options.provenance,
+        file_type=options.file_type if options.file_type in ("jsonl", "parquet") else "jsonl",
+        address=args.ray_address,
+        blocks=args.blocks,
+        mapping=_mapping(args.map),
+        progress=lambda step: print(f"ray: {step}", file=sys.stderr),  # noqa: T201
+    )
+    print(  # noqa: T201
+        f"wrote {result.mosaics} mosaics (mean k {result.mean_k:.2f}, {result.unusable} unusable) "
+        f"as shards in {result.output}",
         file=sys.stderr,
     )
     return 0

@@ -344,6 +344,7 @@ class MosaicRun:
             return base
         # Each tag may merge with at most one neighbour on each side; 2 tokens of room per tag cover it.
         return base + literal(wrapper[0]) + literal(wrapper[1]) + 4
+
     def outer_bound(self, strategy: str, n: int) -> int:
         """Most tokens an order or mask sentence (with its newlines) can take for n items."""
         if n < 2 or strategy not in ("permute", "maskout"):
@@ -376,9 +377,9 @@ class MosaicRun:
         order: list[int] = generator.permutation(np.asarray(self.usable, dtype=np.int64)).tolist()
         return order
 
-    def walk(self, epoch: int) -> Iterator[Mosaic]:
-        """The mosaics of one epoch, in order."""
-        order = self.epoch_order(epoch)
+    def walk(self, epoch: int, order: list[int] | None = None) -> Iterator[Mosaic]:
+        """The mosaics of one epoch, in order; ``order`` replaces the epoch's own shuffle (Ray blocks)."""
+        order = self.epoch_order(epoch) if order is None else order
         total = len(order)
         position = 0
         index = 0

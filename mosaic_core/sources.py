@@ -76,6 +76,20 @@ class SourceTable:
         return self.counts[self.size + i]
 
     @classmethod
+    def from_counts(cls, records: Sequence[SourceRecord], counter: TiktokenCounter, counts: list[int]) -> SourceTable:
+        """A table whose token counts were computed elsewhere (``counts`` in the ``texts`` layout)."""
+        prompts = [r.prompt_text for r in records]
+        return cls(
+            records=records,
+            counter=counter,
+            texts=prompts + [r.response_text for r in records],
+            counts=counts,
+            words=[len(p.split()) for p in prompts],
+            chars=[len(p) for p in prompts],
+            letters=[first_letter(p) for p in prompts],
+        )
+
+    @classmethod
     def build(
         cls,
         records: Sequence[SourceRecord],

@@ -83,7 +83,9 @@ def sniff_kind(source: Source) -> str:
     if suffix in (".jsonl", ".ndjson"):
         return "jsonl"
     if suffix == ".json":
-        return "json"
+        # Many ".json" files (Ray's shards among them) are JSON Lines: one object per line.
+        head = (source.data[:65536] if source.data is not None else _head(source, 65536)).lstrip(b"\xef\xbb\xbf \t\r\n")
+        return "jsonl" if head.startswith(b"{") and b"}\n{" in head.replace(b"\r\n", b"\n") else "json"
     if suffix in (".csv", ".tsv"):
         return "csv"
     if suffix in (".parquet", ".pq"):
@@ -99,11 +101,11 @@ def sniff_kind(source: Source) -> str:
     raise DatasetError(f"{source.name}: cannot tell the file type; use a .json, .jsonl, .csv or .parquet file name")
 
 
-def _head(source: Source) -> bytes:
+def _head(source: Source, size: int = 4096) -> bytes:
     assert source.path is not None  # noqa: S101 - only called for path sources
     try:
         with source.path.open("rb") as handle:
-            return handle.read(4096)
+            return handle.read(size)
     except FileNotFoundError:
         raise DatasetError(f"{source.name}: no such file") from None
 

@@ -147,3 +147,54 @@ def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
         check=False,
     )
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+@pytest.mark.shared_data
+def test_new_user_uploads_dolly(app_url: str, tmp_path: Path) -> None:
+    """Upload Dolly 15k through the page, visit every page, export and verify."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.conftest import shared_file
+
+    dolly = shared_file("dolly_15k.jsonl")
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(120_000)
+        page.goto(app_url)
+        page.get_by_text("Upload a file", exact=True).click()
+        page.locator("input[type=file]").set_input_files(str(dolly))
+        page.get_by_role("button", name="Load the uploaded file").click()
+        expect(page.get_by_text("upload: dolly_15k.jsonl").first).to_be_visible()
+        expect(page.get_by_text("15,015").first).to_be_visible()
+        expect(page.get_by_text("dolly").first).to_be_visible()
+        for title in ("Mosaic settings", "Preview", "Statistics"):
+            page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
+            expect(page.get_by_role("heading", name=title, exact=True).first).to_be_visible()
+            if title == "Preview":
+                expect(page.get_by_text("Mosaic #0").first).to_be_visible()
+            page.wait_for_timeout(500)
+            assert page.get_by_test_id("stException").count() == 0, title
+        page.get_by_test_id("stSidebarNav").get_by_text("Export", exact=True).click()
+        page.get_by_role("button", name="Generate the export").click()
+        button = page.get_by_role("button", name="Download mosaics.jsonl")
+        expect(button).to_be_visible()
+        with page.expect_download() as event:
+            button.click()
+        exported = tmp_path / "mosaics.jsonl"
+        event.value.save_as(exported)
+        with page.expect_download() as event:
+            page.get_by_role("button", name="Download the manifest").click()
+        event.value.save_as(tmp_path / "mosaics.jsonl.manifest.json")
+        assert page.get_by_test_id("stException").count() == 0
+        browser.close()
+    checked = subprocess.run(
+        [sys.executable, "-m", "mosaic_core", "verify", str(exported)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    manifest = json.loads((tmp_path / "mosaics.jsonl.manifest.json").read_text())
+    assert manifest["counts"]["sources"] == 15015 and manifest["input"]["name"] == "dolly_15k.jsonl"

@@ -137,14 +137,25 @@ class SourceCounts:
 
     def corrections(self) -> tuple[list[object], list[object], list[object]]:
         """Work out every text's corrections now (e.g. before forking workers that would each redo them)."""
-        for index in range(len(self.texts)):
-            if self._lead[index] is _UNSET:
+        literal = self.counter.count_literal
+        plain = (literal("\n"), literal("\n\n"))
+        lead, newline, blank = self._lead, self._newline, self._blank
+        for index, text in enumerate(self.texts):
+            if lead[index] is _UNSET:
                 self._lead_delta(index)
-            if self._newline[index] is _UNSET:
-                self._trail_delta(index, "\n")
-            if self._blank[index] is _UNSET:
-                self._trail_delta(index, "\n\n")
-        return self._lead, self._newline, self._blank
+            if newline[index] is _UNSET or blank[index] is _UNSET:
+                last = text[-1]
+                if last.isascii() and last.isalnum():  # most texts: nothing can merge
+                    newline[index], blank[index] = plain
+                else:
+                    piece = self._tail_piece(text)
+                    if piece is None:
+                        newline[index] = blank[index] = None
+                    else:
+                        base = literal(piece)
+                        newline[index] = literal(piece + "\n") - base
+                        blank[index] = literal(piece + "\n\n") - base
+        return lead, newline, blank
 
     def _lead_delta(self, index: int) -> int | None:
         """count(" " + text) - count(text), or None when only a real encode can tell."""

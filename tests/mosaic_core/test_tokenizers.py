@@ -76,3 +76,17 @@ class TestSourceCounts:
             return
         total = counter.count(before) + piece + counter.count(after)
         assert total == counter.count(before + lead + body + trail + after)
+
+    @pytest.mark.parametrize("name", TOKENIZERS)
+    @settings(max_examples=30, deadline=None)
+    @given(bodies=st.lists(text, min_size=1, max_size=12))
+    def test_eager_corrections_equal_lazy(self, name: str, bodies: list[str]) -> None:
+        """Corrections worked out ahead (for forked workers) equal the ones worked out on demand."""
+        counter = get_tokenizer(name)
+        counts = counter.count_many(bodies)
+        eager = SourceCounts(counter, bodies, counts, SourceCounts(counter, bodies, counts).corrections())
+        lazy = SourceCounts(counter, bodies, counts)
+        for index in range(len(bodies)):
+            for lead in ("", " "):
+                for trail in ("", "\n", "\n\n"):
+                    assert eager.count(index, lead, trail) == lazy.count(index, lead, trail)

@@ -187,7 +187,9 @@ def generate_on_ray(
     ]
     usable = good.filter(expr=(col("prompt_tokens") + col("response_tokens")) <= lit(budget)).materialize()
     sources = usable.count()
-    epochs = []
+    output.mkdir(parents=True, exist_ok=True)
+    mosaics = item_slots = 0
+    unusable = list(too_long)
     for epoch in range(config.epochs):
         say(f"epoch {epoch + 1} of {config.epochs}")
         shuffled = usable.random_shuffle(seed=_derived(config.seed, epoch) % (2**32))
@@ -204,21 +206,17 @@ def generate_on_ray(
                 "provenance": provenance,
             },
         ).materialize()
-        epochs.append(walked)
-    everything = epochs[0].union(*epochs[1:]) if len(epochs) > 1 else epochs[0]
-    unusable = too_long + [
-        orjson.loads(r["unusable"]) for r in everything.filter(expr=col("unusable") != lit("")).iter_rows()
-    ]
-    made = everything.filter(expr=col("row") != lit("")).materialize()
-    mosaics = made.count()
-    item_slots = int(made.sum("k") or 0)
-    rows = made.map(_export_row)
-    say("writing shards")
-    output.mkdir(parents=True, exist_ok=True)
-    if file_type == "jsonl":
-        rows.write_json(str(output), force_ascii=False)
-    else:
-        rows.write_parquet(str(output))
+        # Count and write one epoch at a time, so only one epoch's output is ever held.
+        unusable += [orjson.loads(r["unusable"]) for r in walked.filter(expr=col("unusable") != lit("")).iter_rows()]
+        made = walked.filter(expr=col("row") != lit(""))
+        mosaics += made.count()
+        item_slots += int(made.sum("k") or 0)
+        rows = made.map(_export_row)
+        if file_type == "jsonl":
+            rows.write_json(str(output), force_ascii=False)
+        else:
+            rows.write_parquet(str(output))
+        del walked, made, rows
     manifest = {
         "tool": "mosaic-studio",
         "version": __version__,

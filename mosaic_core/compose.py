@@ -137,6 +137,8 @@ def render(segments: Sequence[Segment], texts: Sequence[str]) -> str:
 def count(segments: Sequence[Segment], sources: SourceCounts) -> int:
     """Exact token count of ``render(segments)`` without encoding it (when the tokenizer allows)."""
     counter = sources.counter
+    if not counter.additive:
+        return counter.count(render(segments, sources.texts))
     total = 0
     for segment in segments:
         if isinstance(segment, str):

@@ -148,7 +148,8 @@ class Draft:
         self.resp_end: list[int] = []
         self.prompt_sum = 0
         self.answer_sum = 0
-        self.exact_only = False
+        # A tokenizer whose pieces do not add up (any but the tiktoken family) is counted by encoding.
+        self.exact_only = not run.counter.additive
 
     # -- growing ---------------------------------------------------------------------------
 

@@ -1,0 +1,118 @@
+"""Read what ``stats`` is pointed at: a source dataset, or an export with provenance.
+
+An export is recognized by the ``mosaic`` key of its rows. Its token counts are
+read off the plans (the tokenizer and budget come from the manifest beside it),
+unless another tokenizer is asked for, in which case prompts and answers are
+encoded with it. Original samples mixed into an export are counted and left out.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from mosaic_core.checking import prompt_and_answer
+from mosaic_core.config import MosaicConfig
+from mosaic_core.errors import DatasetError
+from mosaic_core.io.load import load_dataset
+from mosaic_core.io.readers import RowError, Source, iter_rows
+from mosaic_core.pipeline import manifest_path
+from mosaic_core.records import Mosaic, Plan
+from mosaic_core.sources import SourceTable
+from mosaic_core.stats.sets import SampleSet
+from mosaic_core.tokenizers import get_tokenizer
+
+__all__ = ["StatsInput", "read_stats_input"]
+
+_DEFAULTS = MosaicConfig()
+
+
+@dataclass(frozen=True, eq=False)
+class StatsInput:
+    """One loaded input: its set and how its tokens were counted."""
+
+    file: str
+    kind: str
+    """``sources`` or ``export``."""
+    samples: SampleSet
+    tokenizer: str | None
+    max_tokens: int | None
+    counted_by: str
+    """``sources`` (tokenized once), ``plans`` (read off the plans) or ``encoded``."""
+    skipped_rows: int = 0
+
+
+def _plan_of(row: Any) -> Mapping[str, Any] | None:
+    raw = row.get("mosaic") if isinstance(row, Mapping) else None
+    if isinstance(raw, str):
+        try:
+            raw = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return None
+    return raw if isinstance(raw, Mapping) else None
+
+
+def _manifest(path: Path) -> dict[str, Any]:
+    file = manifest_path(path)
+    if not file.exists():
+        return {}
+    try:
+        data = orjson.loads(file.read_bytes())
+    except orjson.JSONDecodeError as exc:
+        raise DatasetError(f"{file}: not valid JSON ({exc})") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _read_export(path: Path, rows: Any, tokenizer: str | None, max_tokens: int | None) -> StatsInput:
+    manifest = _manifest(path)
+    recipe = manifest.get("recipe") or {}
+    counts = manifest.get("counts") or {}
+    mosaics: list[Mosaic] = []
+    skipped = 0
+    for number, row in rows:
+        plan = None if isinstance(row, RowError) else _plan_of(row)
+        if plan is None or plan.get("strategy") in ("original", "conversation"):
+            skipped += 1
+            continue
+        try:
+            prompt, answer = prompt_and_answer(row)
+        except DatasetError as exc:
+            raise DatasetError(f"{path}: row {number}: {exc}") from None
+        mosaics.append(Mosaic(prompt, answer, Plan.from_dict(plan)))
+    if not mosaics:
+        raise DatasetError(f"{path}: an export without any mosaic row")
+    made_with = recipe.get("tokenizer")
+    samples = SampleSet.from_mosaics(mosaics, unusable=counts.get("unusable"), sources=counts.get("sources"))
+    counted_by = "plans"
+    if tokenizer is not None and tokenizer != made_with:
+        counter = get_tokenizer(tokenizer)
+        frame = samples.tokens.copy()
+        frame["prompt"] = counter.count_many(samples.prompts)
+        frame["answer"] = counter.count_many(samples.answers)
+        frame["total"] = frame["prompt"] + frame["answer"]
+        samples = SampleSet("mosaic", samples.prompts, samples.answers, frame, samples.plans, None, samples.sources)
+        counted_by = "encoded"
+    budget = max_tokens if max_tokens is not None else recipe.get("max_tokens")
+    return StatsInput(path.name, "export", samples, tokenizer or made_with, budget, counted_by, skipped)
+
+
+def read_stats_input(path: Path, tokenizer: str | None = None, max_tokens: int | None = None) -> StatsInput:
+    """Load a source dataset or an export for the statistics.
+
+    >>> import mosaic_core
+    >>> read_stats_input(Path(mosaic_core.__file__).parent / "data" / "demo.jsonl").kind
+    'sources'
+    """
+    _, rows = iter_rows(Source.from_path(path))
+    head = list(itertools.islice(rows, 50))
+    if any(_plan_of(row) is not None for _, row in head):
+        return _read_export(path, itertools.chain(head, rows), tokenizer, max_tokens)
+    name = tokenizer or _DEFAULTS.tokenizer
+    budget = max_tokens if max_tokens is not None else _DEFAULTS.max_tokens
+    table = SourceTable.build(load_dataset(Source.from_path(path)).records, name)
+    return StatsInput(path.name, "sources", SampleSet.from_table(table, budget), name, budget, "sources")

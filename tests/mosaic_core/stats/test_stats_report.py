@@ -1,0 +1,152 @@
+"""The statistics document, the stats command and its stable JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mosaic_core.cli import main
+from mosaic_core.config import MosaicConfig
+from mosaic_core.engine import MosaicRun
+from mosaic_core.records import SourceRecord
+from mosaic_core.sources import SourceTable
+from mosaic_core.stats import report
+from mosaic_core.stats.report import StatsOptions, core_stats, self_bleu_stats, stats_command
+from mosaic_core.stats.sets import SampleSet
+from tests.conftest import REPO
+
+FIXTURES = REPO / "tests" / "fixtures" / "stats"
+ALPACA_20 = FIXTURES / "alpaca_20.json"
+GOLDEN = FIXTURES / "alpaca_20.stats.json"
+DYNAMIC = {"counts", "uses"}
+"""Keys under these hold data values (a k, a template id), not field names."""
+
+
+def keys_of(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            if key not in DYNAMIC:
+                yield from keys_of(inner)
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture turned into mosaics, with a fifth of the originals mixed in."""
+    out = tmp_path_factory.mktemp("export") / "mosaics.jsonl"
+    argv = ["generate", str(ALPACA_20), "-o", str(out), "--epochs", "3", "--include-originals", "0.2", "--seed", "1"]
+    assert main(argv) == 0
+    return out
+
+
+class TestGolden:
+    def test_json_matches_golden(self) -> None:
+        """stats --json on the 20-record fixture is byte-for-byte the golden file."""
+        text = stats_command(ALPACA_20, None, None, as_json=True)
+        if os.environ.get("MOSAIC_UPDATE_GOLDEN") == "1":
+            GOLDEN.write_text(text + "\n", encoding="utf-8")
+        assert text + "\n" == GOLDEN.read_text(encoding="utf-8")
+
+    def test_every_field_documented(self) -> None:
+        """Each field name of the document appears in report.py's documented field list."""
+        document = json.loads(GOLDEN.read_text(encoding="utf-8"))
+        missing = {key for key in keys_of(document) if key not in (report.__doc__ or "")}
+        assert not missing
+
+    def test_keys_sorted(self) -> None:
+        """Keys are written in sorted order at every level."""
+        text = GOLDEN.read_text(encoding="utf-8")
+        assert text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+class TestCommandLine:
+    def test_json_subprocess(self) -> None:
+        """python -m mosaic_core stats PATH --json exits 0 and prints valid JSON."""
+        done = subprocess.run(
+            [sys.executable, "-m", "mosaic_core", "stats", str(ALPACA_20), "--json"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["schema_version"] == 1
+
+    def test_text_report(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """Without --json the report is readable text with its explanations."""
+        assert main(["stats", str(ALPACA_20), "--max-tokens", "40"]) == 0
+        out = capsys.readouterr().out
+        assert "== original: 20 samples ==" in out and "Self-BLEU" in out and "Zhu et al. 2018" in out
+        assert "budget 40 tokens" in out and "mosaic epochs" in out
+
+    def test_missing_file(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """A missing path is one error line and exit code 2."""
+        assert main(["stats", str(FIXTURES / "nothing.json")]) == 2
+        assert "no such file" in capsys.readouterr().err
+
+    def test_other_tokenizer(self) -> None:
+        """--tokenizer on sources counts with that tokenizer."""
+        found = json.loads(stats_command(ALPACA_20, "o200k_base", 500, as_json=True))
+        assert found["input"]["tokenizer"] == "o200k_base" and found["input"]["max_tokens"] == 500
+
+
+class TestExport:
+    def test_export_document(self, export: Path) -> None:
+        """An export is read with its plans and manifest; originals mixed in are left out."""
+        found = json.loads(stats_command(export, None, None, as_json=True))
+        assert found["input"] == {
+            "file": "mosaics.jsonl",
+            "kind": "export",
+            "max_tokens": 2000,
+            "skipped_rows": 4,
+            "counted_by": "plans",
+            "tokenizer": "cl100k_base",
+        }
+        mosaic = found["sets"]["mosaic"]
+        assert mosaic["structure"]["source_usage"] == {
+            "uses": {"3": 20},
+            "mean": 3.0,
+            "min": 3,
+            "max": 3,
+            "unused": 0,
+        }
+        assert mosaic["tokens"]["near_budget_share"] is not None and mosaic["cost"]["epochs"] == 1
+
+    def test_plan_counts_used(self, export: Path) -> None:
+        """Token totals are the plans' own counts."""
+        rows = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+        plans = [r["mosaic"] for r in rows if r["mosaic"]["strategy"] != "original"]
+        found = json.loads(stats_command(export, None, None, as_json=True))
+        assert found["sets"]["mosaic"]["tokens"]["total"]["max"] == max(
+            p["prompt_tokens"] + p["answer_tokens"] for p in plans
+        )
+
+    def test_recount_with_other_tokenizer(self, export: Path) -> None:
+        """Another tokenizer than the recipe's means encoding the texts, and says so."""
+        found = json.loads(stats_command(export, "o200k_base", None, as_json=True))
+        assert found["input"]["counted_by"] == "encoded" and found["input"]["tokenizer"] == "o200k_base"
+
+
+class TestComparison:
+    def test_two_sets(self, tiny_records: list[SourceRecord]) -> None:
+        """Original and mosaics: lexical at equal word counts, a cost ratio, structure for mosaics only."""
+        table = SourceTable.build(tiny_records, "cl100k_base")
+        mosaics = list(MosaicRun(table, MosaicConfig(epochs=4, max_k=4)).mosaics())
+        sets = [SampleSet.from_table(table, 2000), SampleSet.from_mosaics(mosaics, table)]
+        found = core_stats(sets, 2000, StatsOptions())
+        original, mosaic = found["sets"]["original"], found["sets"]["mosaic"]
+        for side in ("prompt", "answer"):
+            assert original["lexical"][side]["words"] == mosaic["lexical"][side]["words"]
+        assert original["structure"] is None and mosaic["structure"]["mosaics"] == len(mosaics)
+        assert found["cost_ratio"]["sequences"] == pytest.approx(len(mosaics) / (3 * len(tiny_records)))
+        assert "instructions" in mosaic["tokens"]
+        bleu = self_bleu_stats(sets, StatsOptions(bleu_window=8))
+        assert set(bleu) == {"original", "mosaic"} and bleu["mosaic"]["answer"]["windows"] is not None

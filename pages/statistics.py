@@ -1,8 +1,195 @@
-"""Statistics: original against mosaic (filled in when the statistics module lands)."""
+"""Statistics: original against mosaic, computed by mosaic_core.stats and charted here."""
 
 from __future__ import annotations
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from mosaic_core import MosaicError
+from mosaic_core.stats.cost import MODEL_PRESETS, TrainingSetup
+from mosaic_core.stats.glossary import EPOCHS_EXPLANATION, MATCHING_EXPLANATION, METRICS
+from mosaic_core.stats.report import StatsOptions, core_stats, self_bleu_stats
+from mosaic_core.stats.sets import SampleSet
+from pages.common import config, current_run, current_table, show_error
+
 st.title("Statistics")
-st.info("Statistics are being computed from the statistics module.")
+state = st.session_state
+current = config()
+
+with st.expander("Training cost inputs", expanded=False):
+    cols = st.columns(6)
+    seq_len = int(cols[0].number_input("Sequence length", 128, 131072, 2048, step=256, key="cost_seq"))
+    batch = int(cols[1].number_input("Batch size (sequences)", 1, 4096, 64, key="cost_batch"))
+    original_epochs = int(cols[2].number_input("Epochs on the original", 1, 20, 3, key="cost_orig"))
+    mosaic_epochs = int(cols[3].number_input("Epochs on the mosaics", 1, 20, 1, key="cost_mosaic"))
+    model = cols[4].selectbox("Model size", list(MODEL_PRESETS), index=2, key="cost_model")
+    packing = cols[5].toggle("Packing", value=False, key="cost_packing", help="Off: each batch padded to its longest.")
+    st.caption(EPOCHS_EXPLANATION)
+try:
+    setup = TrainingSetup(
+        seq_len=seq_len,
+        batch_size=batch,
+        original_epochs=original_epochs,
+        mosaic_epochs=mosaic_epochs,
+        model=model,
+        packing=packing,
+    )
+except MosaicError as exc:
+    show_error(exc)
+    st.stop()
+
+key = (state.fingerprint, current.to_json(), setup)
+cache: dict[object, dict[str, object]] = state.setdefault("stats_cache", {})
+if key not in cache:
+    try:
+        table = current_table()
+        run = current_run()
+        bar = st.progress(0.0, text="Generating every mosaic of the recipe")
+
+        def step(done: int, total: int) -> None:
+            if done % 256 == 0 or done == total:
+                bar.progress(
+                    min(done / max(total, 1), 1.0), text=f"Generating mosaics: {done:,} of {total:,} items placed"
+                )
+
+        mosaics = list(run.mosaics(step))
+        bar.progress(1.0, text="Computing statistics")
+        sets = [
+            SampleSet.from_table(table, current.max_tokens),
+            SampleSet.from_mosaics(mosaics, table, len(run.report.unusable)),
+        ]
+        options = StatsOptions(training=setup, seed=current.seed)
+        cache.clear()  # keep one result: a new recipe or dataset makes the old one stale
+        cache[key] = {
+            "core": core_stats(sets, current.max_tokens, options),
+            "bleu": self_bleu_stats(sets, options),
+            "totals": {s.name: s.tokens["total"].tolist() for s in sets},
+        }
+        bar.empty()
+    except MosaicError as exc:
+        show_error(exc)
+        st.stop()
+result = cache[key]
+core, bleu, totals = result["core"], result["bleu"], result["totals"]  # type: ignore[index]
+original, mosaic = core["sets"]["original"], core["sets"]["mosaic"]
+
+cols = st.columns(5)
+cols[0].metric("Source records", f"{original['records']:,}")
+cols[1].metric("Mosaics", f"{mosaic['records']:,}")
+cols[2].metric(
+    "Mean k",
+    f"{sum(int(k) * n for k, n in mosaic['structure']['k']['counts'].items()) / max(mosaic['records'], 1):.2f}",
+)
+near = mosaic["tokens"]["near_budget_share"]
+cols[3].metric("Within 10% of the budget", "-" if near is None else f"{near:.0%}")
+cols[4].metric("Unusable items", f"{mosaic['tokens']['unusable'] or 0:,}")
+
+st.subheader("Token lengths (prompt + answer)")
+figure = go.Figure()
+for name, values in totals.items():
+    figure.add_trace(go.Histogram(x=values, name=name, opacity=0.6, nbinsx=40))
+figure.add_vline(x=current.max_tokens, line_dash="dash", annotation_text=f"budget {current.max_tokens:,}")
+figure.update_layout(
+    barmode="overlay", height=340, margin={"t": 30, "b": 10}, xaxis_title="tokens", yaxis_title="samples"
+)
+st.plotly_chart(figure, key="token_histogram")
+summary = pd.DataFrame(
+    {
+        f"{name} {part}": core["sets"][name]["tokens"][part]
+        for name in ("original", "mosaic")
+        for part in ("prompt", "answer", "total")
+    }
+).T
+st.dataframe(summary, key="token_summary")
+
+
+def bars(counts: dict[str, int], title: str, chart_key: str) -> None:
+    items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    chart = go.Figure(go.Bar(x=[k for k, _ in items], y=[v for _, v in items]))
+    chart.update_layout(title=title, height=300, margin={"t": 40, "b": 10})
+    st.plotly_chart(chart, key=chart_key)
+
+
+structure = mosaic["structure"]
+left, right = st.columns(2)
+with left:
+    k_counts = dict(sorted(structure["k"]["counts"].items(), key=lambda kv: int(kv[0])))
+    chart = go.Figure(go.Bar(x=[int(k) for k in k_counts], y=list(k_counts.values())))
+    chart.update_layout(
+        title=f"Items per mosaic (entropy {structure['k']['entropy']:.2f} bits)", height=300, margin={"t": 40, "b": 10}
+    )
+    st.plotly_chart(chart, key="k_counts")
+with right:
+    bars(
+        structure["strategy"]["counts"],
+        f"Strategies (entropy {structure['strategy']['entropy']:.2f} bits)",
+        "strategies",
+    )
+left, right = st.columns(2)
+with left:
+    bars(structure["rule"]["counts"], f"Rules ({structure['rule']['distinct']} used)", "rules")
+with right:
+    usage = structure["source_usage"]
+    chart = go.Figure(go.Bar(x=[int(k) for k in usage["uses"]], y=list(usage["uses"].values())))
+    chart.update_layout(
+        title=f"Times each source is used (unused: {usage['unused']})", height=300, margin={"t": 40, "b": 10}
+    )
+    st.plotly_chart(chart, key="source_usage")
+meta = structure["meta_instructions"]
+novelty = structure["pair_novelty"]
+st.caption(
+    f"{meta['distinct']:,} distinct meta-instructions; {structure['outer_template']['distinct']} order/mask "
+    f"templates and {structure['format_template']['distinct']} format templates used. Pair novelty: "
+    f"{'-' if novelty is None else f'{novelty:.3f}'} (the share of source pairs that meet in only one mosaic)."
+)
+
+st.subheader("Diversity")
+st.caption(MATCHING_EXPLANATION)
+rows = []
+for metric in ("distinct_1", "distinct_2", "distinct_3", "ngram_diversity", "compression_ratio"):
+    for side in ("prompt", "answer"):
+        rows.append(
+            {
+                "measure": metric.replace("_", "-"),
+                "side": side,
+                "original": original["lexical"][side][metric],
+                "mosaic": mosaic["lexical"][side][metric],
+            }
+        )
+for kind in ("records", "windows"):
+    for side in ("prompt", "answer"):
+        rows.append(
+            {
+                "measure": f"self-BLEU ({kind})",
+                "side": side,
+                "original": bleu["original"][side][kind],
+                "mosaic": bleu["mosaic"][side][kind],
+            }
+        )
+st.dataframe(pd.DataFrame(rows), hide_index=True, key="diversity")
+with st.expander("What these measures mean"):
+    for metric in METRICS.values():
+        st.markdown(f"**{metric.title}**: {metric.explanation} *({metric.reference})*")
+
+st.subheader("Training cost estimate")
+cost_rows = []
+for name, epochs in (("original", original_epochs), ("mosaic", mosaic_epochs)):
+    cost = core["sets"][name]["cost"]
+    cost_rows.append(
+        {
+            "set": f"{name} x {epochs} epoch(s)",
+            **{k: cost[k] for k in ("sequences", "real_tokens", "padded_tokens", "steps", "flops")},
+        }
+    )
+ratio = core["cost_ratio"] or {}
+cost_rows.append(
+    {
+        "set": "mosaic / original",
+        **{k: ratio.get(k) for k in ("sequences", "real_tokens", "padded_tokens", "steps", "flops")},
+    }
+)
+st.dataframe(pd.DataFrame(cost_rows), hide_index=True, key="cost")
+st.caption(
+    f"Model {setup.preset.name} (like {setup.preset.like}); FLOPs = 6 x parameters x tokens, plus the attention term."
+)

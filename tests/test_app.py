@@ -124,10 +124,30 @@ class TestPreviewPage:
 
 
 class TestStatisticsPage:
-    def test_renders(self, app: AppTest) -> None:
-        """The statistics page renders without exceptions."""
+    def test_charts_and_tables(self, app: AppTest) -> None:
+        """Mosaic counts, token histograms of both sets, diversity and cost tables are shown."""
+        from mosaic_core import MosaicConfig, MosaicRun, SourceTable, load_dataset
+        from tests.conftest import DEMO
+
         visit(app, "statistics")
-        assert app.title[0].value == "Statistics"
+        run = MosaicRun(SourceTable.build(load_dataset(DEMO).records, "cl100k_base"), MosaicConfig())
+        expected = sum(1 for _ in run.mosaics())
+        metrics = {m.label: m.value for m in app.metric}
+        assert metrics["Mosaics"] == f"{expected:,}" and metrics["Source records"] == "183"
+        histogram = json.loads(app.get("plotly_chart")[0].proto.spec)
+        assert [trace["name"] for trace in histogram["data"]] == ["original", "mosaic"]
+        diversity = app.dataframe[-2].value
+        assert {"original", "mosaic"} <= set(diversity.columns) and len(diversity) == 14
+        cost = app.dataframe[-1].value
+        assert list(cost["set"]) == ["original x 3 epoch(s)", "mosaic x 1 epoch(s)", "mosaic / original"]
+
+    def test_cost_inputs_change_the_estimate(self, app: AppTest) -> None:
+        """More epochs on the original raise its cost and lower the ratio."""
+        visit(app, "statistics")
+        before = app.dataframe[-1].value["steps"].tolist()
+        app.number_input(key="cost_orig").set_value(6).run()
+        after = app.dataframe[-1].value["steps"].tolist()
+        assert after[0] == 2 * before[0] and after[2] < before[2]
 
 
 class TestExportPage:

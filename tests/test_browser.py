@@ -96,6 +96,9 @@ def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
         expect(page.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
         expect(page.get_by_text("built-in demo dataset").first).to_be_visible()
         expect(page.get_by_text("183").first).to_be_visible()
+        expect(page.get_by_text("Records loaded").first).to_be_visible()
+        expect(page.get_by_role("heading", name="Token counts").first).to_be_visible()
+        page.wait_for_timeout(1500)
         page.screenshot(path=str(SHOTS / "1-data.png"), full_page=False)
 
         goto("Mosaic settings")
@@ -117,7 +120,9 @@ def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
         page.screenshot(path=str(SHOTS / "3-preview.png"))
 
         goto("Statistics")
-        page.wait_for_timeout(1500)
+        expect(page.get_by_text("Token lengths (prompt + answer)").first).to_be_visible()
+        expect(page.get_by_text("Training cost estimate").first).to_be_visible()
+        page.wait_for_timeout(1000)
         page.screenshot(path=str(SHOTS / "4-statistics.png"))
 
         goto("Export")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,32 @@ def whole_run(workers: int, repeats: int = 3) -> dict[str, float]:
         "peak_mb": max(r[1] for r in runs),
         "bytes": target.stat().st_size,
     }
+
+
+IN_PROCESS = """
+import sys, time
+from pathlib import Path
+from mosaic_core import MosaicConfig, load_dataset
+from mosaic_core.pipeline import ExportOptions, export_mosaics
+loaded = load_dataset(sys.argv[1])
+start = time.perf_counter()
+export_mosaics(loaded, MosaicConfig(), Path(sys.argv[2]), ExportOptions(workers=int(sys.argv[3])))
+print(time.perf_counter() - start)
+"""
+
+
+def in_process(workers: int, repeats: int = 3) -> float:
+    """Tokenize, generate and write with the records already loaded (as the floor has them), cold caches."""
+    times = []
+    for _ in range(repeats):
+        done = subprocess.run(
+            [python(), "-c", IN_PROCESS, str(ALPACA), str(OUT / "inproc.jsonl"), str(workers)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        times.append(float(done.stdout.strip().splitlines()[-1]))
+    return statistics.median(times)
 
 
 def spec_table(table: SourceTable) -> list[dict[str, Any]]:
@@ -113,6 +140,7 @@ def main() -> int:
     results["max_length_epoch_seconds"] = max_length_epoch(table)
     results["spec_table"] = spec_table(table)
     results["whole_run"] = {str(w): whole_run(w) for w in (1, 2)}
+    results["in_process"] = {str(w): in_process(w) for w in (1, 2)}
     (OUT / "engine.json").write_text(json.dumps(results, indent=2))
 
     print("## Engine (Alpaca-cleaned 52k, cl100k_base, budget 2000, preset both)")
@@ -122,6 +150,14 @@ def main() -> int:
             f"whole run, 4 epochs uniform K=10, JSONL with provenance, {workers} worker(s): {figures['seconds']:.2f} s "
             f"= {figures['seconds'] / floor_seconds:.2f} x floor, peak {figures['peak_mb']:.0f} MB (process tree)"
         )
+    for workers, seconds in results["in_process"].items():
+        print(
+            f"in process (records loaded, as for the floor): tokenize + generate + write, {workers} worker(s): "
+            f"{seconds:.2f} s = {seconds / floor_seconds:.2f} x floor"
+        )
+    best = min(figures["seconds"] for figures in results["whole_run"].values())
+    verdict = "met" if best <= 3 * floor_seconds else "NOT met"
+    print(f"target, whole run within 3 x floor ({3 * floor_seconds:.2f} s): {verdict} ({best / floor_seconds:.2f} x)")
     print(f"one epoch of max_length (tokens counted, generation only): {results['max_length_epoch_seconds']:.2f} s")
     print("| k mode | mosaics | reference | off | mean k | reference | off |")
     print("|---|---|---|---|---|---|---|")

@@ -76,6 +76,34 @@ class TestDataPage:
         assert app.error and "outside the data folder" in app.error[0].value
 
 
+BAD = REPO / "tests" / "fixtures" / "bad"
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(p.name for p in BAD.iterdir() if p.name not in ("EXPECTED.json", "make_bad_fixtures.py", "__pycache__")),
+)
+def test_bad_input_shows_error_in_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Every broken fixture, loaded by path: st.error or a load report, never an exception."""
+    import shutil
+
+    monkeypatch.setenv("MOSAIC_DATA_DIR", str(tmp_path))
+    source = BAD / name
+    (shutil.copytree if source.is_dir() else shutil.copy)(source, tmp_path / name)
+    expected = json.loads((BAD / "EXPECTED.json").read_text(encoding="utf-8"))[name]
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.radio(key="source_kind").set_value("Local path").run()
+    at.text_input[-2].input(name).run()
+    at.button[-1].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    if expected["skip"] == "error":
+        assert at.error and name in at.error[0].value
+        assert at.metric[0].value == "183"  # the demo stays loaded
+    else:
+        assert not at.error and at.session_state.source_label == f"path: {name}"
+
+
 class TestSettingsPage:
     def test_changing_k_updates_recipe_and_chart(self, app: AppTest) -> None:
         """Maximum k goes into the recipe; the k chart shows k = 1..max."""

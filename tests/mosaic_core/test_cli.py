@@ -93,3 +93,32 @@ class TestBadUsage:
         assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], done.stderr
         assert not (tmp_path / "out.jsonl").exists()
         assert not (tmp_path / "out.jsonl.manifest.json").exists()
+
+
+class TestExtras:
+    def test_card_and_llama_factory(self, tmp_path: Path) -> None:
+        """--card writes a README with the recipe and counts; --llama-factory a dataset_info.json entry."""
+        out = tmp_path / "mix.jsonl"
+        assert (
+            main(
+                [
+                    "generate",
+                    str(DEMO),
+                    "-o",
+                    str(out),
+                    "--epochs",
+                    "1",
+                    "--to",
+                    "sharegpt",
+                    "--card",
+                    "--llama-factory",
+                ]
+            )
+            == 0
+        )
+        manifest = json.loads((tmp_path / "mix.jsonl.manifest.json").read_text())
+        card = (tmp_path / "README.md").read_text(encoding="utf-8")
+        assert f"mosaics: {manifest['counts']['mosaics']}" in card and '"k_mode": "uniform"' in card
+        info = json.loads((tmp_path / "dataset_info.json").read_text())
+        assert info["mix"]["file_name"] == "mix.jsonl" and info["mix"]["formatting"] == "sharegpt"
+        assert info["mix"]["columns"] == {"messages": "conversations"}

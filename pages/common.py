@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import os
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +127,16 @@ def preview_window(fingerprint: str, recipe_json: str, start: int, count: int) -
     return shown
 
 
+def progress_step(bar: Any, what: str, every: int = 512) -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` callback that moves ``bar`` every ``every`` items."""
+
+    def step(done: int, total: int) -> None:
+        if done % every == 0 or done == total:
+            bar.progress(min(done / max(total, 1), 1.0), text=f"{what}: {done:,} of {total:,} items placed")
+
+    return step
+
+
 def show_error(exc: MosaicError) -> None:
     st.error(str(exc), icon=":material/error:")
 
@@ -180,6 +190,7 @@ __all__ = [
     "load_from",
     "pieces_html",
     "preview_window",
+    "progress_step",
     "set_config",
     "set_dataset",
     "show_error",

@@ -13,7 +13,7 @@ from mosaic_core.card import dataset_card
 from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS
 from mosaic_core.paths import confine
 from mosaic_core.pipeline import ExportOptions, export_mosaics
-from pages.common import config, current_table, data_dir, show_error
+from pages.common import config, current_table, data_dir, progress_step, show_error
 
 st.title("Export")
 state = st.session_state
@@ -58,11 +58,7 @@ if st.button("Generate the export", type="primary"):
         table = current_table()
         bar = st.progress(0.0, text="Generating mosaics")
 
-        def step(done: int, total: int) -> None:
-            if done % 512 == 0 or done == total:
-                bar.progress(
-                    min(done / max(total, 1), 1.0), text=f"Generating mosaics: {done:,} of {total:,} items placed"
-                )
+        step = progress_step(bar, "Generating mosaics")
 
         with tempfile.TemporaryDirectory() as folder:
             name = f"mosaics.{'jsonl' if file_type == 'hf' else file_type}"

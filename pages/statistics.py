@@ -11,7 +11,7 @@ from mosaic_core.stats.cost import MODEL_PRESETS, TrainingSetup
 from mosaic_core.stats.glossary import EPOCHS_EXPLANATION, MATCHING_EXPLANATION, METRICS
 from mosaic_core.stats.report import StatsOptions, core_stats, self_bleu_stats
 from mosaic_core.stats.sets import SampleSet
-from pages.common import config, current_run, current_table, show_error
+from pages.common import config, current_run, current_table, progress_step, show_error
 
 st.title("Statistics")
 state = st.session_state
@@ -47,11 +47,7 @@ if key not in cache:
         run = current_run()
         bar = st.progress(0.0, text="Generating every mosaic of the recipe")
 
-        def step(done: int, total: int) -> None:
-            if done % 256 == 0 or done == total:
-                bar.progress(
-                    min(done / max(total, 1), 1.0), text=f"Generating mosaics: {done:,} of {total:,} items placed"
-                )
+        step = progress_step(bar, "Generating mosaics", every=256)
 
         mosaics = list(run.mosaics(step))
         bar.progress(1.0, text="Computing statistics")

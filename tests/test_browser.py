@@ -12,6 +12,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,6 +79,23 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=20)
 
 
+def export_and_download(page: Any, folder: Path) -> Path:
+    """On the Export page: generate, then download the export and its manifest into ``folder``."""
+    from playwright.sync_api import expect
+
+    page.get_by_role("button", name="Generate the export").click()
+    button = page.get_by_role("button", name="Download mosaics.jsonl")
+    expect(button).to_be_visible()
+    with page.expect_download() as event:
+        button.click()
+    exported = folder / "mosaics.jsonl"
+    event.value.save_as(exported)
+    with page.expect_download() as event:
+        page.get_by_role("button", name="Download the manifest").click()
+    event.value.save_as(folder / "mosaics.jsonl.manifest.json")
+    return exported
+
+
 def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
     """Load, tune, re-roll, accept, measure, export and verify, with a screenshot of each page."""
     from playwright.sync_api import expect, sync_playwright
@@ -126,16 +144,7 @@ def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
         page.screenshot(path=str(SHOTS / "4-statistics.png"))
 
         goto("Export")
-        page.get_by_role("button", name="Generate the export").click()
-        download_button = page.get_by_role("button", name="Download mosaics.jsonl")
-        expect(download_button).to_be_visible()
-        with page.expect_download() as event:
-            download_button.click()
-        exported = tmp_path / "mosaics.jsonl"
-        event.value.save_as(exported)
-        with page.expect_download() as event:
-            page.get_by_role("button", name="Download the manifest").click()
-        event.value.save_as(tmp_path / "mosaics.jsonl.manifest.json")
+        exported = export_and_download(page, tmp_path)
         page.screenshot(path=str(SHOTS / "5-export.png"))
         browser.close()
 
@@ -181,16 +190,7 @@ def test_new_user_uploads_dolly(app_url: str, tmp_path: Path) -> None:
             page.wait_for_timeout(500)
             assert page.get_by_test_id("stException").count() == 0, title
         page.get_by_test_id("stSidebarNav").get_by_text("Export", exact=True).click()
-        page.get_by_role("button", name="Generate the export").click()
-        button = page.get_by_role("button", name="Download mosaics.jsonl")
-        expect(button).to_be_visible()
-        with page.expect_download() as event:
-            button.click()
-        exported = tmp_path / "mosaics.jsonl"
-        event.value.save_as(exported)
-        with page.expect_download() as event:
-            page.get_by_role("button", name="Download the manifest").click()
-        event.value.save_as(tmp_path / "mosaics.jsonl.manifest.json")
+        exported = export_and_download(page, tmp_path)
         assert page.get_by_test_id("stException").count() == 0
         browser.close()
     checked = subprocess.run(

@@ -30,6 +30,7 @@ from mosaic_core.decoration import (
     number_tag,
     wrapper_tags,
 )
+from mosaic_core.errors import ConfigError
 from mosaic_core.kdraw import draw_k
 from mosaic_core.records import Decoration, Mosaic, Plan
 from mosaic_core.rules import RULES, Outcome, RuleInput
@@ -165,6 +166,10 @@ class Draft:
             run.extend_costs(self.tag_costs, self.decoration, self.decoration.tag_newline)
         while len(self.open_costs) <= number:
             run.extend_costs(self.open_costs, self.decoration, False)
+        if self.exact_only:  # tally() encodes the whole text; the running sums are not used
+            for series in (self.prompt_mid, self.resp_mid, self.resp_end):
+                series.append(0)
+            return
         lead = "" if self.decoration.tag_newline else " "
         inst = count(source, lead, self.decoration.inst_sep)
         response = run.table.size + source
@@ -214,7 +219,7 @@ class Draft:
             table = self.run.table
             data = RuleInput(
                 words=[table.words[s] for s in self.items],
-                chars=[table.chars[s] for s in self.items],
+                chars=[table.lengths[s] for s in self.items],
                 letters=[table.letters[s] for s in self.items],
                 keys=self.keys,
                 mask_ratio=self.mask_ratio,
@@ -248,11 +253,12 @@ class Draft:
         if last_inst is None:
             self.exact_only = True
             prompt_segs, answer_segs = self.segments(layout, outcome)
-            full = Outcome(tuple(range(len(self.items))))
-            unmasked = count(self.segments(layout, full)[1], sources)
             prompt = count(prompt_segs, sources)
-            answer = count(answer_segs, sources)
-            return State(prompt, answer, prompt + max(answer, unmasked), rule, outcome, layout, template_id)
+            answer = sizing = count(answer_segs, sources)
+            if outcome.masked:
+                full = Outcome(tuple(range(len(self.items))))
+                sizing = count(self.segments(layout, full)[1], sources)
+            return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
         literal = self.run.counter.count_literal
         head, tail = layout.head(), layout.tail()
         prompt = self.prompt_sum - self.prompt_mid[-1] + self.tag_costs[len(self.items)] + last_inst
@@ -298,7 +304,7 @@ class MosaicRun:
 
     def __init__(self, table: SourceTable, config: MosaicConfig) -> None:
         if table.counter.name != config.tokenizer and not config.tokenizer.startswith("hf:"):
-            raise ValueError(f"table tokenized with {table.counter.name}, config wants {config.tokenizer}")
+            raise ConfigError(f"the table was tokenized with {table.counter.name}, the recipe wants {config.tokenizer}")
         self.table = table
         self.config = config
         self.counter = table.counter
@@ -310,15 +316,13 @@ class MosaicRun:
         budget = config.max_tokens
         n = table.size
         self.usable: list[int] = []
-        self.too_long: list[Unusable] = []
+        self.too_long_indices: list[int] = []
         for i in range(n):
+            (self.too_long_indices if table.counts[i] + table.counts[n + i] > budget else self.usable).append(i)
+        self.too_long: list[Unusable] = []
+        for i in self.too_long_indices:
             bare = table.counts[i] + table.counts[n + i]
-            if bare > budget:
-                self.too_long.append(
-                    Unusable(table.records[i].id, bare, f"{bare} tokens on its own, over the budget of {budget}")
-                )
-            else:
-                self.usable.append(i)
+            self.too_long.append(Unusable(table.ids[i], bare, f"{bare} tokens on its own, over the budget of {budget}"))
         self.report = RunReport(sources=n, usable=len(self.usable), unusable=list(self.too_long))
         self._tag_costs: dict[tuple[int, str, bool], list[int]] = {}
         self._outer_bounds: dict[tuple[str, int], int] = {}
@@ -361,14 +365,9 @@ class MosaicRun:
                 "noun": "instructions",
             }
             literal = self.counter.count_literal
+            templates = [self.library.get(t) for rule in self.rules[strategy] for t in self.templates[rule]]
             found = 2 + max(
-                literal(
-                    self.library.get(t).render(
-                        **{k: v for k, v in values.items() if "{" + k + "}" in self.library.get(t).text}
-                    )
-                )
-                for rule in self.rules[strategy]
-                for t in self.templates[rule]
+                literal(t.render(**{k: v for k, v in values.items() if "{" + k + "}" in t.text})) for t in templates
             )
             self._outer_bounds[key] = found
         return found
@@ -408,16 +407,21 @@ class MosaicRun:
         budget = self.config.max_tokens
         target = draft.k_target
         room = len(order) - position
+        state: State | None = None  # the tally of the current items, when one was taken
         while len(draft.items) < room and (target is None or len(draft.items) < target):
             draft.add(order[position + len(draft.items)])
+            state = None
             if draft.bound() <= budget:
                 continue
-            if draft.tally().sizing_tokens > budget:
+            tallied = draft.tally()
+            if tallied.sizing_tokens > budget:
                 draft.drop_last()
                 break
+            state = tallied
         if not draft.items:
             return None
-        state = draft.tally()
+        if state is None:
+            state = draft.tally()
         # The bound is only a bound; the exact tally has the last word.
         while state.sizing_tokens > budget and len(draft.items) > 1:
             draft.drop_last()
@@ -464,7 +468,7 @@ class MosaicRun:
             seed=self.config.seed,
             epoch=epoch,
             index=index,
-            source_ids=(self.table.records[source].id,),
+            source_ids=(self.table.ids[source],),
             k_target=1,
             strategy="plain",
             rule=None,
@@ -498,14 +502,9 @@ class MosaicRun:
 
     def leftovers(self) -> Iterator[Mosaic]:
         """With ``keep_unusable``: the items too long for any mosaic, as plain samples."""
-        if not self.config.keep_unusable:
-            return
-        ids = {u.id for u in self.too_long}
-        index = 0
-        for i, record in enumerate(self.table.records):
-            if record.id in ids:
-                yield self.plain(i, -1, index)
-                index += 1
+        if self.config.keep_unusable:
+            for index, source in enumerate(self.too_long_indices):
+                yield self.plain(source, -1, index)
 
     def preview(self, start: int = 0, count: int = 10) -> list[Mosaic]:
         """Mosaics ``start .. start+count-1`` of the run, identical to the export's."""

@@ -25,6 +25,7 @@ from mosaic_core.io.export import (
     plain_row,
     write_rows,
 )
+from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.load import LoadResult
 from mosaic_core.sources import SourceTable
 
@@ -77,10 +78,6 @@ class ExportSummary:
     rows: int
     report: RunReport
     manifest_data: dict[str, Any]
-
-
-def manifest_path(output: Path) -> Path:
-    return output.with_name(output.name + ".manifest.json")
 
 
 def file_sha256(path: Path) -> str:

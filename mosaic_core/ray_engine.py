@@ -26,7 +26,8 @@ from mosaic_core import __version__
 from mosaic_core.config import MosaicConfig
 from mosaic_core.engine import MosaicRun
 from mosaic_core.errors import ConfigError, DatasetError
-from mosaic_core.io.export import atomic_file, mosaic_row
+from mosaic_core.io.export import atomic_file, mosaic_row, provenance_as_text
+from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.schemas import ColumnMapping, Problem, detect_schema, extract
 from mosaic_core.records import SourceRecord
 from mosaic_core.sources import SourceTable
@@ -114,10 +115,7 @@ def _walk_block(
 
 
 def _export_row(item: dict[str, Any]) -> dict[str, Any]:
-    row: dict[str, Any] = orjson.loads(item["row"])
-    if "mosaic" in row:  # columnar writers want one type per column: the plan travels as JSON text
-        row["mosaic"] = orjson.dumps(row["mosaic"]).decode()
-    return row
+    return provenance_as_text(orjson.loads(item["row"]))
 
 
 def generate_on_ray(
@@ -240,7 +238,7 @@ def generate_on_ray(
         },
         "unusable": unusable,
     }
-    target = output.with_name(output.name + ".manifest.json")
+    target = manifest_path(output)
     with atomic_file(target) as stream:
         stream.write(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
     return RayResult(output, target, mosaics, item_slots, len(unusable), manifest)

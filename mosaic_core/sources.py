@@ -51,43 +51,33 @@ class SourceTable:
     counter: TiktokenCounter
     texts: list[str]
     counts: list[int]
-    words: list[int]
-    chars: list[int]
-    letters: list[str]
     corrections: tuple[list[object], list[object], list[object]] | None = field(default=None, repr=False)
     sources: SourceCounts = field(init=False)
     ids: list[str] = field(init=False)
     lengths: list[int] = field(init=False)
     """Characters of every text, in the layout of ``texts``."""
+    words: list[int] = field(init=False)
+    """Words of every instruction (the rules' word counts)."""
+    letters: list[str] = field(init=False)
+    """First ASCII letter of every instruction, lower-cased, or ""."""
 
     def __post_init__(self) -> None:
         self.sources = SourceCounts(self.counter, self.texts, self.counts, self.corrections)
         self.ids = [record.id for record in self.records]
         self.lengths = [len(text) for text in self.texts]
+        prompts = self.texts[: len(self.records)]
+        self.words = [len(p.split()) for p in prompts]
+        self.letters = [first_letter(p) for p in prompts]
 
     @property
     def size(self) -> int:
         return len(self.records)
 
-    def prompt_tokens(self, i: int) -> int:
-        return self.counts[i]
-
-    def response_tokens(self, i: int) -> int:
-        return self.counts[self.size + i]
-
     @classmethod
     def from_counts(cls, records: Sequence[SourceRecord], counter: TiktokenCounter, counts: list[int]) -> SourceTable:
         """A table whose token counts were computed elsewhere (``counts`` in the ``texts`` layout)."""
-        prompts = [r.prompt_text for r in records]
-        return cls(
-            records=records,
-            counter=counter,
-            texts=prompts + [r.response_text for r in records],
-            counts=counts,
-            words=[len(p.split()) for p in prompts],
-            chars=[len(p) for p in prompts],
-            letters=[first_letter(p) for p in prompts],
-        )
+        texts = [r.prompt_text for r in records] + [r.response_text for r in records]
+        return cls(records, counter, texts, counts)
 
     @classmethod
     def build(
@@ -102,12 +92,11 @@ class SourceTable:
         ``workers`` > 1 forks that many processes (only from a single-threaded program).
         """
         counter = get_tokenizer(tokenizer) if isinstance(tokenizer, str) else tokenizer
-        prompts = [r.prompt_text for r in records]
-        responses = [r.response_text for r in records]
-        for i, (p, a) in enumerate(zip(prompts, responses, strict=True)):
-            if not p or not a:
-                raise DatasetError(f"record {records[i].id!r} has an empty instruction or response")
-        texts = prompts + responses
+        texts = [r.prompt_text for r in records] + [r.response_text for r in records]
+        for position, text in enumerate(texts):
+            if not text:
+                record = records[position % len(records)]
+                raise DatasetError(f"record {record.id!r} has an empty instruction or response")
         counts: list[int] = []
         corrections = None
         if workers > 1 and len(texts) >= 20_000:
@@ -122,13 +111,4 @@ class SourceTable:
                 counts.extend(counter.count_many(texts[start : start + step]))
                 if progress is not None:
                     progress(min(start + step, len(texts)), len(texts))
-        return cls(
-            records=records,
-            counter=counter,
-            texts=texts,
-            counts=counts,
-            words=[len(p.split()) for p in prompts],
-            chars=[len(p) for p in prompts],
-            letters=[first_letter(p) for p in prompts],
-            corrections=corrections,
-        )
+        return cls(records, counter, texts, counts, corrections)

@@ -137,25 +137,12 @@ class SourceCounts:
 
     def corrections(self) -> tuple[list[object], list[object], list[object]]:
         """Work out every text's corrections now (e.g. before forking workers that would each redo them)."""
-        literal = self.counter.count_literal
-        plain = (literal("\n"), literal("\n\n"))
-        lead, newline, blank = self._lead, self._newline, self._blank
-        for index, text in enumerate(self.texts):
-            if lead[index] is _UNSET:
+        for index in range(len(self.texts)):
+            if self._lead[index] is _UNSET:
                 self._lead_delta(index)
-            if newline[index] is _UNSET or blank[index] is _UNSET:
-                last = text[-1]
-                if last.isascii() and last.isalnum():  # most texts: nothing can merge
-                    newline[index], blank[index] = plain
-                else:
-                    piece = self._tail_piece(text)
-                    if piece is None:
-                        newline[index] = blank[index] = None
-                    else:
-                        base = literal(piece)
-                        newline[index] = literal(piece + "\n") - base
-                        blank[index] = literal(piece + "\n\n") - base
-        return lead, newline, blank
+            if self._newline[index] is _UNSET:
+                self._trail_deltas(index)
+        return self._lead, self._newline, self._blank
 
     def _lead_delta(self, index: int) -> int | None:
         """count(" " + text) - count(text), or None when only a real encode can tell."""
@@ -175,13 +162,9 @@ class SourceCounts:
         self._lead[index] = delta
         return delta
 
-    def _tail_piece(self, text: str) -> str | None:
-        """The last pre-token when a newline run could merge into it ("" if none can)."""
-        last = text[-1]
-        if not last.isascii():
-            return None
-        if last.isalnum():
-            return ""
+    @staticmethod
+    def _tail_piece(text: str) -> str | None:
+        """The last pre-token of a text ending in punctuation, where a newline run could merge."""
         start = len(text)
         while start > 0:
             char = text[start - 1]
@@ -194,17 +177,21 @@ class SourceCounts:
             start -= 1
         return None if start == 0 else text[start:]
 
-    def _trail_delta(self, index: int, trail: str) -> int | None:
-        piece = self._tail_piece(self.texts[index])
+    def _trail_deltas(self, index: int) -> None:
+        """count(text + "\\n") - count(text) and the same for "\\n\\n"; None when only an encode can tell."""
+        text = self.texts[index]
         literal = self.counter.count_literal
-        if piece is None:
-            delta = None
-        elif piece:
-            delta = literal(piece + trail) - literal(piece)
+        last = text[-1]
+        newline: int | None
+        blank: int | None
+        if last.isascii() and last.isalnum():  # most texts: nothing can merge into the newlines
+            newline, blank = literal("\n"), literal("\n\n")
+        elif not last.isascii() or (piece := self._tail_piece(text)) is None:
+            newline = blank = None
         else:
-            delta = literal(trail)
-        (self._newline if trail == "\n" else self._blank)[index] = delta
-        return delta
+            base = literal(piece)
+            newline, blank = literal(piece + "\n") - base, literal(piece + "\n\n") - base
+        self._newline[index], self._blank[index] = newline, blank
 
     def count(self, index: int, lead: str = "", trail: str = "") -> int | None:
         """Tokens of ``lead + texts[index] + trail``; None if it depends on the left neighbour."""
@@ -219,9 +206,9 @@ class SourceCounts:
         elif self.counter.slash_merges and self.texts[index][0] == "/":
             return None
         if trail:
+            if self._newline[index] is _UNSET:
+                self._trail_deltas(index)
             delta = (self._newline if trail == "\n" else self._blank)[index]
-            if delta is _UNSET:
-                delta = self._trail_delta(index, trail)
             if delta is None:
                 return self._exact_count(index, lead, trail)
             total += delta  # type: ignore[operator]

@@ -25,9 +25,8 @@ from mosaic_core import (
     dataset_fingerprint,
     load_dataset,
 )
-from mosaic_core.annotate import Piece, annotate
+from mosaic_core.annotate import annotate
 from mosaic_core.io.readers import Source
-from mosaic_core.records import Mosaic
 from mosaic_core.verify import verify_mosaic
 
 APP_DIR = Path(__file__).resolve().parent.parent
@@ -49,11 +48,16 @@ def demo_dataset() -> LoadResult:
     return load_dataset(DEMO)
 
 
+def load_demo() -> None:
+    demo = demo_dataset()
+    set_dataset(demo, f"built-in demo dataset ({len(demo.records)} records, CC0)")
+
+
 def init_state() -> None:
     """First visit: the demo dataset and the default recipe."""
     state = st.session_state
     if "loaded" not in state:
-        set_dataset(demo_dataset(), "built-in demo dataset (183 records, CC0)")
+        load_demo()
     state.setdefault("recipe", MosaicConfig().to_recipe())
     state.setdefault("accepted", set())
     state.setdefault("rejected", set())
@@ -180,14 +184,14 @@ def piece_legend() -> None:
 
 
 __all__ = [
-    "Mosaic",
-    "Piece",
     "config",
     "current_run",
     "current_table",
     "data_dir",
     "init_state",
+    "load_demo",
     "load_from",
+    "piece_legend",
     "pieces_html",
     "preview_window",
     "progress_step",

@@ -10,7 +10,7 @@ import streamlit as st
 from mosaic_core import ColumnMapping, MosaicError
 from mosaic_core.io.readers import Source
 from mosaic_core.paths import confine
-from pages.common import current_table, data_dir, demo_dataset, load_from, set_dataset, show_error
+from pages.common import current_table, data_dir, load_demo, load_from, set_dataset, show_error
 
 st.title("Data")
 state = st.session_state
@@ -40,7 +40,7 @@ with st.container(border=True):
     try:
         if way == "Built-in demo":
             if st.button("Load the demo dataset"):
-                set_dataset(demo_dataset(), "built-in demo dataset (183 records, CC0)")
+                load_demo()
                 st.rerun()
         elif way == "Upload a file":
             upload = st.file_uploader("JSON, JSONL, CSV or Parquet", type=["json", "jsonl", "csv", "tsv", "parquet"])

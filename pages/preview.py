@@ -7,7 +7,7 @@ import streamlit as st
 from mosaic_core import MosaicError
 from mosaic_core.config import STRATEGIES
 from mosaic_core.rules import RULES
-from pages.common import config, pieces_html, preview_window, set_config, show_error
+from pages.common import config, piece_legend, pieces_html, preview_window, set_config, show_error
 
 st.title("Preview")
 state = st.session_state
@@ -49,7 +49,7 @@ if not shown:
     st.info("No mosaic here matches the filters; clear them or jump further.")
 accepted, rejected = state.accepted, state.rejected
 st.caption(f"Curation: {len(accepted)} accepted, {len(rejected)} rejected. The export can keep only accepted mosaics.")
-st.caption("Each source item has its own colour; meta-instructions are underlined in pink; numbers in blue.")
+piece_legend()
 for mosaic in shown:
     plan = mosaic["plan"]
     position = mosaic["position"]

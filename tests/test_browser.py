@@ -96,6 +96,18 @@ def export_and_download(page: Any, folder: Path) -> Path:
     return exported
 
 
+def assert_verifies(export: Path) -> None:
+    """`python -m mosaic_core verify` passes on a downloaded export."""
+    checked = subprocess.run(
+        [sys.executable, "-m", "mosaic_core", "verify", str(export)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
     """Load, tune, re-roll, accept, measure, export and verify, with a screenshot of each page."""
     from playwright.sync_api import expect, sync_playwright
@@ -153,14 +165,7 @@ def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
     rows = exported.read_text(encoding="utf-8").splitlines()
     assert len(rows) == manifest["counts"]["mosaics"] > 0
     assert max(len(json.loads(r)["mosaic"]["source_ids"]) for r in rows) <= 4
-    checked = subprocess.run(
-        [sys.executable, "-m", "mosaic_core", "verify", str(exported)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert_verifies(exported)
 
 
 @pytest.mark.shared_data
@@ -193,13 +198,6 @@ def test_new_user_uploads_dolly(app_url: str, tmp_path: Path) -> None:
         exported = export_and_download(page, tmp_path)
         assert page.get_by_test_id("stException").count() == 0
         browser.close()
-    checked = subprocess.run(
-        [sys.executable, "-m", "mosaic_core", "verify", str(exported)],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert_verifies(exported)
     manifest = json.loads((tmp_path / "mosaics.jsonl.manifest.json").read_text())
     assert manifest["counts"]["sources"] == 15015 and manifest["input"]["name"] == "dolly_15k.jsonl"

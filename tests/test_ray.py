@@ -45,13 +45,13 @@ class TestRayEngine:
 
     def test_reproducible_for_fixed_blocks(self, local_ray: None, demo_jsonl: Path, tmp_path: Path) -> None:
         """Same seed and block layout: the same mosaics."""
-        from mosaic_core.checking import _export_rows
+        from mosaic_core.io.exported import iter_export_rows
         from mosaic_core.ray_engine import generate_on_ray
 
         runs = []
         for name in ("a", "b"):
             result = generate_on_ray(demo_jsonl, tmp_path / name, MosaicConfig(epochs=1, seed=4), blocks=2)
-            runs.append(sorted(str(row) for _, row in _export_rows(result.output)))
+            runs.append(sorted(str(row) for _, row in iter_export_rows(result.output)))
         assert runs[0] == runs[1]
 
     def test_parquet_shards(self, local_ray: None, demo_jsonl: Path, tmp_path: Path) -> None:

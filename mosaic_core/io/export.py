@@ -30,6 +30,7 @@ __all__ = [
     "jsonl_line",
     "mosaic_row",
     "plain_row",
+    "provenance_as_text",
     "write_rows",
 ]
 
@@ -135,10 +136,18 @@ def write_rows(target: Path, rows: Iterable[dict[str, Any]], file_type: str) -> 
     return len(collected)
 
 
+def provenance_as_text(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its plan as JSON text: columnar formats want one type per column, and plans vary.
+
+    >>> provenance_as_text({"prompt": "p", "mosaic": {"k": 2}})["mosaic"]
+    '{"k":2}'
+    """
+    return {**row, "mosaic": orjson.dumps(row["mosaic"]).decode()} if "mosaic" in row else row
+
+
 def _flatten_provenance(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Columnar formats keep the plan as a JSON string (its shape varies too much for a schema)."""
     if rows and "mosaic" in rows[0]:
-        return [{**row, "mosaic": orjson.dumps(row["mosaic"]).decode()} for row in rows]
+        return [provenance_as_text(row) for row in rows]
     return rows
 
 

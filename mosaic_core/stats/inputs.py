@@ -9,19 +9,15 @@ encoded with it. Original samples mixed into an export are counted and left out.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from mosaic_core.checking import prompt_and_answer
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import DatasetError
+from mosaic_core.io.exported import iter_export_rows, plan_of, prompt_and_answer, read_manifest
 from mosaic_core.io.load import load_dataset
-from mosaic_core.io.readers import RowError, Source, iter_rows
-from mosaic_core.pipeline import manifest_path
+from mosaic_core.io.readers import RowError, Source
 from mosaic_core.records import Mosaic, Plan
 from mosaic_core.sources import SourceTable
 from mosaic_core.stats.sets import SampleSet
@@ -47,35 +43,14 @@ class StatsInput:
     skipped_rows: int = 0
 
 
-def _plan_of(row: Any) -> Mapping[str, Any] | None:
-    raw = row.get("mosaic") if isinstance(row, Mapping) else None
-    if isinstance(raw, str):
-        try:
-            raw = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            return None
-    return raw if isinstance(raw, Mapping) else None
-
-
-def _manifest(path: Path) -> dict[str, Any]:
-    file = manifest_path(path)
-    if not file.exists():
-        return {}
-    try:
-        data = orjson.loads(file.read_bytes())
-    except orjson.JSONDecodeError as exc:
-        raise DatasetError(f"{file}: not valid JSON ({exc})") from None
-    return data if isinstance(data, dict) else {}
-
-
 def _read_export(path: Path, rows: Any, tokenizer: str | None, max_tokens: int | None) -> StatsInput:
-    manifest = _manifest(path)
+    manifest = read_manifest(path, required=False)
     recipe = manifest.get("recipe") or {}
     counts = manifest.get("counts") or {}
     mosaics: list[Mosaic] = []
     skipped = 0
     for number, row in rows:
-        plan = None if isinstance(row, RowError) else _plan_of(row)
+        plan = None if isinstance(row, RowError) else plan_of(row)
         if plan is None or plan.get("strategy") in ("original", "conversation"):
             skipped += 1
             continue
@@ -108,9 +83,9 @@ def read_stats_input(path: Path, tokenizer: str | None = None, max_tokens: int |
     >>> read_stats_input(Path(mosaic_core.__file__).parent / "data" / "demo.jsonl").kind
     'sources'
     """
-    _, rows = iter_rows(Source.from_path(path))
+    rows = iter_export_rows(path)
     head = list(itertools.islice(rows, 50))
-    if any(_plan_of(row) is not None for _, row in head):
+    if any(plan_of(row) is not None for _, row in head):
         return _read_export(path, itertools.chain(head, rows), tokenizer, max_tokens)
     name = tokenizer or _DEFAULTS.tokenizer
     budget = max_tokens if max_tokens is not None else _DEFAULTS.max_tokens

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 from mosaic_core.decoration import number_tag
 from mosaic_core.records import Decoration
@@ -78,18 +77,14 @@ class Layout:
 
     def answer_open(self, number: int) -> str:
         """Literal before a response: its tag, and the wrapper's begin tag if any."""
+        return self.tag(number) + self.open_suffix()
+
+    def open_suffix(self) -> str:
+        """What follows a response's tag: its newline, and with a wrapper the begin tag on its own line."""
         deco = self.decoration
-        return _opening(
-            deco.tag_style, deco.tag_punct, deco.tag_newline, deco.wrapper[0] if deco.wrapper else None, number
-        )
-
-
-@cache
-def _opening(style: int, punct: str, newline: bool, begin: str | None, number: int) -> str:
-    tag = number_tag(style, punct, number)
-    if begin is None:
-        return tag + ("\n" if newline else "")
-    return tag + ("\n" if newline else " ") + begin + "\n"
+        if deco.wrapper is None:
+            return "\n" if deco.tag_newline else ""
+        return ("\n" if deco.tag_newline else " ") + deco.wrapper[0] + "\n"
 
 
 def prompt_segments(layout: Layout, instructions: Sequence[int]) -> list[Segment]:
@@ -113,20 +108,24 @@ def prompt_segments(layout: Layout, instructions: Sequence[int]) -> list[Segment
 def answer_segments(layout: Layout, responses: Sequence[tuple[int, int]]) -> list[Segment]:
     """Segments of the answer; ``responses`` are (1-based number, text index) in answer order."""
     segments: list[Segment] = []
-    wrapper = layout.decoration.wrapper
+    if not responses:
+        return segments
+    deco = layout.decoration
+    style, punct, suffix = deco.tag_style, deco.tag_punct, layout.open_suffix()
+    wrapper = deco.wrapper
+    if wrapper is None:
+        lead = layout.lead
+        for number, index in responses:
+            segments.append(number_tag(style, punct, number) + suffix)
+            segments.append((index, lead, "\n\n"))
+        segments[-1] = (responses[-1][1], lead, "")
+        return segments
     pending = ""
-    last = len(responses) - 1
-    for j, (number, index) in enumerate(responses):
-        opening = layout.answer_open(number)
-        if wrapper is None:
-            segments.append(pending + opening)
-            segments.append((index, layout.lead, "\n\n" if j < last else ""))
-        else:
-            segments.append(pending + opening)
-            segments.append((index, "", "\n"))
-            pending = wrapper[1] + ("\n\n" if j < last else "")
-    if pending:
-        segments.append(pending)
+    for number, index in responses:
+        segments.append(pending + number_tag(style, punct, number) + suffix)
+        segments.append((index, "", "\n"))
+        pending = wrapper[1] + "\n\n"
+    segments.append(wrapper[1])
     return segments
 
 

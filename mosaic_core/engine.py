@@ -86,61 +86,62 @@ class Draft:
     def __init__(self, run: MosaicRun, epoch: int, index: int) -> None:
         config = run.config
         rng = random.Random((config.seed << 64) + (epoch << 40) + index)
+        draw = rng.random
         self.run, self.epoch, self.index = run, epoch, index
-        self.strategy = STRATEGIES[bisect.bisect_right(run.mix_cumulative, rng.random() * run.mix_cumulative[-1])]
-        wrapped = self.strategy == "format" or (
-            self.strategy in ("permute", "maskout") and rng.random() < config.wrapper_rate
-        )
+        self.strategy = strategy = STRATEGIES[bisect.bisect_right(run.mix_cumulative, draw() * run.mix_cumulative[-1])]
+        ordered = strategy in ("permute", "maskout")
+        wrapped = strategy == "format" or (ordered and draw() < config.wrapper_rate)
         wrapper = None
         format_template = None
         if wrapped:
-            wrapper = wrapper_tags(_index(rng, len(WRAPPER_WORDS)), _index(rng, len(BRACKETS)), rng.random() < 0.5)
+            wrapper = wrapper_tags(int(draw() * len(WRAPPER_WORDS)), int(draw() * len(BRACKETS)), draw() < 0.5)
             format_template = _pick(rng, run.templates["format.wrapper"])
-        elif rng.random() < 0.5:
+        elif draw() < 0.5:
             format_template = _pick(rng, run.templates["format.plain"])
-        self.decoration = Decoration(
-            tag_style=_index(rng, len(TAG_STYLES)),
+        self.decoration = deco = Decoration(
+            tag_style=int(draw() * len(TAG_STYLES)),
             tag_punct=_pick(rng, TAG_PUNCTUATION),
-            tag_newline=rng.random() < 0.5,
+            tag_newline=draw() < 0.5,
             inst_sep=_pick(rng, SEPARATORS),
             wrapper=wrapper,
             format_template=format_template,
-            format_before=rng.random() < 0.5,
+            format_before=draw() < 0.5,
             format_sep=_pick(rng, SEPARATORS),
-            outer_before=rng.random() < 0.5,
+            outer_before=draw() < 0.5,
             outer_sep=_pick(rng, SEPARATORS),
         )
-        format_meta = None
-        if format_template is not None:
-            template = run.library.get(format_template)
-            format_meta = template.render(open=wrapper[0], close=wrapper[1]) if wrapper else template.render()
-        self.format_meta = format_meta
-        self.base_layout = Layout(self.decoration, format_meta, None)
+        self.format_meta = run.format_meta(format_template, wrapper) if format_template else None
+        self.base_layout = Layout(deco, self.format_meta, None)
         # The mosaic's rule is drawn; if it has no single answer here, the next ones in turn are tried.
         self.rules: list[str] = []
-        if self.strategy in ("permute", "maskout"):
-            enabled = run.rules[self.strategy]
-            first = int(rng.random() * len(enabled))
+        if ordered:
+            enabled = run.rules[strategy]
+            first = int(draw() * len(enabled))
             self.rules = enabled[first:] + enabled[:first]
-        self.template_draw = rng.random()
+        self.template_draw = draw()
         self.mask_ratio = rng.uniform(0.1, 0.5)
         self.k_target = draw_k(config.k_mode, rng, config.max_k, config.k_weights)
         self.rng = rng
-        deco = self.decoration
         literal = run.counter.count_literal
-        self.tag_costs = run.tag_costs(deco, deco.tag_newline)
-        # Before a response: its tag, then (with a wrapper) the begin tag. A wrapper on the tag's line
-        # starts with a space, a pre-token boundary, so the two parts are counted apart and cached small.
-        self.open_costs = self.tag_costs if wrapper is None or deco.tag_newline else run.tag_costs(deco, False)
+        self.lead = lead = "" if deco.tag_newline else " "
+        # Tags cost the same in the prompt and the answer. With a wrapper, the begin tag follows the
+        # number tag after its newline or a space (a pre-token boundary either way), so it is counted apart.
+        self.tag_costs = run.tag_costs(deco)
         self.wrapper_open = 0
-        if wrapper is not None:
-            self.wrapper_open = literal(("" if deco.tag_newline else " ") + wrapper[0] + "\n")
         self.meta_reserve = run.format_bound(format_template, wrapper) if format_template else 0
-        if self.decoration.wrapper is None:
+        # Per source: tokens of the instruction and of the response as they sit in this layout.
+        sources = run.table.sources
+        self.inst_costs = sources.totals(lead, deco.inst_sep)
+        if wrapper is None:
             self.close_mid = self.close_end = 0
+            self.body_lead, self.mid_trail, self.end_trail = lead, "\n\n", ""
         else:
-            self.close_mid = literal(self.decoration.wrapper[1] + "\n\n")
-            self.close_end = literal(self.decoration.wrapper[1])
+            self.wrapper_open = literal(lead + wrapper[0] + "\n")
+            self.close_mid = literal(wrapper[1] + "\n\n")
+            self.close_end = literal(wrapper[1])
+            self.body_lead, self.mid_trail, self.end_trail = "", "\n", "\n"
+        self.mid_costs = sources.totals(self.body_lead, self.mid_trail)
+        self.end_costs = sources.totals(self.body_lead, self.end_trail)
         # per position
         self.items: list[int] = []
         self.keys: list[float] = []
@@ -156,33 +157,39 @@ class Draft:
 
     def add(self, source: int) -> None:
         """Append a source item and update the running tally."""
-        run = self.run
-        count = run.table.sources.count
         items = self.items
-        number = len(items) + 1
         items.append(source)
         self.keys.append(self.rng.random())
-        while len(self.tag_costs) <= number:
-            run.extend_costs(self.tag_costs, self.decoration, self.decoration.tag_newline)
-        while len(self.open_costs) <= number:
-            run.extend_costs(self.open_costs, self.decoration, False)
+        number = len(items)
+        tag_costs = self.tag_costs
+        while len(tag_costs) <= number:
+            self.run.extend_costs(tag_costs, self.decoration)
         if self.exact_only:  # tally() encodes the whole text; the running sums are not used
-            for series in (self.prompt_mid, self.resp_mid, self.resp_end):
-                series.append(0)
+            self.prompt_mid.append(0)
+            self.resp_mid.append(0)
+            self.resp_end.append(0)
             return
-        lead = "" if self.decoration.tag_newline else " "
-        inst = count(source, lead, self.decoration.inst_sep)
-        response = run.table.size + source
-        if self.decoration.wrapper is None:
-            body_mid = count(response, lead, "\n\n")
-            body_end = count(response, lead, "")
-        else:
-            body_mid = body_end = count(response, "", "\n")
-        if inst is None or body_mid is None or body_end is None:
-            self.exact_only = True
-            inst = body_mid = body_end = 0
-        opening = self.open_costs[number] + self.wrapper_open
-        prompt_mid = self.tag_costs[number] + inst
+        response = self.run.table.size + source
+        inst = self.inst_costs[source]
+        body_mid = self.mid_costs[response]
+        body_end = self.end_costs[response]
+        if inst < 0 or body_mid < 0 or body_end < 0:  # a piece the lists leave to a real encode
+            count = self.run.table.sources.count
+            found = (
+                count(source, self.lead, self.decoration.inst_sep),
+                count(response, self.body_lead, self.mid_trail),
+                count(response, self.body_lead, self.end_trail),
+            )
+            if None in found:
+                self.exact_only = True
+                self.prompt_mid.append(0)
+                self.resp_mid.append(0)
+                self.resp_end.append(0)
+                return
+            inst, body_mid, body_end = found  # type: ignore[assignment]
+        tag = tag_costs[number]
+        opening = tag + self.wrapper_open
+        prompt_mid = tag + inst
         resp_mid = opening + body_mid + self.close_mid
         self.prompt_mid.append(prompt_mid)
         self.resp_mid.append(resp_mid)
@@ -249,7 +256,12 @@ class Draft:
         rule, outcome = self.outcome()
         layout, template_id = self.layout(rule, outcome)
         sources = self.run.table.sources
-        last_inst = None if self.exact_only else sources.count(self.items[-1], layout.lead, layout.last_trail())
+        last_inst = None
+        if not self.exact_only:
+            last, trail = self.items[-1], layout.last_trail()
+            last_inst = sources.totals(self.lead, trail)[last]
+            if last_inst < 0:
+                last_inst = sources.count(last, self.lead, trail)
         if last_inst is None:
             self.exact_only = True
             prompt_segs, answer_segs = self.segments(layout, outcome)
@@ -327,15 +339,26 @@ class MosaicRun:
         self._tag_costs: dict[tuple[int, str, bool], list[int]] = {}
         self._outer_bounds: dict[tuple[str, int], int] = {}
         self._format_bounds: dict[str, int] = {}
+        self._format_metas: dict[tuple[str, tuple[str, str] | None], str] = {}
 
-    def tag_costs(self, deco: Decoration, newline: bool) -> list[int]:
-        """Tokens of a numbering tag (with its newline, if ``newline``), by number (index 0 unused)."""
-        return self._tag_costs.setdefault((deco.tag_style, deco.tag_punct, newline), [0])
+    def tag_costs(self, deco: Decoration) -> list[int]:
+        """Tokens of a numbering tag (with its newline, if the decoration has one), by number (0 unused)."""
+        return self._tag_costs.setdefault((deco.tag_style, deco.tag_punct, deco.tag_newline), [0])
 
-    def extend_costs(self, series: list[int], deco: Decoration, newline: bool) -> None:
+    def extend_costs(self, series: list[int], deco: Decoration) -> None:
         """Append the next number's cost to a series from ``tag_costs``."""
         tag = number_tag(deco.tag_style, deco.tag_punct, len(series))
-        series.append(self.counter.count_literal(tag + "\n" if newline else tag))
+        series.append(self.counter.count_literal(tag + "\n" if deco.tag_newline else tag))
+
+    def format_meta(self, template_id: str, wrapper: tuple[str, str] | None) -> str:
+        """A format meta-instruction with the wrapper's tags filled in."""
+        key = (template_id, wrapper)
+        found = self._format_metas.get(key)
+        if found is None:
+            template = self.library.get(template_id)
+            found = template.render(open=wrapper[0], close=wrapper[1]) if wrapper else template.render()
+            self._format_metas[key] = found
+        return found
 
     def format_bound(self, template_id: str, wrapper: tuple[str, str] | None) -> int:
         """At least the tokens of a format meta-instruction and its newlines (for the growth bound)."""

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
 import regex
 import tiktoken
 import tiktoken.load
@@ -134,6 +135,7 @@ class SourceCounts:
         if corrections is None:
             corrections = ([_UNSET] * size, [_UNSET] * size, [_UNSET] * size)
         self._lead, self._newline, self._blank = corrections
+        self._totals: dict[tuple[str, str], list[int]] = {}
 
     def corrections(self) -> tuple[list[object], list[object], list[object]]:
         """Work out every text's corrections now (e.g. before forking workers that would each redo them)."""
@@ -213,6 +215,35 @@ class SourceCounts:
                 return self._exact_count(index, lead, trail)
             total += delta  # type: ignore[operator]
         return total
+
+    def totals(self, lead: str, trail: str) -> list[int]:
+        """``count(i, lead, trail)`` for every text at once, -1 where ``count`` itself must be asked.
+
+        The engine reads these lists in its inner loop; they are worked out once per
+        ``(lead, trail)`` with numpy and shared by every run over these texts.
+        """
+        found = self._totals.get((lead, trail))
+        if found is None:
+            found = self._totals[(lead, trail)] = self._vector_totals(lead, trail)
+        return found
+
+    def _vector_totals(self, lead: str, trail: str) -> list[int]:
+        self.corrections()
+        unknown = -(1 << 40)  # stands for None: any sum holding it stays negative
+
+        def column(deltas: list[object]) -> np.ndarray:
+            return np.array([unknown if d is None else d for d in deltas], dtype=np.int64)
+
+        total = np.array(self.counts, dtype=np.int64)
+        if lead:
+            total += column(self._lead)
+        elif self.counter.slash_merges:
+            total[[i for i, text in enumerate(self.texts) if text[0] == "/"]] = unknown
+        if trail:
+            total += column(self._newline if trail == "\n" else self._blank)
+        total[total < 0] = -1
+        result: list[int] = total.tolist()
+        return result
 
     def _exact_count(self, index: int, lead: str, trail: str) -> int:
         key = (index, lead, trail)

@@ -90,3 +90,24 @@ class TestSourceCounts:
             for lead in ("", " "):
                 for trail in ("", "\n", "\n\n"):
                     assert eager.count(index, lead, trail) == lazy.count(index, lead, trail)
+
+    @pytest.mark.parametrize("name", TOKENIZERS)
+    @settings(max_examples=30, deadline=None)
+    @given(bodies=st.lists(text, min_size=1, max_size=12))
+    def test_totals_agree_with_count(self, name: str, bodies: list[str]) -> None:
+        """The engine's per-text lists give count() wherever they give a number, and -1 elsewhere."""
+        counter = get_tokenizer(name)
+        sources = SourceCounts(counter, bodies, counter.count_many(bodies))
+        for lead in ("", " "):
+            for trail in ("", "\n", "\n\n"):
+                totals = sources.totals(lead, trail)
+                assert len(totals) == len(bodies)
+                for index, total in enumerate(totals):
+                    exact = sources.count(index, lead, trail)
+                    if total == -1:
+                        # left to count(): a real encode, or None (o200k's "/" after a newline)
+                        assert exact is None or exact == counter.count(lead + bodies[index] + trail)
+                    else:
+                        assert total == exact
+                    if exact is not None:
+                        assert exact == counter.count(lead + bodies[index] + trail)

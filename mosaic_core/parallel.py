@@ -17,13 +17,13 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from mosaic_core.engine import MosaicRun, Unusable
 from mosaic_core.io.export import mosaic_row, write_rows
 from mosaic_core.tokenizers import SourceCounts
 
-__all__ = ["EpochPart", "count_in_parallel", "default_workers", "generate_epochs_in_parallel"]
+__all__ = ["EpochPart", "append_part", "count_in_parallel", "default_workers", "generate_epochs_in_parallel"]
 
 # Set by the parent just before forking; read by the children.
 _JOB: dict[str, Any] = {}
@@ -110,8 +110,12 @@ def generate_epochs_in_parallel(
     provenance: bool,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
+    sink: Callable[[EpochPart], None] | None = None,
 ) -> list[EpochPart]:
-    """Write each epoch's rows to ``folder/epoch-N.jsonl``; fold the counts into ``run.report``."""
+    """Write each epoch's rows to ``folder/epoch-N.jsonl``; fold the counts into ``run.report``.
+
+    ``sink(part)`` is called for each epoch in order as soon as it is written (the others run on).
+    """
     context = multiprocessing.get_context("fork")
     done = context.Value("q", 0)
     _JOB.update(
@@ -127,10 +131,14 @@ def generate_epochs_in_parallel(
 
     watcher = threading.Thread(target=report_progress, daemon=True)
     gc.freeze()  # the collector would otherwise write to every shared object, copying its page
+    parts: list[EpochPart] = []
     try:
         with context.Pool(min(workers, run.config.epochs)) as pool:
             watcher.start()
-            parts = pool.map(_epoch_job, range(run.config.epochs), chunksize=1)
+            for part in pool.imap(_epoch_job, range(run.config.epochs), chunksize=1):
+                parts.append(part)
+                if sink is not None:
+                    sink(part)
     finally:
         gc.unfreeze()
         finished.set()
@@ -147,8 +155,21 @@ def generate_epochs_in_parallel(
     return parts
 
 
-def join_parts(parts: Sequence[EpochPart], stream: Any) -> None:
-    """Append the part files, in epoch order, to an open binary stream."""
-    for part in sorted(parts, key=lambda p: p.epoch):
-        with part.path.open("rb") as source:
+def append_part(part: EpochPart, stream: BinaryIO) -> None:
+    """Append a part file to an open binary stream, then delete it."""
+    stream.flush()
+    with part.path.open("rb") as source:
+        size = os.fstat(source.fileno()).st_size
+        copied = 0
+        try:
+            while copied < size:  # in the kernel, without passing through Python
+                sent = os.copy_file_range(source.fileno(), stream.fileno(), size - copied)
+                if sent == 0:
+                    break
+                copied += sent
+        except OSError:
+            pass
+        if copied < size:
+            source.seek(copied)
             shutil.copyfileobj(source, stream, 1 << 20)
+    part.path.unlink()

@@ -165,19 +165,26 @@ def _export_in_parallel(
     originals: list[dict[str, Any]],
     progress: Callable[[int, int], None] | None,
 ) -> int:
-    from mosaic_core.parallel import generate_epochs_in_parallel, join_parts  # noqa: PLC0415
+    from mosaic_core.parallel import append_part, generate_epochs_in_parallel  # noqa: PLC0415
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{output.name}.parts.", dir=output.parent) as folder:
+    with (
+        tempfile.TemporaryDirectory(prefix=f".{output.name}.parts.", dir=output.parent) as folder,
+        atomic_file(output) as stream,
+    ):
         parts = generate_epochs_in_parallel(
-            run, Path(folder), options.record_format, options.provenance, options.workers, progress
+            run,
+            Path(folder),
+            options.record_format,
+            options.provenance,
+            options.workers,
+            progress,
+            sink=lambda part: append_part(part, stream),
         )
         rows = sum(part.mosaics + part.plain_samples for part in parts)
-        with atomic_file(output) as stream:
-            join_parts(parts, stream)
-            for row in export_rows(run.leftovers(), options.record_format, options.provenance, originals):
-                stream.write(jsonl_line(row))
-                rows += 1
+        for row in export_rows(run.leftovers(), options.record_format, options.provenance, originals):
+            stream.write(jsonl_line(row))
+            rows += 1
     return rows
 
 

@@ -136,14 +136,21 @@ def _refuse_bomless_utf16(name: str, head: bytes) -> None:
 
 
 def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
-    text = _decode(source.name, source.read_bytes())
-    if not text.strip():
-        raise DatasetError(f"{source.name}: the file is empty")
-    try:
-        data = orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        raise DatasetError(f"{source.name}: not valid JSON ({exc})") from None
-    del text
+    raw = source.read_bytes()
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        data = _parse_json(source.name, _decode(source.name, raw))
+    else:
+        # UTF-8 goes to orjson as bytes (it checks the encoding itself); _decode only explains failures.
+        if raw.startswith(codecs.BOM_UTF8):
+            raw = raw[3:]
+        _refuse_bomless_utf16(source.name, raw[:64])
+        if not raw or raw.isspace():
+            raise DatasetError(f"{source.name}: the file is empty")
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            data = _parse_json(source.name, _decode(source.name, raw))
+    del raw
     if isinstance(data, dict) and any(all(f in data for f in fields) for fields in SCHEMAS.values()):
         data = [data]  # one record on its own, even if it holds a list (messages, history)
     if isinstance(data, dict):
@@ -158,6 +165,15 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
     if not isinstance(data, list):
         raise DatasetError(f"{source.name}: the top level is {json_type(data)}; expected a JSON list of records")
     yield from enumerate(data, start=1)
+
+
+def _parse_json(name: str, text: str) -> Any:
+    if not text.strip():
+        raise DatasetError(f"{name}: the file is empty")
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise DatasetError(f"{name}: not valid JSON ({exc})") from None
 
 
 def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> Iterator[tuple[int, Any]]:

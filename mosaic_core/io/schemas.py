@@ -26,6 +26,7 @@ _USER_ROLES = {"human": "user", "user": "user"}
 _ASSISTANT_ROLES = {"gpt": "assistant", "assistant": "assistant"}
 _SYSTEM_ROLES = {"system"}
 _ID_FIELDS = ("id", "_id", "uid", "idx", "index")
+_ID_FIELD_SET = frozenset(_ID_FIELDS)
 
 
 def shown(value: object) -> str:
@@ -139,7 +140,7 @@ def _text(row: Mapping[str, Any], field: str, required: bool) -> str | Problem:
 
 
 def _raw_id(row: Mapping[str, Any], field: str | None) -> str | None:
-    if field is None and not any(key in row for key in _ID_FIELDS):
+    if field is None and _ID_FIELD_SET.isdisjoint(row):
         return None
     for key in (field,) if field else _ID_FIELDS:
         value = row.get(key) if key else None
@@ -211,33 +212,34 @@ def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: s
     return Exchange(first_user, "", first_answer, system, "", _raw_id(row, None), len(parsed) // 2, tuple(parsed))
 
 
+# Where each role's text sits in the column schemas.
+_FIELDS: dict[str, dict[str, str]] = {
+    "alpaca": {
+        "instruction": "instruction",
+        "output": "output",
+        "input": "input",
+        "system": "system",
+        "category": "category",
+    },
+    "dolly": {"instruction": "instruction", "output": "response", "input": "context", "category": "category"},
+    "prompt_completion": {"instruction": "prompt", "output": "completion"},
+}
+
+
 def extract(row: Any, schema: str, mapping: ColumnMapping | None) -> Exchange | Problem:
     """The fields of one row under ``schema`` (or the user's ``mapping``)."""
     if not isinstance(row, Mapping):
         return Problem("not_an_object", f"the record is {json_type(row)}, not an object")
     if mapping is not None:
         return _columns(row, mapping.to_dict())
-    if schema == "alpaca":
-        got = _columns(
-            row,
-            {
-                "instruction": "instruction",
-                "output": "output",
-                "input": "input",
-                "system": "system",
-                "category": "category",
-            },
-        )
-        history = row.get("history")
-        if isinstance(got, Exchange) and isinstance(history, list) and history:
-            return _alpaca_history(got, history)
+    fields = _FIELDS.get(schema)
+    if fields is not None:
+        got = _columns(row, fields)
+        if schema == "alpaca":
+            history = row.get("history")
+            if isinstance(got, Exchange) and isinstance(history, list) and history:
+                return _alpaca_history(got, history)
         return got
-    if schema == "dolly":
-        return _columns(
-            row, {"instruction": "instruction", "output": "response", "input": "context", "category": "category"}
-        )
-    if schema == "prompt_completion":
-        return _columns(row, {"instruction": "prompt", "output": "completion"})
     if schema == "sharegpt":
         return _conversation(row, "conversations", "from", "value")
     if schema == "openai":

@@ -129,9 +129,6 @@ class Draft:
         self.tag_costs = run.tag_costs(deco)
         self.wrapper_open = 0
         self.meta_reserve = run.format_bound(format_template, wrapper) if format_template else 0
-        # Per source: tokens of the instruction and of the response as they sit in this layout.
-        sources = run.table.sources
-        self.inst_costs = sources.totals(lead, deco.inst_sep)
         if wrapper is None:
             self.close_mid = self.close_end = 0
             self.body_lead, self.mid_trail, self.end_trail = lead, "\n\n", ""
@@ -140,8 +137,15 @@ class Draft:
             self.close_mid = literal(wrapper[1] + "\n\n")
             self.close_end = literal(wrapper[1])
             self.body_lead, self.mid_trail, self.end_trail = "", "\n", "\n"
-        self.mid_costs = sources.totals(self.body_lead, self.mid_trail)
-        self.end_costs = sources.totals(self.body_lead, self.end_trail)
+        # A tokenizer whose pieces do not add up (any but the tiktoken family) is counted by encoding.
+        self.exact_only = not run.counter.additive
+        # Per source: tokens of the instruction and of the response as they sit in this layout.
+        self.inst_costs = self.mid_costs = self.end_costs = []
+        if not self.exact_only:
+            sources = run.table.sources
+            self.inst_costs = sources.totals(lead, deco.inst_sep)
+            self.mid_costs = sources.totals(self.body_lead, self.mid_trail)
+            self.end_costs = sources.totals(self.body_lead, self.end_trail)
         # per position
         self.items: list[int] = []
         self.keys: list[float] = []
@@ -150,8 +154,6 @@ class Draft:
         self.resp_end: list[int] = []
         self.prompt_sum = 0
         self.answer_sum = 0
-        # A tokenizer whose pieces do not add up (any but the tiktoken family) is counted by encoding.
-        self.exact_only = not run.counter.additive
 
     # -- growing ---------------------------------------------------------------------------
 

@@ -109,6 +109,13 @@ class TiktokenCounter:
         found = self._pattern.match(text)
         return found.group() if found else ""
 
+    def splits_at(self, text: str, position: int) -> bool:
+        """Whether a pre-token of ``text`` ends exactly at ``position``."""
+        for found in self._pattern.finditer(text):
+            if found.end() >= position:
+                return found.end() == position
+        return False
+
 
 _UNSET = object()
 
@@ -159,6 +166,10 @@ class SourceCounts:
             head = self.counter.first_pretoken(text)
             if len(head) == len(text):
                 delta = None  # head and tail overlap: let a real encode decide
+            elif not first.isalpha() and not self.counter.splits_at(" " + text, len(head) + 1):
+                # A leading mark such as "(" or "`" may pair with the space instead, moving the
+                # first boundary (o200k: " `\u0301'" is one pre-token, "`\u0301" alone another).
+                delta = None
             else:
                 delta = self.counter.count_literal(" " + head) - self.counter.count_literal(head)
         self._lead[index] = delta

@@ -78,6 +78,19 @@ class TestSourceCounts:
         assert total == counter.count(before + lead + body + trail + after)
 
     @pytest.mark.parametrize("name", TOKENIZERS)
+    @pytest.mark.parametrize(
+        "body", ["`\u0301'a", "`\u0301''x y", '"Hello" world', "(abc) def", "[x] y", "*\u0301a*", "-\u0300-a b"]
+    )
+    def test_leading_mark_that_pairs_with_the_space(self, name: str, body: str) -> None:
+        """A space before a mark can move the first pre-token boundary; the count stays exact."""
+        counter = get_tokenizer(name)
+        sources = SourceCounts(counter, [body], [counter.count(body)])
+        for trail in ("", "\n", "\n\n"):
+            assert sources.count(0, " ", trail) == counter.count(" " + body + trail)
+            total = sources.totals(" ", trail)[0]
+            assert total in (-1, counter.count(" " + body + trail))
+
+    @pytest.mark.parametrize("name", TOKENIZERS)
     @settings(max_examples=30, deadline=None)
     @given(bodies=st.lists(text, min_size=1, max_size=12))
     def test_eager_corrections_equal_lazy(self, name: str, bodies: list[str]) -> None:

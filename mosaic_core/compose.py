@@ -21,7 +21,7 @@ from mosaic_core.decoration import number_tag
 from mosaic_core.records import Decoration
 from mosaic_core.tokenizers import SourceCounts
 
-__all__ = ["Layout", "Segment", "answer_segments", "count", "prompt_segments", "render"]
+__all__ = ["Layout", "Segment", "answer_segments", "answer_text", "count", "prompt_segments", "prompt_text", "render"]
 
 Segment = str | tuple[int, str, str]
 
@@ -127,6 +127,41 @@ def answer_segments(layout: Layout, responses: Sequence[tuple[int, int]]) -> lis
         pending = wrapper[1] + "\n\n"
     segments.append(wrapper[1])
     return segments
+
+
+def prompt_text(layout: Layout, instructions: Sequence[int], texts: Sequence[str]) -> str:
+    """``render(prompt_segments(layout, instructions), texts)`` in one pass (the export's hot path)."""
+    deco = layout.decoration
+    style, punct, sep = deco.tag_style, deco.tag_punct, deco.inst_sep
+    lead, tag_end = layout.lead, layout.tag_end
+    parts = [layout.head()]
+    for number, index in enumerate(instructions, start=1):
+        parts += (number_tag(style, punct, number), tag_end, lead, texts[index], sep)
+    if instructions:
+        parts[-1] = layout.last_trail()
+    parts.append(layout.tail())
+    return "".join(parts)
+
+
+def answer_text(layout: Layout, responses: Sequence[tuple[int, int]], texts: Sequence[str]) -> str:
+    """``render(answer_segments(layout, responses), texts)`` in one pass (the export's hot path)."""
+    if not responses:
+        return ""
+    deco = layout.decoration
+    style, punct, suffix = deco.tag_style, deco.tag_punct, layout.open_suffix()
+    wrapper = deco.wrapper
+    parts: list[str] = []
+    if wrapper is None:
+        lead = layout.lead
+        for number, index in responses:
+            parts += (number_tag(style, punct, number), suffix, lead, texts[index], "\n\n")
+        parts.pop()
+    else:
+        close = wrapper[1] + "\n\n"
+        for number, index in responses:
+            parts += (number_tag(style, punct, number), suffix, texts[index], "\n", close)
+        parts[-1] = wrapper[1]
+    return "".join(parts)
 
 
 def render(segments: Sequence[Segment], texts: Sequence[str]) -> str:

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from mosaic_core.compose import Layout, Segment, answer_segments, count, prompt_segments, render
+from mosaic_core.compose import Layout, Segment, answer_segments, answer_text, count, prompt_segments, prompt_text
 from mosaic_core.config import STRATEGIES, MosaicConfig
 from mosaic_core.decoration import (
     BRACKETS,
@@ -455,7 +455,6 @@ class MosaicRun:
 
     def finish(self, draft: Draft, state: State) -> Mosaic:
         rule, outcome, layout = state.rule, state.outcome, state.layout
-        prompt_segs, answer_segs = draft.segments(layout, outcome)
         texts = self.table.texts
         n = self.table.size
         items = draft.items
@@ -483,7 +482,9 @@ class MosaicRun:
         report.mosaics += 1
         report.item_slots += plan.k
         report.mosaics_per_epoch[draft.epoch] = report.mosaics_per_epoch.get(draft.epoch, 0) + 1
-        return Mosaic(render(prompt_segs, texts), render(answer_segs, texts), plan)
+        prompt = prompt_text(layout, items, texts)
+        answer = answer_text(layout, [(p + 1, n + items[p]) for p in outcome.order], texts)
+        return Mosaic(prompt, answer, plan)
 
     def plain(self, source: int, epoch: int, index: int) -> Mosaic:
         """An item kept as it is, outside any mosaic (``keep_unusable``)."""

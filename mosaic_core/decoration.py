@@ -95,6 +95,7 @@ def number_tag(style: int, punctuation: str, number: int) -> str:
     return TAG_STYLES[style].format(n=number) + punctuation
 
 
+@cache
 def wrapper_tags(words: int, bracket: int, lowercase: bool) -> tuple[str, str]:
     """The begin and end tags of a wrapper.
 

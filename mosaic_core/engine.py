@@ -83,6 +83,31 @@ def _pick(rng: random.Random, items: Sequence[T]) -> T:
 class Draft:
     """One mosaic in the making: its draws, and the running token tally."""
 
+    __slots__ = (
+        "answer_sum",
+        "decoration",
+        "epoch",
+        "exact_only",
+        "format_meta",
+        "index",
+        "items",
+        "k_target",
+        "keys",
+        "mask_ratio",
+        "meta_reserve",
+        "prompt_mid",
+        "prompt_sum",
+        "resp_end",
+        "resp_mid",
+        "rng",
+        "rules",
+        "run",
+        "shape",
+        "strategy",
+        "tag_costs",
+        "template_draw",
+    )
+
     def __init__(self, run: MosaicRun, epoch: int, index: int) -> None:
         config = run.config
         rng = random.Random((config.seed << 64) + (epoch << 40) + index)
@@ -110,8 +135,7 @@ class Draft:
             outer_before=draw() < 0.5,
             outer_sep=_pick(rng, SEPARATORS),
         )
-        self.format_meta = run.format_meta(format_template, wrapper) if format_template else None
-        self.base_layout = Layout(deco, self.format_meta, None)
+        self.format_meta, self.meta_reserve = run.format_parts(format_template, wrapper)
         # The mosaic's rule is drawn; if it has no single answer here, the next ones in turn are tried.
         self.rules: list[str] = []
         if ordered:
@@ -122,30 +146,10 @@ class Draft:
         self.mask_ratio = rng.uniform(0.1, 0.5)
         self.k_target = draw_k(config.k_mode, rng, config.max_k, config.k_weights)
         self.rng = rng
-        literal = run.counter.count_literal
-        self.lead = lead = "" if deco.tag_newline else " "
-        # Tags cost the same in the prompt and the answer. With a wrapper, the begin tag follows the
-        # number tag after its newline or a space (a pre-token boundary either way), so it is counted apart.
         self.tag_costs = run.tag_costs(deco)
-        self.wrapper_open = 0
-        self.meta_reserve = run.format_bound(format_template, wrapper) if format_template else 0
-        if wrapper is None:
-            self.close_mid = self.close_end = 0
-            self.body_lead, self.mid_trail, self.end_trail = lead, "\n\n", ""
-        else:
-            self.wrapper_open = literal(lead + wrapper[0] + "\n")
-            self.close_mid = literal(wrapper[1] + "\n\n")
-            self.close_end = literal(wrapper[1])
-            self.body_lead, self.mid_trail, self.end_trail = "", "\n", "\n"
+        self.shape = run.shape(deco)
         # A tokenizer whose pieces do not add up (any but the tiktoken family) is counted by encoding.
         self.exact_only = not run.counter.additive
-        # Per source: tokens of the instruction and of the response as they sit in this layout.
-        self.inst_costs = self.mid_costs = self.end_costs = []
-        if not self.exact_only:
-            sources = run.table.sources
-            self.inst_costs = sources.totals(lead, deco.inst_sep)
-            self.mid_costs = sources.totals(self.body_lead, self.mid_trail)
-            self.end_costs = sources.totals(self.body_lead, self.end_trail)
         # per position
         self.items: list[int] = []
         self.keys: list[float] = []
@@ -171,16 +175,17 @@ class Draft:
             self.resp_mid.append(0)
             self.resp_end.append(0)
             return
+        shape = self.shape
         response = self.run.table.size + source
-        inst = self.inst_costs[source]
-        body_mid = self.mid_costs[response]
-        body_end = self.end_costs[response]
+        inst = shape.inst_costs[source]
+        body_mid = shape.mid_costs[response]
+        body_end = shape.end_costs[response]
         if inst < 0 or body_mid < 0 or body_end < 0:  # a piece the lists leave to a real encode
             count = self.run.table.sources.count
             found = (
-                count(source, self.lead, self.decoration.inst_sep),
-                count(response, self.body_lead, self.mid_trail),
-                count(response, self.body_lead, self.end_trail),
+                count(source, shape.lead, self.decoration.inst_sep),
+                count(response, shape.body_lead, shape.mid_trail),
+                count(response, shape.body_lead, shape.end_trail),
             )
             if None in found:
                 self.exact_only = True
@@ -190,12 +195,12 @@ class Draft:
                 return
             inst, body_mid, body_end = found  # type: ignore[assignment]
         tag = tag_costs[number]
-        opening = tag + self.wrapper_open
+        opening = tag + shape.wrapper_open
         prompt_mid = tag + inst
-        resp_mid = opening + body_mid + self.close_mid
+        resp_mid = opening + body_mid + shape.close_mid
         self.prompt_mid.append(prompt_mid)
         self.resp_mid.append(resp_mid)
-        self.resp_end.append(opening + body_end + self.close_end)
+        self.resp_end.append(opening + body_end + shape.close_end)
         self.prompt_sum += prompt_mid
         self.answer_sum += resp_mid
 
@@ -241,7 +246,7 @@ class Draft:
 
     def layout(self, rule: str | None, outcome: Outcome) -> tuple[Layout, str | None]:
         if rule is None:
-            return self.base_layout, None
+            return Layout(self.decoration, self.format_meta, None), None
         choices = self.run.templates[rule]
         template_id = choices[int(self.template_draw * len(choices))]
         meta = self.run.library.get(template_id).render(**outcome.values)
@@ -261,9 +266,9 @@ class Draft:
         last_inst = None
         if not self.exact_only:
             last, trail = self.items[-1], layout.last_trail()
-            last_inst = sources.totals(self.lead, trail)[last]
+            last_inst = sources.totals(self.shape.lead, trail)[last]
             if last_inst < 0:
-                last_inst = sources.count(last, self.lead, trail)
+                last_inst = sources.count(last, self.shape.lead, trail)
         if last_inst is None:
             self.exact_only = True
             prompt_segs, answer_segs = self.segments(layout, outcome)
@@ -306,6 +311,49 @@ class State:
     template_id: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What a decoration adds around each source text, in tokens, and the per-text counts it reads."""
+
+    lead: str
+    """Before each text: a space after a tag on the same line, or nothing after a newline."""
+    wrapper_open: int
+    close_mid: int
+    close_end: int
+    body_lead: str
+    mid_trail: str
+    end_trail: str
+    inst_costs: list[int]
+    mid_costs: list[int]
+    end_costs: list[int]
+
+    @classmethod
+    def of(cls, run: MosaicRun, deco: Decoration) -> Shape:
+        literal = run.counter.count_literal
+        lead = "" if deco.tag_newline else " "
+        wrapper = deco.wrapper
+        # Tags cost the same in the prompt and the answer. With a wrapper, the begin tag follows the
+        # number tag after its newline or a space (a pre-token boundary either way), so it is counted apart.
+        if wrapper is None:
+            opening = close_mid = close_end = 0
+            body_lead, mid_trail, end_trail = lead, "\n\n", ""
+        else:
+            opening, close_mid, close_end = (
+                literal(lead + wrapper[0] + "\n"),
+                literal(wrapper[1] + "\n\n"),
+                literal(wrapper[1]),
+            )
+            body_lead, mid_trail, end_trail = "", "\n", "\n"
+        inst: list[int] = []
+        mid: list[int] = []
+        end: list[int] = []
+        if run.counter.additive:
+            sources = run.table.sources
+            inst = sources.totals(lead, deco.inst_sep)
+            mid, end = sources.totals(body_lead, mid_trail), sources.totals(body_lead, end_trail)
+        return cls(lead, opening, close_mid, close_end, body_lead, mid_trail, end_trail, inst, mid, end)
+
+
 class MosaicRun:
     """Generate the mosaics of a dataset under a config, reproducibly.
 
@@ -341,7 +389,8 @@ class MosaicRun:
         self._tag_costs: dict[tuple[int, str, bool], list[int]] = {}
         self._outer_bounds: dict[tuple[str, int], int] = {}
         self._format_bounds: dict[str, int] = {}
-        self._format_metas: dict[tuple[str, tuple[str, str] | None], str] = {}
+        self._format_parts: dict[tuple[str, tuple[str, str] | None], tuple[str, int]] = {}
+        self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
 
     def tag_costs(self, deco: Decoration) -> list[int]:
         """Tokens of a numbering tag (with its newline, if the decoration has one), by number (0 unused)."""
@@ -352,14 +401,24 @@ class MosaicRun:
         tag = number_tag(deco.tag_style, deco.tag_punct, len(series))
         series.append(self.counter.count_literal(tag + "\n" if deco.tag_newline else tag))
 
-    def format_meta(self, template_id: str, wrapper: tuple[str, str] | None) -> str:
-        """A format meta-instruction with the wrapper's tags filled in."""
+    def format_parts(self, template_id: str | None, wrapper: tuple[str, str] | None) -> tuple[str | None, int]:
+        """A format meta-instruction with the wrapper's tags filled in, and its share of the growth bound."""
+        if template_id is None:
+            return None, 0
         key = (template_id, wrapper)
-        found = self._format_metas.get(key)
+        found = self._format_parts.get(key)
         if found is None:
             template = self.library.get(template_id)
-            found = template.render(open=wrapper[0], close=wrapper[1]) if wrapper else template.render()
-            self._format_metas[key] = found
+            text = template.render(open=wrapper[0], close=wrapper[1]) if wrapper else template.render()
+            found = self._format_parts[key] = (text, self.format_bound(template_id, wrapper))
+        return found
+
+    def shape(self, deco: Decoration) -> Shape:
+        """The token costs a decoration puts around every source text (one per decoration kind)."""
+        key = (deco.tag_newline, deco.inst_sep, deco.wrapper)
+        found = self._shapes.get(key)
+        if found is None:
+            found = self._shapes[key] = Shape.of(self, deco)
         return found
 
     def format_bound(self, template_id: str, wrapper: tuple[str, str] | None) -> int:

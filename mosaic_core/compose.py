@@ -75,6 +75,27 @@ class Layout:
             text = text + deco.outer_sep + self.outer_meta if text else self.outer_meta
         return text
 
+    def meta_pieces(self) -> list[str]:
+        """``head()`` and ``tail()`` cut after each newline run, so their tokens are the pieces' tokens.
+
+        Each cut is a newline run followed by a sentence, a pre-token boundary (see ``tokenizers.py``).
+        The format sentence recurs across mosaics; cut apart from the order sentence, its count stays cached.
+        """
+        deco = self.decoration
+        pieces = []
+        if self.outer_meta and deco.outer_before:
+            pieces.append(self.outer_meta + deco.outer_sep)
+        if self.format_meta:
+            if deco.format_before:
+                pieces.append(self.format_meta + deco.format_sep)
+            elif self.outer_meta and not deco.outer_before:
+                pieces.append(self.format_meta + deco.outer_sep)
+            else:
+                pieces.append(self.format_meta)
+        if self.outer_meta and not deco.outer_before:
+            pieces.append(self.outer_meta)
+        return pieces
+
     def answer_open(self, number: int) -> str:
         """Literal before a response: its tag, and the wrapper's begin tag if any."""
         return self.tag(number) + self.open_suffix()

@@ -279,9 +279,9 @@ class Draft:
                 sizing = count(self.segments(layout, full)[1], sources)
             return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
         literal = self.run.counter.count_literal
-        head, tail = layout.head(), layout.tail()
         prompt = self.prompt_sum - self.prompt_mid[-1] + self.tag_costs[len(self.items)] + last_inst
-        prompt += (literal(head) if head else 0) + (literal(tail) if tail else 0)
+        for piece in layout.meta_pieces():
+            prompt += literal(piece)
         answer = self.answer_sum
         for p in outcome.masked:
             answer -= self.resp_mid[p]

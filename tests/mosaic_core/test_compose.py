@@ -51,3 +51,14 @@ def test_one_pass_texts_equal_rendered_segments(layout: Layout, texts: list[str]
     responses = [(p + 1, half + items[p]) for p in kept]
     assert prompt_text(layout, items, texts) == render(prompt_segments(layout, items), texts)
     assert answer_text(layout, responses, texts) == render(answer_segments(layout, responses), texts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(layout=layouts)
+def test_meta_pieces_make_up_head_and_tail(layout: Layout) -> None:
+    """The pieces whose counts the engine adds are head and tail, cut only after newline runs."""
+    pieces = layout.meta_pieces()
+    assert "".join(pieces) == layout.head() + layout.tail()
+    for piece in pieces[:-1]:
+        assert piece.endswith("\n")
+    assert all(piece and not piece[0].isspace() for piece in pieces)

@@ -232,9 +232,9 @@ class Draft:
         if self.rules and n >= 2:
             table = self.run.table
             data = RuleInput(
-                words=[table.words[s] for s in self.items],
-                chars=[table.lengths[s] for s in self.items],
-                letters=[table.letters[s] for s in self.items],
+                words=list(map(table.words.__getitem__, self.items)),
+                chars=list(map(table.lengths.__getitem__, self.items)),
+                letters=list(map(table.letters.__getitem__, self.items)),
                 keys=self.keys,
                 mask_ratio=self.mask_ratio,
             )
@@ -390,6 +390,7 @@ class MosaicRun:
         self._outer_bounds: dict[tuple[str, int], int] = {}
         self._format_bounds: dict[str, int] = {}
         self._format_parts: dict[tuple[str, tuple[str, str] | None], tuple[str, int]] = {}
+        self.response_chars = table.lengths[n:]
         self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
 
     def tag_costs(self, deco: Decoration) -> list[int]:
@@ -489,13 +490,15 @@ class MosaicRun:
     def grow(self, draft: Draft, order: list[int], position: int) -> State | None:
         """Add items from ``order[position:]`` while the mosaic stays within the budget."""
         budget = self.config.max_tokens
-        target = draft.k_target
-        room = len(order) - position
+        limit = len(order) - position
+        if draft.k_target is not None:
+            limit = min(limit, draft.k_target)
+        items, add, bound = draft.items, draft.add, draft.bound
         state: State | None = None  # the tally of the current items, when one was taken
-        while len(draft.items) < room and (target is None or len(draft.items) < target):
-            draft.add(order[position + len(draft.items)])
+        while len(items) < limit:
+            add(order[position + len(items)])
             state = None
-            if draft.bound() <= budget:
+            if bound() <= budget:
                 continue
             tallied = draft.tally()
             if tallied.sizing_tokens > budget:
@@ -523,7 +526,7 @@ class MosaicRun:
             seed=self.config.seed,
             epoch=draft.epoch,
             index=draft.index,
-            source_ids=tuple([ids[s] for s in items]),
+            source_ids=tuple(map(ids.__getitem__, items)),
             k_target=draft.k_target,
             strategy=strategy,
             rule=rule,
@@ -532,8 +535,8 @@ class MosaicRun:
             masked=outcome.masked,
             values=tuple(sorted(outcome.values.items())),
             decoration=draft.decoration,
-            instruction_chars=tuple([chars[s] for s in items]),
-            response_chars=tuple([chars[n + s] for s in items]),
+            instruction_chars=tuple(map(chars.__getitem__, items)),
+            response_chars=tuple(map(self.response_chars.__getitem__, items)),
             prompt_tokens=state.prompt_tokens,
             answer_tokens=state.answer_tokens,
         )

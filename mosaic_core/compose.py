@@ -26,7 +26,7 @@ __all__ = ["Layout", "Segment", "answer_segments", "answer_text", "count", "prom
 Segment = str | tuple[int, str, str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made once per mosaic; frozen would cost a call per field
 class Layout:
     """A decoration with its meta-instruction sentences filled in."""
 

@@ -293,7 +293,7 @@ class Draft:
         return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made once per mosaic; frozen would cost a call per field
 class State:
     """A finished-mosaic candidate: its real counts, and the count that sizes it.
 

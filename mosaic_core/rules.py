@@ -20,7 +20,7 @@ from mosaic_core.errors import UnknownNameError
 __all__ = ["RULES", "Outcome", "Rule", "RuleInput", "get_rule", "join_numbers", "rules_of"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made once per mosaic; frozen would cost a call per field
 class RuleInput:
     """What a rule may look at: per position, the instruction's features."""
 
@@ -41,7 +41,7 @@ class RuleInput:
         return max(int(self.n * self.mask_ratio), 1)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # made once per mosaic; frozen would cost a call per field
 class Outcome:
     """The positions a rule chose, and the values its template needs."""
 

@@ -88,7 +88,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # one per row: frozen would cost a call per field
 class Exchange:
     """The fields of one usable row, before an id is settled."""
 
@@ -153,16 +153,21 @@ _ROLES = (("instruction", True), ("output", True), ("input", False), ("system", 
 
 
 def _columns(row: Mapping[str, Any], fields: Mapping[str, str | None]) -> Exchange | Problem:
+    get = row.get
     values: list[str] = []
     for role, required in _ROLES:
         field = fields.get(role)
-        if field is None:
+        value = None if field is None else get(field)
+        # The common cases, a non-empty string or an absent optional field, without the checks' cost.
+        if value.__class__ is str:
+            if not required or value.strip():
+                values.append(value)
+                continue
+        elif value is None and (field is None or not required):
             values.append("")
             continue
-        value = row.get(field)
-        # The common case, a non-empty string, without the checks' cost (this runs per row).
-        if value.__class__ is str and (not required or value.strip()):
-            values.append(value)
+        if field is None:
+            values.append("")
             continue
         got = _text(row, field, required)
         if isinstance(got, Problem):

@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 from mosaic_core.engine import MosaicRun, Unusable
 from mosaic_core.io.export import mosaic_row, write_rows
-from mosaic_core.tokenizers import SourceCounts
+from mosaic_core.tokenizers import Corrections, TiktokenCounter, count_texts
 
 __all__ = ["EpochPart", "append_part", "count_in_parallel", "default_workers", "generate_epochs_in_parallel"]
 
@@ -37,27 +37,28 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-Corrections = tuple[list[object], list[object], list[object]]
+def _count_chunk(bounds: tuple[int, int]) -> tuple[list[int], Corrections | None]:
+    return count_texts(_JOB["counter"], _JOB["texts"][bounds[0] : bounds[1]])
 
 
-def _count_chunk(bounds: tuple[int, int]) -> tuple[list[int], Corrections]:
-    texts: Sequence[str] = _JOB["texts"][bounds[0] : bounds[1]]
-    counter = _JOB["counter"]
-    counts = counter.count_many(texts)
-    return counts, SourceCounts(counter, texts, counts).corrections()
-
-
-def count_in_parallel(counter: Any, texts: Sequence[str], workers: int) -> tuple[list[int], Corrections]:
+def count_in_parallel(
+    counter: TiktokenCounter, texts: Sequence[str], workers: int
+) -> tuple[list[int], Corrections | None]:
     """Token counts of ``texts``, and their joint corrections, from ``workers`` forked processes."""
     step = -(-len(texts) // (workers * 4))
     chunks = [(start, min(start + step, len(texts))) for start in range(0, len(texts), step)]
+    if counter.additive:
+        counter.token_lengths()  # once here rather than in every worker
     _JOB.update(counter=counter, texts=texts)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             counts: list[int] = []
-            corrections: Corrections = ([], [], [])
+            corrections: Corrections | None = ([], [], [])
             for part, fixes in pool.map(_count_chunk, chunks):
                 counts.extend(part)
+                if fixes is None or corrections is None:
+                    corrections = None
+                    continue
                 for whole, piece in zip(corrections, fixes, strict=True):
                     whole.extend(piece)
             return counts, corrections

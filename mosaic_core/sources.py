@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from mosaic_core.errors import DatasetError
 from mosaic_core.records import SourceRecord
-from mosaic_core.tokenizers import SourceCounts, TiktokenCounter, get_tokenizer
+from mosaic_core.tokenizers import Corrections, SourceCounts, TiktokenCounter, count_texts, get_tokenizer
 
 __all__ = ["SourceTable", "dataset_fingerprint", "first_letter"]
 
@@ -51,7 +51,7 @@ class SourceTable:
     counter: TiktokenCounter
     texts: list[str]
     counts: list[int]
-    corrections: tuple[list[object], list[object], list[object]] | None = field(default=None, repr=False)
+    corrections: Corrections | None = field(default=None, repr=False)
     sources: SourceCounts = field(init=False)
     ids: list[str] = field(init=False)
     lengths: list[int] = field(init=False)
@@ -98,7 +98,7 @@ class SourceTable:
                 record = records[position % len(records)]
                 raise DatasetError(f"record {record.id!r} has an empty instruction or response")
         counts: list[int] = []
-        corrections = None
+        corrections: Corrections | None = ([], [], [])
         if workers > 1 and len(texts) >= 20_000:
             from mosaic_core.parallel import count_in_parallel  # noqa: PLC0415
 
@@ -108,7 +108,13 @@ class SourceTable:
         else:
             step = 4096
             for start in range(0, len(texts), step):
-                counts.extend(counter.count_many(texts[start : start + step]))
+                part, fixes = count_texts(counter, texts[start : start + step])
+                counts.extend(part)
+                if fixes is None or corrections is None:
+                    corrections = None
+                else:
+                    for whole, piece in zip(corrections, fixes, strict=True):
+                        whole.extend(piece)
                 if progress is not None:
                     progress(min(start + step, len(texts)), len(texts))
         return cls(records, counter, texts, counts, corrections)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mosaic_core.errors import UnknownNameError
-from mosaic_core.tokenizers import SourceCounts, available_tokenizers, get_tokenizer
+from mosaic_core.tokenizers import SourceCounts, available_tokenizers, count_texts, get_tokenizer
 from mosaic_core.vocab import BLOB_URLS, ensure_offline_vocabularies
 from tests.strategies import text
 
@@ -124,3 +124,33 @@ class TestSourceCounts:
                         assert total == exact
                     if exact is not None:
                         assert exact == counter.count(lead + bodies[index] + trail)
+
+
+class TestJoinedCounting:
+    @pytest.mark.parametrize("name", TOKENIZERS)
+    @settings(max_examples=60, deadline=None)
+    @given(bodies=st.lists(text | st.sampled_from(["/usr/bin", " lead", "x\ud800y", "é.", "?", "a/"]), max_size=30))
+    def test_counts_equal_one_encode_per_text(self, name: str, bodies: list[str]) -> None:
+        """Counts from joined encodes equal a real encode of each text, whatever its neighbours."""
+        counter = get_tokenizer(name)
+        counts, corrections = count_texts(counter, bodies)
+        assert counts == [counter.count(body) for body in bodies]
+        if corrections is not None:
+            lazy = SourceCounts(counter, bodies, counts)
+            eager = SourceCounts(counter, bodies, counts, corrections)
+            for index in range(len(bodies)):
+                assert eager.count(index, " ", "\n") == lazy.count(index, " ", "\n")
+
+    @pytest.mark.parametrize("name", TOKENIZERS)
+    @settings(max_examples=40, deadline=None)
+    @given(bodies=st.lists(text, min_size=1, max_size=30))
+    def test_joined_counts_are_exact_where_given(self, name: str, bodies: list[str]) -> None:
+        """Every count the joined encode gives is count(text + newline); -1 only where it cannot tell."""
+        counter = get_tokenizer(name)
+        for body, joined in zip(bodies, counter.count_joined(bodies), strict=True):
+            assert joined == -1 or joined == counter.count(body + "\n")
+
+    def test_slash_after_punctuation_is_left_to_encode(self) -> None:
+        """o200k joins "?\\n/" into one pre-token: both texts at that joint are not taken from the joined encode."""
+        counter = get_tokenizer("o200k_base")
+        assert counter.count_joined(["Why?", "/usr", "done"])[:2] == [-1, -1]

@@ -85,11 +85,12 @@ def _tree(root: int) -> list[int]:
     return found
 
 
-def run_measured(command: Sequence[str], cwd: Path = REPO) -> tuple[float, float, str]:
+def run_measured(command: Sequence[str], cwd: Path = REPO, memory: bool = True) -> tuple[float, float, str]:
     """Run a command; return (wall seconds, peak memory of its process tree in MB, stderr).
 
     The memory is the sum of PSS over the process and its children, sampled every 20 ms: pages a
-    forked worker still shares with its parent are counted once, not once per process.
+    forked worker still shares with its parent are counted once, not once per process. Sampling
+    walks /proc and takes CPU from the run; ``memory=False`` times the run alone (peak reported 0).
     """
     start = time.perf_counter()
     process = subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -103,11 +104,13 @@ def run_measured(command: Sequence[str], cwd: Path = REPO) -> tuple[float, float
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     _, err = process.communicate()
     elapsed = time.perf_counter() - start
     done.set()
-    sampler.join()
+    if memory:
+        sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode}): {err.strip()[-500:]}")
     return elapsed, peak / 1024, err

@@ -71,12 +71,8 @@ class RunReport:
         return self.item_slots / self.mosaics if self.mosaics else 0.0
 
 
-def _index(rng: random.Random, size: int) -> int:
-    # random() scaled is several times cheaper than randrange, and its bias (2**-53) is nil here.
-    return int(rng.random() * size)
-
-
 def _pick(rng: random.Random, items: Sequence[T]) -> T:
+    # random() scaled is several times cheaper than choice or randrange, and its bias (2**-53) is nil here.
     return items[int(rng.random() * len(items))]
 
 

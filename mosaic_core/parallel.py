@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 from mosaic_core.engine import MosaicRun, Unusable
 from mosaic_core.io.export import mosaic_row, write_rows
-from mosaic_core.tokenizers import Corrections, TiktokenCounter, count_texts
+from mosaic_core.tokenizers import Corrections, TiktokenCounter, concat_counts, count_texts
 
 __all__ = ["EpochPart", "append_part", "count_in_parallel", "default_workers", "generate_epochs_in_parallel"]
 
@@ -52,16 +52,7 @@ def count_in_parallel(
     _JOB.update(counter=counter, texts=texts)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            counts: list[int] = []
-            corrections: Corrections | None = ([], [], [])
-            for part, fixes in pool.map(_count_chunk, chunks):
-                counts.extend(part)
-                if fixes is None or corrections is None:
-                    corrections = None
-                    continue
-                for whole, piece in zip(corrections, fixes, strict=True):
-                    whole.extend(piece)
-            return counts, corrections
+            return concat_counts(pool.map(_count_chunk, chunks))
     finally:
         _JOB.clear()
 

@@ -7,12 +7,12 @@ the statistics and the app all reuse it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from mosaic_core.errors import DatasetError
 from mosaic_core.records import SourceRecord
-from mosaic_core.tokenizers import Corrections, SourceCounts, TiktokenCounter, count_texts, get_tokenizer
+from mosaic_core.tokenizers import Corrections, SourceCounts, TiktokenCounter, concat_counts, count_texts, get_tokenizer
 
 __all__ = ["SourceTable", "dataset_fingerprint", "first_letter"]
 
@@ -97,8 +97,6 @@ class SourceTable:
             if not text:
                 record = records[position % len(records)]
                 raise DatasetError(f"record {record.id!r} has an empty instruction or response")
-        counts: list[int] = []
-        corrections: Corrections | None = ([], [], [])
         if workers > 1 and len(texts) >= 20_000:
             from mosaic_core.parallel import count_in_parallel  # noqa: PLC0415
 
@@ -107,14 +105,12 @@ class SourceTable:
                 progress(len(texts), len(texts))
         else:
             step = 4096
-            for start in range(0, len(texts), step):
-                part, fixes = count_texts(counter, texts[start : start + step])
-                counts.extend(part)
-                if fixes is None or corrections is None:
-                    corrections = None
-                else:
-                    for whole, piece in zip(corrections, fixes, strict=True):
-                        whole.extend(piece)
-                if progress is not None:
-                    progress(min(start + step, len(texts)), len(texts))
+
+            def chunks() -> Iterator[tuple[list[int], Corrections | None]]:
+                for start in range(0, len(texts), step):
+                    yield count_texts(counter, texts[start : start + step])
+                    if progress is not None:
+                        progress(min(start + step, len(texts)), len(texts))
+
+            counts, corrections = concat_counts(chunks())
         return cls(records, counter, texts, counts, corrections)

@@ -23,8 +23,9 @@ arithmetic against real encodes on adversarial text.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -43,6 +44,7 @@ __all__ = [
     "TiktokenCounter",
     "TokenCounter",
     "available_tokenizers",
+    "concat_counts",
     "count_texts",
     "get_tokenizer",
     "register_tokenizer",
@@ -106,9 +108,9 @@ class TiktokenCounter:
 
         A newline then a non-space character is a pre-token boundary (module docstring), so the
         encode of the joined texts is the texts' own encodes one after another: the tokens' byte
-        lengths show where each text ends. This saves the cost of a call per text. A text after one
-        that starts with whitespace, or (o200k) before one that starts with "/", is left at -1, as is
-        any text whose end does not fall between two tokens.
+        lengths show where each text ends. This saves the cost of a call per text. Both texts at a
+        joint that is not such a boundary (the second starts with whitespace, or with "/" under
+        o200k) are left at -1, as is any text whose end does not fall between two tokens.
         """
         if not texts:
             return []
@@ -135,7 +137,14 @@ class TiktokenCounter:
     def token_lengths(self) -> np.ndarray:
         """Bytes of every token, by id."""
         if self._token_lengths is None:
-            ranks: dict[bytes, int] = self.encoding._mergeable_ranks
+            # tiktoken keeps the vocabulary in a private field; decoding every id is the slow way round.
+            ranks: dict[bytes, int] | None = getattr(self.encoding, "_mergeable_ranks", None)
+            if ranks is None:
+                top = self.encoding.max_token_value + 1
+                ranks = {}
+                for token in range(top):
+                    with contextlib.suppress(KeyError):
+                        ranks[self.encoding.decode_single_token_bytes(token)] = token
             lengths = np.zeros(max(ranks.values()) + 1, dtype=np.int64)
             lengths[np.fromiter(ranks.values(), np.int64, len(ranks))] = np.fromiter(
                 map(len, ranks), np.int64, len(ranks)
@@ -165,6 +174,22 @@ class TiktokenCounter:
 
 _UNSET = object()
 Corrections = tuple[list[object], list[object], list[object]]
+
+
+def concat_counts(
+    parts: Iterable[tuple[list[int], Corrections | None]],
+) -> tuple[list[int], Corrections | None]:
+    """The ``count_texts`` results of consecutive chunks, as one (corrections None if any chunk has none)."""
+    counts: list[int] = []
+    corrections: Corrections | None = ([], [], [])
+    for part, fixes in parts:
+        counts += part
+        if fixes is None or corrections is None:
+            corrections = None
+            continue
+        for whole, piece in zip(corrections, fixes, strict=True):
+            whole.extend(piece)
+    return counts, corrections
 
 
 def count_texts(counter: TiktokenCounter, texts: Sequence[str]) -> tuple[list[int], Corrections | None]:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mosaic_core.errors import UnknownNameError
-from mosaic_core.tokenizers import SourceCounts, available_tokenizers, count_texts, get_tokenizer
+from mosaic_core.tokenizers import SourceCounts, TiktokenCounter, available_tokenizers, count_texts, get_tokenizer
 from mosaic_core.vocab import BLOB_URLS, ensure_offline_vocabularies
 from tests.strategies import text
 
@@ -154,3 +154,19 @@ class TestJoinedCounting:
         """o200k joins "?\\n/" into one pre-token: both texts at that joint are not taken from the joined encode."""
         counter = get_tokenizer("o200k_base")
         assert counter.count_joined(["Why?", "/usr", "done"])[:2] == [-1, -1]
+
+    def test_token_lengths_without_the_private_vocabulary(self) -> None:
+        """If tiktoken stops exposing its ranks, decoding every id gives the same byte lengths."""
+        counter = get_tokenizer("cl100k_base")
+
+        class Bare:
+            """The encoding's public face only."""
+
+            _pat_str = counter.encoding._pat_str
+            max_token_value = counter.encoding.max_token_value
+            decode_single_token_bytes = staticmethod(counter.encoding.decode_single_token_bytes)
+
+        bare = TiktokenCounter("bare", Bare())  # type: ignore[arg-type]
+        expected = counter.token_lengths()
+        assert bare.token_lengths()[: len(expected)].tolist() == expected.tolist()
+        assert expected[counter.encode("hello")[0]] == len(b"hello")

@@ -157,16 +157,16 @@ def _columns(row: Mapping[str, Any], fields: Mapping[str, str | None]) -> Exchan
     values: list[str] = []
     for role, required in _ROLES:
         field = fields.get(role)
-        value = None if field is None else get(field)
+        if field is None:
+            values.append("")
+            continue
+        value = get(field)
         # The common cases, a non-empty string or an absent optional field, without the checks' cost.
         if value.__class__ is str:
             if not required or value.strip():
                 values.append(value)
                 continue
-        elif value is None and (field is None or not required):
-            values.append("")
-            continue
-        if field is None:
+        elif value is None and not required:
             values.append("")
             continue
         got = _text(row, field, required)

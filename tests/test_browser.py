@@ -79,6 +79,23 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.wait(timeout=20)
 
 
+def choose(page: Any, box: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``box``, reopening it if a rerun closed the list."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(5):
+        expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
+        page.get_by_test_id("stSelectbox").filter(has_text=box).click()
+        try:
+            wanted.click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    wanted.click()
+
+
 def export_and_download(page: Any, folder: Path) -> Path:
     """On the Export page: generate, then download the export and its manifest into ``folder``."""
     from playwright.sync_api import expect
@@ -135,8 +152,7 @@ def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
         max_k = page.get_by_label("Maximum k")
         max_k.fill("4")
         max_k.press("Enter")
-        page.get_by_test_id("stSelectbox").filter(has_text="Preset").click()
-        page.get_by_role("option", name="order", exact=True).click()
+        choose(page, "Preset", "order")
         expect(page.get_by_text("permute 50%").first).to_be_visible()
         page.screenshot(path=str(SHOTS / "2-settings.png"))
 

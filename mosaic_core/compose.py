@@ -46,15 +46,15 @@ class Layout:
     def tag_end(self) -> str:
         return "\n" if self.decoration.tag_newline else ""
 
-    def head(self) -> str:
-        """Literal text before the first tag."""
+    def head_pieces(self) -> list[str]:
+        """Literal text before the first tag: sentences, each with the newline run that ends it."""
         deco = self.decoration
-        text = ""
+        pieces = []
         if self.outer_meta and deco.outer_before:
-            text += self.outer_meta + deco.outer_sep
+            pieces.append(self.outer_meta + deco.outer_sep)
         if self.format_meta and deco.format_before:
-            text += self.format_meta + deco.format_sep
-        return text
+            pieces.append(self.format_meta + deco.format_sep)
+        return pieces
 
     def last_trail(self) -> str:
         """Newlines after the last instruction."""
@@ -65,15 +65,20 @@ class Layout:
             return deco.outer_sep
         return ""
 
-    def tail(self) -> str:
-        """Literal text after the last instruction's trailing newlines."""
+    def tail_pieces(self) -> list[str]:
+        """Literal text after the last instruction's trailing newlines, cut after each newline run."""
         deco = self.decoration
-        text = ""
-        if self.format_meta and not deco.format_before:
-            text = self.format_meta
-        if self.outer_meta and not deco.outer_before:
-            text = text + deco.outer_sep + self.outer_meta if text else self.outer_meta
-        return text
+        fmt = self.format_meta if self.format_meta and not deco.format_before else None
+        outer = self.outer_meta if self.outer_meta and not deco.outer_before else None
+        if fmt and outer:
+            return [fmt + deco.outer_sep, outer]
+        return [fmt] if fmt else [outer] if outer else []
+
+    def head(self) -> str:
+        return "".join(self.head_pieces())
+
+    def tail(self) -> str:
+        return "".join(self.tail_pieces())
 
     def meta_pieces(self) -> list[str]:
         """``head()`` and ``tail()`` cut after each newline run, so their tokens are the pieces' tokens.
@@ -81,20 +86,7 @@ class Layout:
         Each cut is a newline run followed by a sentence, a pre-token boundary (see ``tokenizers.py``).
         The format sentence recurs across mosaics; cut apart from the order sentence, its count stays cached.
         """
-        deco = self.decoration
-        pieces = []
-        if self.outer_meta and deco.outer_before:
-            pieces.append(self.outer_meta + deco.outer_sep)
-        if self.format_meta:
-            if deco.format_before:
-                pieces.append(self.format_meta + deco.format_sep)
-            elif self.outer_meta and not deco.outer_before:
-                pieces.append(self.format_meta + deco.outer_sep)
-            else:
-                pieces.append(self.format_meta)
-        if self.outer_meta and not deco.outer_before:
-            pieces.append(self.outer_meta)
-        return pieces
+        return self.head_pieces() + self.tail_pieces()
 
     def answer_open(self, number: int) -> str:
         """Literal before a response: its tag, and the wrapper's begin tag if any."""

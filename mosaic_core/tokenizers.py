@@ -240,6 +240,8 @@ class SourceCounts:
             corrections = ([_UNSET] * size, [_UNSET] * size, [_UNSET] * size)
         self._lead, self._newline, self._blank = corrections
         self._totals: dict[tuple[str, str], list[int]] = {}
+        self._columns: dict[str, np.ndarray] = {}
+        """Counts and corrections as numpy columns, for ``totals``."""
 
     def corrections(self) -> Corrections:
         """Work out every text's corrections now (e.g. before forking workers that would each redo them)."""
@@ -336,20 +338,21 @@ class SourceCounts:
         return found
 
     def _vector_totals(self, lead: str, trail: str) -> list[int]:
-        self.corrections()
-        unknown = -(1 << 40)  # stands for None: any sum holding it stays negative
-
-        def column(deltas: list[object]) -> np.ndarray:
-            return np.array([unknown if d is None else d for d in deltas], dtype=np.int64)
-
-        total = np.array(self.counts, dtype=np.int64)
+        if not self._columns:
+            self.corrections()
+            unknown = -(1 << 40)  # stands for None: any sum holding it stays negative
+            for name, deltas in (("", self.counts), (" ", self._lead), ("\n", self._newline), ("\n\n", self._blank)):
+                self._columns[name] = np.array([unknown if d is None else d for d in deltas], dtype=np.int64)
+            if self.counter.slash_merges:  # "/" after a newline joins it: count() gives None
+                self._columns["/"] = np.array([text[0] == "/" for text in self.texts], dtype=bool)
+        total = self._columns[""].copy()
         if lead:
-            total += column(self._lead)
-        elif self.counter.slash_merges:
-            total[[i for i, text in enumerate(self.texts) if text[0] == "/"]] = unknown
+            total += self._columns[lead]
         if trail:
-            total += column(self._newline if trail == "\n" else self._blank)
+            total += self._columns[trail]
         total[total < 0] = -1
+        if not lead and self.counter.slash_merges:
+            total[self._columns["/"]] = -1
         result: list[int] = total.tolist()
         return result
 

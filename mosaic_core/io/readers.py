@@ -140,10 +140,9 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         data = _parse_json(source.name, _decode(source.name, raw))
     else:
-        # UTF-8 goes to orjson as bytes (it checks the encoding itself); _decode only explains failures.
+        # UTF-8 goes to orjson as bytes (it checks the encoding itself); _decode explains any failure.
         if raw.startswith(codecs.BOM_UTF8):
             raw = raw[3:]
-        _refuse_bomless_utf16(source.name, raw[:64])
         if not raw or raw.isspace():
             raise DatasetError(f"{source.name}: the file is empty")
         try:

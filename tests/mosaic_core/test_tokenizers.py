@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mosaic_core.errors import UnknownNameError
@@ -107,6 +107,7 @@ class TestSourceCounts:
     @pytest.mark.parametrize("name", TOKENIZERS)
     @settings(max_examples=30, deadline=None)
     @given(bodies=st.lists(text, min_size=1, max_size=12))
+    @example(bodies=["/usr/bin", "a/b", "/x.", "(abc) d"])
     def test_totals_agree_with_count(self, name: str, bodies: list[str]) -> None:
         """The engine's per-text lists give count() wherever they give a number, and -1 elsewhere."""
         counter = get_tokenizer(name)

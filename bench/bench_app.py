@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.measure import OUT, SHARED
 from mosaic_core import MosaicConfig, MosaicRun, SourceTable, load_dataset, verify_mosaic
-from mosaic_core.annotate import annotate
+from mosaic_core.text.annotate import annotate
 
 
 def reroll(table: SourceTable, seed: int) -> int:

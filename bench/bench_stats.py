@@ -22,11 +22,11 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from mosaic_core.config import MosaicConfig  # noqa: E402
-from mosaic_core.engine import MosaicRun  # noqa: E402
+from mosaic_core.generate.walk import MosaicRun  # noqa: E402
 from mosaic_core.io.load import load_dataset  # noqa: E402
-from mosaic_core.sources import SourceTable  # noqa: E402
 from mosaic_core.stats.report import StatsOptions, core_stats, self_bleu_stats  # noqa: E402
 from mosaic_core.stats.sets import SampleSet  # noqa: E402
+from mosaic_core.table import SourceTable  # noqa: E402
 
 DATA = REPO.parent / "shared" / "data" / "alpaca_cleaned_52k.json"
 CORE_TARGET = 5.0

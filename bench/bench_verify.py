@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.measure import OUT, SHARED
 from mosaic_core import MosaicConfig, MosaicRun, SourceTable, load_dataset, verify_mosaic
 from mosaic_core.config import PRESETS
-from mosaic_core.kdraw import K_MODES
+from mosaic_core.generate.kdraw import K_MODES
 
 DATASETS = [
     "alpaca_cleaned_52k.json",

@@ -1,5 +1,9 @@
 """Mosaic-IT instruction augmentation: the core library of Mosaic Studio.
 
+The public API is the names in ``__all__``; each is imported on first use, so
+``import mosaic_core`` loads nothing heavy and does no work. The app's pages
+import from here only.
+
 >>> from mosaic_core import MosaicConfig
 >>> MosaicConfig().k_mode
 'uniform'
@@ -7,50 +11,122 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from mosaic_core.config import PRESETS, MosaicConfig, parse_mix
-from mosaic_core.engine import MosaicRun, RunReport, Unusable
-from mosaic_core.errors import ConfigError, DatasetError, MosaicError, OfflineError, TemplateError, UnknownNameError
-from mosaic_core.io.load import LoadReport, LoadResult, load_dataset
-from mosaic_core.io.readers import Source
-from mosaic_core.io.schemas import ColumnMapping
-from mosaic_core.records import Decoration, Mosaic, Plan, SourceRecord
-from mosaic_core.sources import SourceTable, dataset_fingerprint
-from mosaic_core.templates import Template, TemplateLibrary, builtin_library
-from mosaic_core.tokenizers import available_tokenizers, get_tokenizer
-from mosaic_core.verify import Verdict, verify_mosaic
+# Public name -> the module that defines it.
+_PUBLIC: dict[str, str] = {
+    # recipe and records
+    "PRESETS": "mosaic_core.config",
+    "STRATEGIES": "mosaic_core.config",
+    "MosaicConfig": "mosaic_core.config",
+    "parse_mix": "mosaic_core.config",
+    "Decoration": "mosaic_core.records",
+    "Mosaic": "mosaic_core.records",
+    "Plan": "mosaic_core.records",
+    "SourceRecord": "mosaic_core.records",
+    # errors
+    "ConfigError": "mosaic_core.errors",
+    "DatasetError": "mosaic_core.errors",
+    "MosaicError": "mosaic_core.errors",
+    "OfflineError": "mosaic_core.errors",
+    "TemplateError": "mosaic_core.errors",
+    "UnknownNameError": "mosaic_core.errors",
+    # load and export
+    "ColumnMapping": "mosaic_core.io.schemas",
+    "LoadReport": "mosaic_core.io.load",
+    "LoadResult": "mosaic_core.io.load",
+    "load_dataset": "mosaic_core.io.load",
+    "Source": "mosaic_core.io.readers",
+    "FILE_TYPES": "mosaic_core.io.export",
+    "RECORD_FORMATS": "mosaic_core.io.export",
+    "confine": "mosaic_core.io.paths",
+    "dataset_card": "mosaic_core.io.card",
+    "ExportOptions": "mosaic_core.pipeline",
+    "ExportSummary": "mosaic_core.pipeline",
+    "export_mosaics": "mosaic_core.pipeline",
+    # tokens and the table
+    "available_tokenizers": "mosaic_core.tokenize.registry",
+    "get_tokenizer": "mosaic_core.tokenize.registry",
+    "SourceTable": "mosaic_core.table",
+    "dataset_fingerprint": "mosaic_core.table",
+    # rules, templates, generation
+    "RULES": "mosaic_core.rules.registry",
+    "get_rule": "mosaic_core.rules.registry",
+    "PLACEHOLDERS": "mosaic_core.text.templates",
+    "Template": "mosaic_core.text.templates",
+    "TemplateLibrary": "mosaic_core.text.templates",
+    "builtin_library": "mosaic_core.text.templates",
+    "validate_text": "mosaic_core.text.templates",
+    "annotate": "mosaic_core.text.annotate",
+    "K_MODES": "mosaic_core.generate.kdraw",
+    "k_distribution": "mosaic_core.generate.kdraw",
+    "MosaicRun": "mosaic_core.generate.walk",
+    "RunReport": "mosaic_core.generate.report",
+    "Unusable": "mosaic_core.generate.report",
+    # verification
+    "Verdict": "mosaic_core.verify.mosaic",
+    "verify_mosaic": "mosaic_core.verify.mosaic",
+    "verify_export": "mosaic_core.verify.export",
+    # statistics
+    "EPOCHS_EXPLANATION": "mosaic_core.stats.glossary",
+    "MATCHING_EXPLANATION": "mosaic_core.stats.glossary",
+    "METRICS": "mosaic_core.stats.glossary",
+    "MODEL_PRESETS": "mosaic_core.stats.cost",
+    "TrainingSetup": "mosaic_core.stats.cost",
+    "SampleSet": "mosaic_core.stats.sets",
+    "StatsOptions": "mosaic_core.stats.report",
+    "core_stats": "mosaic_core.stats.report",
+    "self_bleu_stats": "mosaic_core.stats.report",
+}
 
-__all__ = [
-    "PRESETS",
-    "ColumnMapping",
-    "ConfigError",
-    "DatasetError",
-    "Decoration",
-    "LoadReport",
-    "LoadResult",
-    "Mosaic",
-    "MosaicConfig",
-    "MosaicError",
-    "MosaicRun",
-    "OfflineError",
-    "Plan",
-    "RunReport",
-    "Source",
-    "SourceRecord",
-    "SourceTable",
-    "Template",
-    "TemplateError",
-    "TemplateLibrary",
-    "UnknownNameError",
-    "Unusable",
-    "Verdict",
-    "__version__",
-    "available_tokenizers",
-    "builtin_library",
-    "dataset_fingerprint",
-    "get_tokenizer",
-    "load_dataset",
-    "parse_mix",
-    "verify_mosaic",
-]
+__all__ = sorted([*_PUBLIC, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'mosaic_core' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
+
+
+if TYPE_CHECKING:  # the same names, for type checkers
+    from mosaic_core.config import PRESETS, STRATEGIES, MosaicConfig, parse_mix
+    from mosaic_core.errors import (
+        ConfigError,
+        DatasetError,
+        MosaicError,
+        OfflineError,
+        TemplateError,
+        UnknownNameError,
+    )
+    from mosaic_core.generate.kdraw import K_MODES, k_distribution
+    from mosaic_core.generate.report import RunReport, Unusable
+    from mosaic_core.generate.walk import MosaicRun
+    from mosaic_core.io.card import dataset_card
+    from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS
+    from mosaic_core.io.load import LoadReport, LoadResult, load_dataset
+    from mosaic_core.io.paths import confine
+    from mosaic_core.io.readers import Source
+    from mosaic_core.io.schemas import ColumnMapping
+    from mosaic_core.pipeline import ExportOptions, ExportSummary, export_mosaics
+    from mosaic_core.records import Decoration, Mosaic, Plan, SourceRecord
+    from mosaic_core.rules.registry import RULES, get_rule
+    from mosaic_core.stats.cost import MODEL_PRESETS, TrainingSetup
+    from mosaic_core.stats.glossary import EPOCHS_EXPLANATION, MATCHING_EXPLANATION, METRICS
+    from mosaic_core.stats.report import StatsOptions, core_stats, self_bleu_stats
+    from mosaic_core.stats.sets import SampleSet
+    from mosaic_core.table import SourceTable, dataset_fingerprint
+    from mosaic_core.text.annotate import annotate
+    from mosaic_core.text.templates import PLACEHOLDERS, Template, TemplateLibrary, builtin_library, validate_text
+    from mosaic_core.tokenize.registry import available_tokenizers, get_tokenizer
+    from mosaic_core.verify.export import verify_export
+    from mosaic_core.verify.mosaic import Verdict, verify_mosaic

@@ -98,8 +98,8 @@ def _generate(args: argparse.Namespace) -> int:
     from tqdm import tqdm  # noqa: PLC0415
 
     from mosaic_core.config import MosaicConfig, parse_mix  # noqa: PLC0415
+    from mosaic_core.generate.parallel import default_workers  # noqa: PLC0415
     from mosaic_core.io.load import load_dataset  # noqa: PLC0415
-    from mosaic_core.parallel import default_workers  # noqa: PLC0415
     from mosaic_core.pipeline import ExportOptions, export_mosaics, file_sha256, parse_originals  # noqa: PLC0415
 
     overrides: dict[str, Any] = {
@@ -166,7 +166,7 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _generate_on_ray(args: argparse.Namespace, config: Any, options: Any) -> int:
-    from mosaic_core.ray_engine import generate_on_ray  # noqa: PLC0415
+    from mosaic_core.generate.on_ray import generate_on_ray  # noqa: PLC0415
 
     if args.input.startswith("hf://"):
         raise ConfigError("the Ray engine reads JSONL or Parquet files or folders, not hub ids")
@@ -191,7 +191,7 @@ def _generate_on_ray(args: argparse.Namespace, config: Any, options: Any) -> int
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from mosaic_core.checking import verify_export  # noqa: PLC0415
+    from mosaic_core.verify.export import verify_export  # noqa: PLC0415
 
     result = verify_export(Path(args.output), Path(args.source) if args.source else None)
     print(result.summary())  # noqa: T201

@@ -13,10 +13,10 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from mosaic_core.errors import ConfigError
-from mosaic_core.kdraw import K_MODES
-from mosaic_core.rules import RULES, rules_of
-from mosaic_core.templates import TemplateLibrary, builtin_library
-from mosaic_core.tokenizers import available_tokenizers
+from mosaic_core.generate.kdraw import K_MODES
+from mosaic_core.rules.registry import RULES, rules_of
+from mosaic_core.text.templates import TemplateLibrary, builtin_library
+from mosaic_core.tokenize.registry import available_tokenizers
 
 __all__ = ["PRESETS", "STRATEGIES", "MosaicConfig", "parse_mix"]
 

@@ -14,8 +14,9 @@ import orjson
 
 from mosaic_core import __version__
 from mosaic_core.config import MosaicConfig
-from mosaic_core.engine import MosaicRun, RunReport
 from mosaic_core.errors import ConfigError
+from mosaic_core.generate.report import RunReport
+from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.export import (
     FILE_TYPES,
     RECORD_FORMATS,
@@ -27,7 +28,7 @@ from mosaic_core.io.export import (
 )
 from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.load import LoadResult
-from mosaic_core.sources import SourceTable
+from mosaic_core.table import SourceTable
 
 __all__ = ["ExportOptions", "ExportSummary", "export_mosaics", "file_sha256", "manifest_path", "parse_originals"]
 
@@ -150,7 +151,7 @@ def export_mosaics(
     with atomic_file(target) as stream:
         stream.write(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
     if options.card:
-        from mosaic_core.card import write_dataset_card  # noqa: PLC0415
+        from mosaic_core.io.card import write_dataset_card  # noqa: PLC0415
 
         write_dataset_card(output, manifest)
     if options.llama_factory:
@@ -165,7 +166,7 @@ def _export_in_parallel(
     originals: list[dict[str, Any]],
     progress: Callable[[int, int], None] | None,
 ) -> int:
-    from mosaic_core.parallel import append_part, generate_epochs_in_parallel  # noqa: PLC0415
+    from mosaic_core.generate.parallel import append_part, generate_epochs_in_parallel  # noqa: PLC0415
 
     output.parent.mkdir(parents=True, exist_ok=True)
     with (

@@ -25,9 +25,9 @@ from mosaic_core import (
     dataset_fingerprint,
     load_dataset,
 )
-from mosaic_core.annotate import annotate
 from mosaic_core.io.readers import Source
-from mosaic_core.verify import verify_mosaic
+from mosaic_core.text.annotate import annotate
+from mosaic_core.verify.mosaic import verify_mosaic
 
 APP_DIR = Path(__file__).resolve().parent.parent
 DEMO = APP_DIR / "mosaic_core" / "data" / "demo.jsonl"

@@ -9,9 +9,9 @@ from pathlib import Path
 import streamlit as st
 
 from mosaic_core import MosaicError
-from mosaic_core.card import dataset_card
+from mosaic_core.io.card import dataset_card
 from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS
-from mosaic_core.paths import confine
+from mosaic_core.io.paths import confine
 from mosaic_core.pipeline import ExportOptions, export_mosaics
 from pages.common import config, current_table, data_dir, progress_step, show_error
 

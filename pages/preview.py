@@ -6,7 +6,7 @@ import streamlit as st
 
 from mosaic_core import MosaicError
 from mosaic_core.config import STRATEGIES
-from mosaic_core.rules import RULES
+from mosaic_core.rules.registry import RULES
 from pages.common import config, piece_legend, pieces_html, preview_window, set_config, show_error
 
 st.title("Preview")

@@ -10,9 +10,9 @@ import streamlit as st
 
 from mosaic_core import PRESETS, MosaicConfig, MosaicError, available_tokenizers
 from mosaic_core.config import STRATEGIES
-from mosaic_core.kdraw import K_MODES, k_distribution
-from mosaic_core.rules import RULES
-from mosaic_core.templates import PLACEHOLDERS, validate_text
+from mosaic_core.generate.kdraw import K_MODES, k_distribution
+from mosaic_core.rules.registry import RULES
+from mosaic_core.text.templates import PLACEHOLDERS, validate_text
 from pages.common import config, set_config, show_error
 
 st.title("Mosaic settings")

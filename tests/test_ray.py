@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mosaic_core import MosaicConfig, MosaicRun, SourceTable, load_dataset
-from mosaic_core.checking import verify_export
+from mosaic_core.verify.export import verify_export
 from tests.conftest import DEMO
 
 ray = pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-ray.txt")
@@ -33,7 +33,7 @@ def demo_jsonl(tmp_path: Path) -> Path:
 class TestRayEngine:
     def test_two_epochs_verify(self, local_ray: None, demo_jsonl: Path, tmp_path: Path) -> None:
         """Two epochs on Ray: every mosaic verifies and every item is used once per epoch."""
-        from mosaic_core.ray_engine import generate_on_ray
+        from mosaic_core.generate.on_ray import generate_on_ray
 
         result = generate_on_ray(demo_jsonl, tmp_path / "out", MosaicConfig(epochs=2), blocks=3)
         check = verify_export(result.output)
@@ -45,8 +45,8 @@ class TestRayEngine:
 
     def test_reproducible_for_fixed_blocks(self, local_ray: None, demo_jsonl: Path, tmp_path: Path) -> None:
         """Same seed and block layout: the same mosaics."""
+        from mosaic_core.generate.on_ray import generate_on_ray
         from mosaic_core.io.exported import iter_export_rows
-        from mosaic_core.ray_engine import generate_on_ray
 
         runs = []
         for name in ("a", "b"):
@@ -56,7 +56,7 @@ class TestRayEngine:
 
     def test_parquet_shards(self, local_ray: None, demo_jsonl: Path, tmp_path: Path) -> None:
         """Parquet output verifies too, and the manifest names the engine."""
-        from mosaic_core.ray_engine import generate_on_ray
+        from mosaic_core.generate.on_ray import generate_on_ray
 
         result = generate_on_ray(demo_jsonl, tmp_path / "pq", MosaicConfig(epochs=1), file_type="parquet")
         assert verify_export(result.output).ok

@@ -6,7 +6,7 @@ import pytest
 
 from mosaic_core import MosaicConfig, MosaicRun, SourceTable, load_dataset, verify_mosaic
 from mosaic_core.config import PRESETS
-from mosaic_core.kdraw import K_MODES
+from mosaic_core.generate.kdraw import K_MODES
 from tests.conftest import shared_file
 
 pytestmark = pytest.mark.shared_data

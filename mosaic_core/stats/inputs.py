@@ -19,9 +19,9 @@ from mosaic_core.io.exported import iter_export_rows, plan_of, prompt_and_answer
 from mosaic_core.io.load import load_dataset
 from mosaic_core.io.readers import RowError, Source
 from mosaic_core.records import Mosaic, Plan
-from mosaic_core.sources import SourceTable
 from mosaic_core.stats.sets import SampleSet
-from mosaic_core.tokenizers import get_tokenizer
+from mosaic_core.table import SourceTable
+from mosaic_core.tokenize.registry import get_tokenizer
 
 __all__ = ["StatsInput", "read_stats_input"]
 

@@ -93,7 +93,7 @@ def core_stats(sets: Sequence[SampleSet], max_tokens: int | None, options: Stats
     Returns ``{"sets": {name: {...}}, "cost_ratio": ...}`` (see the module docstring).
 
     >>> from mosaic_core.records import SourceRecord
-    >>> from mosaic_core.sources import SourceTable
+    >>> from mosaic_core.table import SourceTable
     >>> table = SourceTable.build([SourceRecord("1", "Say hi.", "", "Hi!")], "cl100k_base")
     >>> core_stats([SampleSet.from_table(table)], None, StatsOptions())["sets"]["original"]["records"]
     1

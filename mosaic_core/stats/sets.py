@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mosaic_core.records import Mosaic, Plan
-from mosaic_core.sources import SourceTable
 from mosaic_core.stats.tokens import mosaic_token_frame, source_token_frame, unusable_count
+from mosaic_core.table import SourceTable
 
 __all__ = ["SampleSet"]
 

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from mosaic_core.records import Plan
-from mosaic_core.sources import SourceTable
+from mosaic_core.table import SourceTable
 
 __all__ = [
     "histogram",

@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mosaic_core.compose import Layout, answer_segments, answer_text, prompt_segments, prompt_text, render
-from mosaic_core.decoration import BRACKETS, SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, WRAPPER_WORDS, wrapper_tags
 from mosaic_core.records import Decoration
+from mosaic_core.text.compose import Layout, answer_segments, answer_text, prompt_segments, prompt_text, render
+from mosaic_core.text.decoration import BRACKETS, SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, WRAPPER_WORDS, wrapper_tags
 from tests.strategies import text
 
 separators = st.sampled_from(SEPARATORS)

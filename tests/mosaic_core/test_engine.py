@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mosaic_core.config import PRESETS, MosaicConfig
-from mosaic_core.engine import MosaicRun
+from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.load import load_dataset
 from mosaic_core.records import Mosaic, SourceRecord
-from mosaic_core.sources import SourceTable
-from mosaic_core.verify import verify_mosaic
+from mosaic_core.table import SourceTable
+from mosaic_core.verify.mosaic import verify_mosaic
 from tests.conftest import DEMO
 from tests.strategies import records
 
@@ -117,7 +117,7 @@ class TestStrategies:
         """Every order or mask mosaic numbers its instructions and answers."""
         for mosaic in run_of(demo, epochs=3).mosaics():
             if mosaic.plan.rule:
-                from mosaic_core.decoration import number_tag
+                from mosaic_core.text.decoration import number_tag
 
                 deco = mosaic.plan.decoration
                 first = mosaic.plan.order[0] + 1

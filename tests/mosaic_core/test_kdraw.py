@@ -7,7 +7,7 @@ import random
 import pytest
 
 from mosaic_core.errors import ConfigError, UnknownNameError
-from mosaic_core.kdraw import K_MODES, draw_k, k_distribution
+from mosaic_core.generate.kdraw import K_MODES, draw_k, k_distribution
 
 
 class TestKModes:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from mosaic_core.errors import ConfigError
-from mosaic_core.paths import confine
+from mosaic_core.io.paths import confine
 
 
 class TestConfine:

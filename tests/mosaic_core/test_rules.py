@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mosaic_core.errors import UnknownNameError
-from mosaic_core.rules import RULES, RuleInput, get_rule, join_numbers
+from mosaic_core.rules.base import RuleInput, join_numbers
+from mosaic_core.rules.registry import RULES, get_rule
 
 
 @st.composite

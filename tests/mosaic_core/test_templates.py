@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mosaic_core.errors import TemplateError, UnknownNameError
-from mosaic_core.rules import RULES
-from mosaic_core.templates import PLACEHOLDERS, Template, TemplateLibrary, builtin_library, validate_text
+from mosaic_core.rules.registry import RULES
+from mosaic_core.text.templates import PLACEHOLDERS, Template, TemplateLibrary, builtin_library, validate_text
 
 # Reference template counts per family (spec section 2); ours must be at least as many.
 MINIMUM = {

@@ -9,8 +9,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mosaic_core.errors import UnknownNameError
-from mosaic_core.tokenizers import SourceCounts, TiktokenCounter, available_tokenizers, count_texts, get_tokenizer
-from mosaic_core.vocab import BLOB_URLS, ensure_offline_vocabularies
+from mosaic_core.tokenize.joined import count_texts
+from mosaic_core.tokenize.pieces import SourceCounts
+from mosaic_core.tokenize.registry import available_tokenizers, get_tokenizer
+from mosaic_core.tokenize.tiktoken_counter import TiktokenCounter
+from mosaic_core.tokenize.vocab import BLOB_URLS, ensure_offline_vocabularies
 from tests.strategies import text
 
 TOKENIZERS = ["cl100k_base", "o200k_base", "llama3"]

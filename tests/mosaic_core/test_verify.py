@@ -7,11 +7,11 @@ import dataclasses
 import pytest
 
 from mosaic_core.config import MosaicConfig
-from mosaic_core.engine import MosaicRun
+from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.load import load_dataset
 from mosaic_core.records import Mosaic
-from mosaic_core.sources import SourceTable
-from mosaic_core.verify import verify_mosaic
+from mosaic_core.table import SourceTable
+from mosaic_core.verify.mosaic import verify_mosaic
 from tests.conftest import DEMO
 
 

@@ -8,10 +8,10 @@ import pytest
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
 from mosaic_core.errors import ConfigError
-from mosaic_core.hf_tokenizer import HfCounter, load_hf_tokenizer
 from mosaic_core.records import SourceRecord
-from mosaic_core.sources import SourceTable
-from mosaic_core.tokenizers import get_tokenizer
+from mosaic_core.table import SourceTable
+from mosaic_core.tokenize.hf import HfCounter, load_hf_tokenizer
+from mosaic_core.tokenize.registry import get_tokenizer
 
 SENTENCES = ["the cat sat on the mat", "a dog ran in the park", "hello world"]
 

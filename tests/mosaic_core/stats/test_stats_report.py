@@ -14,12 +14,12 @@ import pytest
 
 from mosaic_core.cli import main
 from mosaic_core.config import MosaicConfig
-from mosaic_core.engine import MosaicRun
+from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.records import SourceRecord
-from mosaic_core.sources import SourceTable
 from mosaic_core.stats import report
 from mosaic_core.stats.report import StatsOptions, core_stats, self_bleu_stats, stats_command
 from mosaic_core.stats.sets import SampleSet
+from mosaic_core.table import SourceTable
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures" / "stats"

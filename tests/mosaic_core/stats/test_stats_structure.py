@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from mosaic_core.engine import PLAIN
+from mosaic_core.generate.walk import PLAIN
 from mosaic_core.records import Plan
 from mosaic_core.stats.structure import distribution, entropy, pair_novelty, source_usage, structure_stats
 

@@ -6,9 +6,8 @@ import pandas as pd
 import pytest
 
 from mosaic_core.config import MosaicConfig
-from mosaic_core.engine import MosaicRun
+from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.records import SourceRecord
-from mosaic_core.sources import SourceTable
 from mosaic_core.stats.tokens import (
     histogram,
     mosaic_token_frame,
@@ -18,6 +17,7 @@ from mosaic_core.stats.tokens import (
     token_stats,
     unusable_count,
 )
+from mosaic_core.table import SourceTable
 
 
 class TestSummarize:

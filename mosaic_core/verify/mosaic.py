@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from mosaic_core.annotate import annotate, plan_layout, read_answer, read_prompt
 from mosaic_core.errors import MosaicError
 from mosaic_core.records import Mosaic, Plan, SourceRecord
-from mosaic_core.rules import RULES, RuleInput, join_numbers
-from mosaic_core.sources import first_letter
-from mosaic_core.templates import TemplateLibrary
-from mosaic_core.tokenizers import TiktokenCounter
+from mosaic_core.rules.base import RuleInput
+from mosaic_core.rules.features import first_letter, word_count
+from mosaic_core.rules.registry import RULES
+from mosaic_core.text.annotate import annotate, plan_layout, read_answer, read_prompt
+from mosaic_core.text.templates import TemplateLibrary
+from mosaic_core.tokenize.counter import TokenCounter
 
 __all__ = ["Verdict", "verify_mosaic"]
 
@@ -45,23 +46,14 @@ def _expected_positions(
         verdict.fail(f"unknown rule {plan.rule!r}")
         return plan.order, plan.masked
     values = dict(plan.values)
-    if plan.rule in ("permute.fix", "maskout.fix"):
-        # The draw behind a fixed order or mask is random; check the plan is one and the sentence names it.
-        if plan.rule == "permute.fix":
-            if sorted(plan.order) != list(range(n)) or plan.masked:
-                verdict.fail("the fixed order is not a permutation of the instructions")
-            if values.get("order") != ", ".join(str(p + 1) for p in plan.order):
-                verdict.fail("the order named in the meta-instruction differs from the answer's order")
-            return plan.order, ()
-        if not 1 <= len(plan.masked) <= max(n // 2, 1):
-            verdict.fail("the fixed mask hides too many or too few instructions")
-        if values.get("positions") != join_numbers([p + 1 for p in plan.masked]):
-            verdict.fail("the instructions named in the meta-instruction differ from the masked ones")
-        kept = tuple(p for p in range(n) if p not in set(plan.masked))
-        return kept, plan.masked
+    if rule.check_drawn is not None:
+        # The draw behind a fixed order or mask is random: check the plan is one and the sentence names it.
+        for problem in rule.check_drawn(n, plan.order, plan.masked, values):
+            verdict.fail(problem)
+        return plan.order, plan.masked
     size = len(plan.masked) if plan.masked else 1
     data = RuleInput(
-        words=[len(t.split()) for t in instructions],
+        words=[word_count(t) for t in instructions],
         chars=[len(t) for t in instructions],
         letters=[first_letter(t) for t in instructions],
         keys=[0.0] * n,
@@ -79,7 +71,7 @@ def _expected_positions(
 def verify_mosaic(
     mosaic: Mosaic,
     library: TemplateLibrary,
-    counter: TiktokenCounter | None = None,
+    counter: TokenCounter | None = None,
     max_tokens: int | None = None,
     sources: Mapping[str, SourceRecord] | None = None,
 ) -> Verdict:

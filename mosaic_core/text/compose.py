@@ -17,9 +17,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mosaic_core.decoration import number_tag
 from mosaic_core.records import Decoration
-from mosaic_core.tokenizers import SourceCounts
+from mosaic_core.text.decoration import number_tag
+from mosaic_core.tokenize.pieces import SourceCounts
 
 __all__ = ["Layout", "Segment", "answer_segments", "answer_text", "count", "prompt_segments", "prompt_text", "render"]
 

@@ -1,7 +1,7 @@
 """Local Hugging Face tokenizers (``hf:/path/to/tokenizer.json``) as token counters.
 
 A ``tokenizer.json`` can hold any model, normalizer and pre-tokenizer, so the
-joint analysis of ``tokenizers.py`` does not carry over: the counter says
+joint analysis of ``pieces.py`` does not carry over: the counter says
 ``additive = False`` and every count is a real encode. Nothing is downloaded;
 the file must be on disk.
 """
@@ -14,26 +14,22 @@ from pathlib import Path
 from tokenizers import Tokenizer
 
 from mosaic_core.errors import ConfigError
-from mosaic_core.tokenizers import TiktokenCounter
 
 __all__ = ["HfCounter", "load_hf_tokenizer"]
 
 
-class HfCounter(TiktokenCounter):
-    """A ``tokenizers.Tokenizer`` behind the counter interface the engine uses.
+class HfCounter:
+    """A ``tokenizers.Tokenizer`` as a ``TokenCounter`` whose pieces do not add up.
 
-    It subclasses ``TiktokenCounter`` only so that the tokenizer registry, which
-    is typed on that class, can hold it; it shares no tiktoken state (there is no
-    ``encoding``). Special tokens (BOS, EOS) are never added, as with tiktoken's
-    ``encode_ordinary``.
+    Special tokens (BOS, EOS) are never added, as with tiktoken's ``encode_ordinary``.
     """
+
+    additive = False
 
     def __init__(self, name: str, tokenizer: Tokenizer) -> None:
         self.name = name
         self.tokenizer = tokenizer
-        self.slash_merges = False
-        self.additive = False
-        self._literals = {}
+        self._literals: dict[str, int] = {}
 
     def __repr__(self) -> str:
         return f"HfCounter(name={self.name!r})"
@@ -58,16 +54,8 @@ class HfCounter(TiktokenCounter):
             self._literals[text] = cached
         return cached
 
-    def first_pretoken(self, text: str) -> str:
-        """The text up to the end of its first pre-token ("" without a pre-tokenizer)."""
-        splitter = self.tokenizer.pre_tokenizer
-        if splitter is None:
-            return ""
-        pieces = splitter.pre_tokenize_str(text)
-        return text[: pieces[0][1][1]] if pieces else ""
 
-
-def load_hf_tokenizer(path: Path) -> TiktokenCounter:
+def load_hf_tokenizer(path: Path) -> HfCounter:
     """Load a ``tokenizer.json`` (or a folder holding one) as a counter named ``hf:<path>``.
 
     >>> load_hf_tokenizer(Path("/no/such/tokenizer.json"))

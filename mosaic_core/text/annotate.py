@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mosaic_core.compose import Layout
 from mosaic_core.errors import MosaicError
 from mosaic_core.records import Mosaic, Plan
-from mosaic_core.templates import TemplateLibrary
+from mosaic_core.text.compose import Layout
+from mosaic_core.text.templates import TemplateLibrary
 
 __all__ = ["Annotated", "LayoutMismatch", "Piece", "annotate", "plan_layout", "read_answer", "read_prompt"]
 

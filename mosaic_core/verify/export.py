@@ -13,8 +13,8 @@ from mosaic_core.io.exported import iter_export_rows, manifest_path, plan_of, pr
 from mosaic_core.io.load import load_dataset
 from mosaic_core.io.readers import RowError, Source
 from mosaic_core.records import Mosaic, Plan
-from mosaic_core.tokenizers import get_tokenizer
-from mosaic_core.verify import verify_mosaic
+from mosaic_core.tokenize.registry import get_tokenizer
+from mosaic_core.verify.mosaic import verify_mosaic
 
 __all__ = ["ExportCheck", "verify_export"]
 

@@ -1,4 +1,4 @@
-"""Use every core: tokenize in chunks, and generate whole epochs in separate processes.
+"""Use every core: generate whole epochs in separate processes.
 
 Epochs are independent given the seed (each has its own shuffle and per-mosaic
 generators), so workers can write one part file per epoch and the parent joins
@@ -14,16 +14,16 @@ import multiprocessing
 import os
 import shutil
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from mosaic_core.engine import MosaicRun, Unusable
+from mosaic_core.generate.report import Unusable
+from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.export import mosaic_row, write_rows
-from mosaic_core.tokenizers import Corrections, TiktokenCounter, concat_counts, count_texts
 
-__all__ = ["EpochPart", "append_part", "count_in_parallel", "default_workers", "generate_epochs_in_parallel"]
+__all__ = ["EpochPart", "append_part", "default_workers", "generate_epochs_in_parallel"]
 
 # Set by the parent just before forking; read by the children.
 _JOB: dict[str, Any] = {}
@@ -35,26 +35,6 @@ def default_workers() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover - not Linux
         return os.cpu_count() or 1
-
-
-def _count_chunk(bounds: tuple[int, int]) -> tuple[list[int], Corrections | None]:
-    return count_texts(_JOB["counter"], _JOB["texts"][bounds[0] : bounds[1]])
-
-
-def count_in_parallel(
-    counter: TiktokenCounter, texts: Sequence[str], workers: int
-) -> tuple[list[int], Corrections | None]:
-    """Token counts of ``texts``, and their joint corrections, from ``workers`` forked processes."""
-    step = -(-len(texts) // (workers * 4))
-    chunks = [(start, min(start + step, len(texts))) for start in range(0, len(texts), step)]
-    if counter.additive:
-        counter.token_lengths()  # once here rather than in every worker
-    _JOB.update(counter=counter, texts=texts)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return concat_counts(pool.map(_count_chunk, chunks))
-    finally:
-        _JOB.clear()
 
 
 @dataclass

@@ -24,14 +24,14 @@ import orjson
 
 from mosaic_core import __version__
 from mosaic_core.config import MosaicConfig
-from mosaic_core.engine import MosaicRun
 from mosaic_core.errors import ConfigError, DatasetError
+from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.export import atomic_file, mosaic_row, provenance_as_text
 from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.schemas import ColumnMapping, Problem, detect_schema, extract
 from mosaic_core.records import SourceRecord
-from mosaic_core.sources import SourceTable
-from mosaic_core.tokenizers import get_tokenizer
+from mosaic_core.table import SourceTable
+from mosaic_core.tokenize.registry import get_tokenizer
 
 __all__ = ["RayResult", "generate_on_ray"]
 

@@ -1,6 +1,6 @@
 """The template library: meta-instruction sentences, stored as data and validated.
 
-Templates live in ``data/templates.json`` as ``{family: [{"id", "text"}, ...]}``.
+Templates live in ``text/templates.json`` as ``{family: [{"id", "text"}, ...]}``.
 A family is ``format.wrapper``, ``format.plain``, or ``<strategy>.<rule>``; each
 family fixes the placeholders its sentences must use. Users may add their own
 templates through the recipe; they pass the same checks.
@@ -17,28 +17,16 @@ from functools import cache
 from importlib import resources
 
 from mosaic_core.errors import TemplateError, UnknownNameError
+from mosaic_core.rules.registry import RULES
 
 __all__ = ["PLACEHOLDERS", "Template", "TemplateLibrary", "builtin_library", "validate_text"]
 
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "format.wrapper": frozenset({"open", "close"}),
     "format.plain": frozenset(),
-    "permute.fix": frozenset({"order"}),
-    "permute.reverse": frozenset(),
-    "permute.alphabetical": frozenset(),
-    "permute.reverse_alphabetical": frozenset(),
-    "permute.shortest_words": frozenset(),
-    "permute.longest_words": frozenset(),
-    "permute.shortest_chars": frozenset(),
-    "permute.longest_chars": frozenset(),
-    "permute.odd_first": frozenset(),
-    "permute.even_first": frozenset(),
-    "maskout.fix": frozenset({"noun", "positions"}),
-    "maskout.longest_words": frozenset({"m", "noun"}),
-    "maskout.shortest_words": frozenset({"m", "noun"}),
-    "maskout.odd": frozenset(),
-    "maskout.even": frozenset(),
+    **{name: frozenset(rule.placeholders) for name, rule in RULES.items()},
 }
+"""The placeholders each family's sentences must fill: the format families', then each rule's own."""
 
 _SENTENCE = re.compile(r"[A-Z][^.!?\n\t]*\.")
 
@@ -140,7 +128,7 @@ def builtin_library() -> TemplateLibrary:
     >>> len(builtin_library().family("permute.reverse")) >= 7
     True
     """
-    raw = resources.files("mosaic_core").joinpath("data/templates.json").read_text(encoding="utf-8")
+    raw = resources.files("mosaic_core.text").joinpath("templates.json").read_text(encoding="utf-8")
     data = json.loads(raw)
     return TemplateLibrary(
         Template(item["id"], family, item["text"]) for family, items in data.items() for item in items

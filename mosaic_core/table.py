@@ -12,21 +12,14 @@ from dataclasses import dataclass, field
 
 from mosaic_core.errors import DatasetError
 from mosaic_core.records import SourceRecord
-from mosaic_core.tokenizers import Corrections, SourceCounts, TiktokenCounter, concat_counts, count_texts, get_tokenizer
+from mosaic_core.rules.features import first_letter, word_count
+from mosaic_core.tokenize.counter import TokenCounter
+from mosaic_core.tokenize.joined import concat_counts, count_texts
+from mosaic_core.tokenize.parallel import count_in_parallel
+from mosaic_core.tokenize.pieces import Corrections, SourceCounts
+from mosaic_core.tokenize.registry import get_tokenizer
 
-__all__ = ["SourceTable", "dataset_fingerprint", "first_letter"]
-
-
-def first_letter(text: str) -> str:
-    """The first letter of ``text``, lower-cased, if it is an ASCII letter; else "".
-
-    >>> first_letter('"Quick" brown'), first_letter("42 is Ok"), first_letter("été")
-    ('q', 'i', '')
-    """
-    for char in text:
-        if char.isalpha():
-            return char.lower() if char.isascii() else ""
-    return ""
+__all__ = ["SourceTable", "dataset_fingerprint"]
 
 
 def dataset_fingerprint(records: Sequence[SourceRecord]) -> str:
@@ -48,7 +41,7 @@ class SourceTable:
     """Texts at indices ``0..n-1`` are instructions, ``n..2n-1`` responses."""
 
     records: Sequence[SourceRecord]
-    counter: TiktokenCounter
+    counter: TokenCounter
     texts: list[str]
     counts: list[int]
     corrections: Corrections | None = field(default=None, repr=False)
@@ -66,7 +59,7 @@ class SourceTable:
         self.ids = [record.id for record in self.records]
         self.lengths = [len(text) for text in self.texts]
         prompts = self.texts[: len(self.records)]
-        self.words = [len(p.split()) for p in prompts]
+        self.words = [word_count(p) for p in prompts]
         self.letters = [first_letter(p) for p in prompts]
 
     @property
@@ -74,7 +67,7 @@ class SourceTable:
         return len(self.records)
 
     @classmethod
-    def from_counts(cls, records: Sequence[SourceRecord], counter: TiktokenCounter, counts: list[int]) -> SourceTable:
+    def from_counts(cls, records: Sequence[SourceRecord], counter: TokenCounter, counts: list[int]) -> SourceTable:
         """A table whose token counts were computed elsewhere (``counts`` in the ``texts`` layout)."""
         texts = [r.prompt_text for r in records] + [r.response_text for r in records]
         return cls(records, counter, texts, counts)
@@ -83,7 +76,7 @@ class SourceTable:
     def build(
         cls,
         records: Sequence[SourceRecord],
-        tokenizer: str | TiktokenCounter,
+        tokenizer: str | TokenCounter,
         progress: Callable[[int, int], None] | None = None,
         workers: int = 1,
     ) -> SourceTable:
@@ -98,8 +91,6 @@ class SourceTable:
                 record = records[position % len(records)]
                 raise DatasetError(f"record {record.id!r} has an empty instruction or response")
         if workers > 1 and len(texts) >= 20_000:
-            from mosaic_core.parallel import count_in_parallel  # noqa: PLC0415
-
             counts, corrections = count_in_parallel(counter, texts, workers)
             if progress is not None:
                 progress(len(texts), len(texts))

@@ -1,0 +1,1 @@
+"""Generation: k draws, the budget tally, the epoch walk, parallel epochs and Ray."""

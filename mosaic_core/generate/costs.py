@@ -1,0 +1,142 @@
+"""What decoration costs in tokens, worked out once per run and kept.
+
+``Shape`` holds what one kind of decoration adds around every source text;
+``Costs`` caches the counts of numbering tags, format sentences and the growth
+bound of order and mask sentences. The tally in ``draft.py`` reads both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mosaic_core.records import Decoration
+from mosaic_core.rules.registry import RULES
+from mosaic_core.table import SourceTable
+from mosaic_core.text.decoration import number_tag
+from mosaic_core.text.templates import TemplateLibrary
+
+__all__ = ["Costs", "Shape"]
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What a decoration adds around each source text, in tokens, and the per-text counts it reads.
+
+    The costs mirror ``text/compose.py``'s segments: an instruction is ``lead + text + inst_sep``
+    after its tag; a response is ``body_lead + text + mid_trail`` (``end_trail`` for the last one)
+    after its opening, followed by the wrapper's end tag (``close_mid``/``close_end``) if any.
+    """
+
+    lead: str
+    """Before each text: a space after a tag on the same line, or nothing after a newline."""
+    wrapper_open: int
+    close_mid: int
+    close_end: int
+    body_lead: str
+    mid_trail: str
+    end_trail: str
+    inst_costs: list[int]
+    mid_costs: list[int]
+    end_costs: list[int]
+
+    @classmethod
+    def of(cls, table: SourceTable, deco: Decoration) -> Shape:
+        counter = table.counter
+        literal = counter.count_literal
+        lead = "" if deco.tag_newline else " "
+        wrapper = deco.wrapper
+        # Tags cost the same in the prompt and the answer. With a wrapper, the begin tag follows the
+        # number tag after its newline or a space (a pre-token boundary either way), so it is counted apart.
+        if wrapper is None:
+            opening = close_mid = close_end = 0
+            body_lead, mid_trail, end_trail = lead, "\n\n", ""
+        else:
+            opening, close_mid, close_end = (
+                literal(lead + wrapper[0] + "\n"),
+                literal(wrapper[1] + "\n\n"),
+                literal(wrapper[1]),
+            )
+            body_lead, mid_trail, end_trail = "", "\n", "\n"
+        inst: list[int] = []
+        mid: list[int] = []
+        end: list[int] = []
+        if counter.additive:
+            sources = table.sources
+            inst = sources.totals(lead, deco.inst_sep)
+            mid, end = sources.totals(body_lead, mid_trail), sources.totals(body_lead, end_trail)
+        return cls(lead, opening, close_mid, close_end, body_lead, mid_trail, end_trail, inst, mid, end)
+
+
+class Costs:
+    """Token costs of a run's decoration pieces, each worked out on first use."""
+
+    def __init__(
+        self, table: SourceTable, library: TemplateLibrary, templates: dict[str, list[str]], rules: dict[str, list[str]]
+    ) -> None:
+        self.table = table
+        self.library = library
+        self.templates = templates
+        self.rules = rules
+        self.literal = table.counter.count_literal
+        self._tag_costs: dict[tuple[int, str, bool], list[int]] = {}
+        self._outer_bounds: dict[tuple[str, int], int] = {}
+        self._format_bounds: dict[str, int] = {}
+        self._format_parts: dict[tuple[str, tuple[str, str] | None], tuple[str, int]] = {}
+        self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
+
+    def tag_costs(self, deco: Decoration) -> list[int]:
+        """Tokens of a numbering tag (with its newline, if the decoration has one), by number (0 unused)."""
+        return self._tag_costs.setdefault((deco.tag_style, deco.tag_punct, deco.tag_newline), [0])
+
+    def extend_costs(self, series: list[int], deco: Decoration) -> None:
+        """Append the next number's cost to a series from ``tag_costs``."""
+        tag = number_tag(deco.tag_style, deco.tag_punct, len(series))
+        series.append(self.literal(tag + "\n" if deco.tag_newline else tag))
+
+    def shape(self, deco: Decoration) -> Shape:
+        """The token costs a decoration puts around every source text (one per decoration kind)."""
+        key = (deco.tag_newline, deco.inst_sep, deco.wrapper)
+        found = self._shapes.get(key)
+        if found is None:
+            found = self._shapes[key] = Shape.of(self.table, deco)
+        return found
+
+    def format_parts(self, template_id: str | None, wrapper: tuple[str, str] | None) -> tuple[str | None, int]:
+        """A format meta-instruction with the wrapper's tags filled in, and its share of the growth bound."""
+        if template_id is None:
+            return None, 0
+        key = (template_id, wrapper)
+        found = self._format_parts.get(key)
+        if found is None:
+            template = self.library.get(template_id)
+            text = template.render(open=wrapper[0], close=wrapper[1]) if wrapper else template.render()
+            found = self._format_parts[key] = (text, self.format_bound(template_id, wrapper))
+        return found
+
+    def format_bound(self, template_id: str, wrapper: tuple[str, str] | None) -> int:
+        """At least the tokens of a format meta-instruction and its newlines (for the growth bound)."""
+        base = self._format_bounds.get(template_id)
+        if base is None:
+            text = self.library.get(template_id).text
+            base = self.literal(text.replace("{open}", "").replace("{close}", "")) + 2
+            self._format_bounds[template_id] = base
+        if wrapper is None:
+            return base
+        # Each tag may merge with at most one neighbour on each side; 2 tokens of room per tag cover it.
+        return base + self.literal(wrapper[0]) + self.literal(wrapper[1]) + 4
+
+    def outer_bound(self, strategy: str, n: int) -> int:
+        """Most tokens an order or mask sentence (with its newlines) can take for n items."""
+        if n < 2 or strategy not in self.rules:
+            return 0
+        key = (strategy, n)
+        found = self._outer_bounds.get(key)
+        if found is None:
+            get = self.library.get
+            found = 2 + max(
+                self.literal(get(t).render(**RULES[rule].widest(n)))
+                for rule in self.rules[strategy]
+                for t in self.templates[rule]
+            )
+            self._outer_bounds[key] = found
+        return found

@@ -1,0 +1,283 @@
+"""One mosaic in the making: its draws, taken once, and the exact running tally of its tokens.
+
+A ``Draft`` draws decoration, strategy, rule preference, template and k from
+the mosaic's own generator, seeded by (seed, epoch, index), in a fixed order.
+Items are then added one at a time. The tally of the finished mosaic's tokens
+is kept from per-item counts (``Shape``) rather than by re-tokenizing: the sums
+mirror the segments of ``text/compose.py`` piece for piece, and
+``reference.py`` keeps the plain walk that composes and counts the segments at
+every step, which a property test holds byte-identical to this one.
+
+The running sums, per position p (1-based number p+1):
+
+* ``prompt_mid[p]``: tag + instruction + its separator;
+* ``resp_mid[p]``: opening + response + what follows a response in the middle;
+* ``resp_end[p]``: the same for a response given last.
+
+The last instruction ends in the layout's own trail instead of the separator,
+and the last response given ends without the middle trail, so ``tally`` swaps
+those two pieces before adding the meta sentences.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+from mosaic_core.config import STRATEGIES
+from mosaic_core.generate.kdraw import draw_k
+from mosaic_core.records import Decoration
+from mosaic_core.rules.base import Outcome, RuleInput
+from mosaic_core.rules.registry import RULES
+from mosaic_core.text.compose import Layout, Segment, answer_segments, count, prompt_segments
+from mosaic_core.text.decoration import BRACKETS, SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, WRAPPER_WORDS, wrapper_tags
+from mosaic_core.tokenize.counter import UNKNOWN
+
+if TYPE_CHECKING:
+    from mosaic_core.generate.walk import MosaicRun
+
+__all__ = ["Draft", "State"]
+
+T = TypeVar("T")
+BOUND_SLACK = 4
+
+
+def _pick(rng: random.Random, items: Sequence[T]) -> T:
+    # random() scaled is several times cheaper than choice or randrange, and its bias (2**-53) is nil here.
+    return items[int(rng.random() * len(items))]
+
+
+class Draft:
+    """One mosaic in the making: its draws, and the running token tally."""
+
+    __slots__ = (
+        "answer_sum",
+        "decoration",
+        "epoch",
+        "exact_only",
+        "format_meta",
+        "index",
+        "items",
+        "k_target",
+        "keys",
+        "mask_ratio",
+        "meta_reserve",
+        "prompt_mid",
+        "prompt_sum",
+        "resp_end",
+        "resp_mid",
+        "rng",
+        "rules",
+        "run",
+        "shape",
+        "strategy",
+        "tag_costs",
+        "template_draw",
+    )
+
+    def __init__(self, run: MosaicRun, epoch: int, index: int) -> None:
+        config = run.config
+        rng = random.Random((config.seed << 64) + (epoch << 40) + index)
+        draw = rng.random
+        self.run, self.epoch, self.index = run, epoch, index
+        self.strategy = strategy = STRATEGIES[bisect.bisect_right(run.mix_cumulative, draw() * run.mix_cumulative[-1])]
+        ordered = strategy in ("permute", "maskout")
+        wrapped = strategy == "format" or (ordered and draw() < config.wrapper_rate)
+        wrapper = None
+        format_template = None
+        if wrapped:
+            wrapper = wrapper_tags(int(draw() * len(WRAPPER_WORDS)), int(draw() * len(BRACKETS)), draw() < 0.5)
+            format_template = _pick(rng, run.templates["format.wrapper"])
+        elif draw() < 0.5:
+            format_template = _pick(rng, run.templates["format.plain"])
+        self.decoration = deco = Decoration(
+            tag_style=int(draw() * len(TAG_STYLES)),
+            tag_punct=_pick(rng, TAG_PUNCTUATION),
+            tag_newline=draw() < 0.5,
+            inst_sep=_pick(rng, SEPARATORS),
+            wrapper=wrapper,
+            format_template=format_template,
+            format_before=draw() < 0.5,
+            format_sep=_pick(rng, SEPARATORS),
+            outer_before=draw() < 0.5,
+            outer_sep=_pick(rng, SEPARATORS),
+        )
+        costs = run.costs
+        self.format_meta, self.meta_reserve = costs.format_parts(format_template, wrapper)
+        # The mosaic's rule is drawn; if it has no single answer here, the next ones in turn are tried.
+        self.rules: list[str] = []
+        if ordered:
+            enabled = run.rules[strategy]
+            first = int(draw() * len(enabled))
+            self.rules = enabled[first:] + enabled[:first]
+        self.template_draw = draw()
+        self.mask_ratio = rng.uniform(0.1, 0.5)
+        self.k_target = draw_k(config.k_mode, rng, config.max_k, config.k_weights)
+        self.rng = rng
+        self.tag_costs = costs.tag_costs(deco)
+        self.shape = costs.shape(deco)
+        # A tokenizer whose pieces do not add up (any but the tiktoken family) is counted by encoding.
+        self.exact_only = not run.counter.additive
+        # per position
+        self.items: list[int] = []
+        self.keys: list[float] = []
+        self.prompt_mid: list[int] = []
+        self.resp_mid: list[int] = []
+        self.resp_end: list[int] = []
+        self.prompt_sum = 0
+        self.answer_sum = 0
+
+    # -- growing ---------------------------------------------------------------------------
+
+    def add(self, source: int) -> None:
+        """Append a source item and update the running tally."""
+        items = self.items
+        items.append(source)
+        self.keys.append(self.rng.random())
+        number = len(items)
+        tag_costs = self.tag_costs
+        while len(tag_costs) <= number:
+            self.run.costs.extend_costs(tag_costs, self.decoration)
+        if self.exact_only:  # tally() encodes the whole text; the running sums are not used
+            self.prompt_mid.append(0)
+            self.resp_mid.append(0)
+            self.resp_end.append(0)
+            return
+        shape = self.shape
+        response = self.run.table.size + source
+        inst = shape.inst_costs[source]
+        body_mid = shape.mid_costs[response]
+        body_end = shape.end_costs[response]
+        if inst < 0 or body_mid < 0 or body_end < 0:  # UNKNOWN (-1): the lists leave it to a real encode
+            count = self.run.table.sources.count
+            found = (
+                count(source, shape.lead, self.decoration.inst_sep),
+                count(response, shape.body_lead, shape.mid_trail),
+                count(response, shape.body_lead, shape.end_trail),
+            )
+            if None in found:
+                self.exact_only = True
+                self.prompt_mid.append(0)
+                self.resp_mid.append(0)
+                self.resp_end.append(0)
+                return
+            inst, body_mid, body_end = found  # type: ignore[assignment]
+        tag = tag_costs[number]
+        opening = tag + shape.wrapper_open
+        prompt_mid = tag + inst
+        resp_mid = opening + body_mid + shape.close_mid
+        self.prompt_mid.append(prompt_mid)
+        self.resp_mid.append(resp_mid)
+        self.resp_end.append(opening + body_end + shape.close_end)
+        self.prompt_sum += prompt_mid
+        self.answer_sum += resp_mid
+
+    def drop_last(self) -> None:
+        """Undo the last ``add`` (it did not fit)."""
+        self.items.pop()
+        self.keys.pop()
+        self.prompt_sum -= self.prompt_mid.pop()
+        self.answer_sum -= self.resp_mid.pop()
+        self.resp_end.pop()
+
+    def bound(self) -> float:
+        """An upper bound of the finished mosaic's tokens, cheap enough to take at every step."""
+        if self.exact_only:
+            return math.inf
+        return (
+            self.prompt_sum
+            + self.answer_sum
+            + self.meta_reserve
+            + self.run.costs.outer_bound(self.strategy, len(self.items))
+            + BOUND_SLACK
+        )
+
+    # -- finishing -------------------------------------------------------------------------
+
+    def outcome(self) -> tuple[str | None, Outcome]:
+        """The rule that applies to the current items (first in this mosaic's preference)."""
+        n = len(self.items)
+        if self.rules and n >= 2:
+            table = self.run.table
+            data = RuleInput(
+                words=list(map(table.words.__getitem__, self.items)),
+                chars=list(map(table.lengths.__getitem__, self.items)),
+                letters=list(map(table.letters.__getitem__, self.items)),
+                keys=self.keys,
+                mask_ratio=self.mask_ratio,
+            )
+            for name in self.rules:
+                result = RULES[name].apply(data)
+                if result is not None:
+                    return name, result
+        return None, Outcome(tuple(range(n)))
+
+    def layout(self, rule: str | None, outcome: Outcome) -> tuple[Layout, str | None]:
+        if rule is None:
+            return Layout(self.decoration, self.format_meta, None), None
+        choices = self.run.templates[rule]
+        template_id = choices[int(self.template_draw * len(choices))]
+        meta = self.run.library.get(template_id).render(**outcome.values)
+        return Layout(self.decoration, self.format_meta, meta), template_id
+
+    def segments(self, layout: Layout, outcome: Outcome) -> tuple[list[Segment], list[Segment]]:
+        n = self.run.table.size
+        prompt = prompt_segments(layout, self.items)
+        answer = answer_segments(layout, [(p + 1, n + self.items[p]) for p in outcome.order])
+        return prompt, answer
+
+    def tally(self) -> State:
+        """Exact tokens of the mosaic as it would be finished now."""
+        rule, outcome = self.outcome()
+        layout, template_id = self.layout(rule, outcome)
+        sources = self.run.table.sources
+        last_inst = None
+        if not self.exact_only:
+            last, trail = self.items[-1], layout.last_trail()
+            last_inst = sources.totals(self.shape.lead, trail)[last]
+            if last_inst == UNKNOWN:
+                last_inst = sources.count(last, self.shape.lead, trail)
+        if last_inst is None:
+            self.exact_only = True
+            prompt_segs, answer_segs = self.segments(layout, outcome)
+            prompt = count(prompt_segs, sources)
+            answer = sizing = count(answer_segs, sources)
+            if outcome.masked:
+                full = Outcome(tuple(range(len(self.items))))
+                sizing = count(self.segments(layout, full)[1], sources)
+            return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
+        literal = self.run.counter.count_literal
+        prompt = self.prompt_sum - self.prompt_mid[-1] + self.tag_costs[len(self.items)] + last_inst
+        for piece in layout.meta_pieces():
+            prompt += literal(piece)
+        answer = self.answer_sum
+        for p in outcome.masked:
+            answer -= self.resp_mid[p]
+        final = outcome.order[-1]
+        answer += self.resp_end[final] - self.resp_mid[final]
+        sizing = answer
+        if outcome.masked:
+            sizing = self.answer_sum + self.resp_end[-1] - self.resp_mid[-1]
+        return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
+
+
+@dataclass(slots=True)  # made once per mosaic; frozen would cost a call per field
+class State:
+    """A finished-mosaic candidate: its real counts, and the count that sizes it.
+
+    The budget decides how many items a mosaic holds on its unmasked form (every
+    response present), so the strategy does not change k; masking then only
+    shortens the answer. This also matches the reference's statistics.
+    """
+
+    prompt_tokens: int
+    answer_tokens: int
+    sizing_tokens: int
+    rule: str | None
+    outcome: Outcome
+    layout: Layout
+    template_id: str | None

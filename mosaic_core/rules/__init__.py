@@ -1,0 +1,1 @@
+"""Permute and maskout rules: one registry (``registry.py``), one unit per rule."""

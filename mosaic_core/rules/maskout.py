@@ -1,0 +1,50 @@
+"""The five maskout rules: leave some instructions unanswered."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mosaic_core.rules.base import Outcome, Rule, RuleInput, join_numbers, noun
+
+__all__ = ["MASKOUT_RULES"]
+
+
+def _without(n: int, masked: Sequence[int], values: dict[str, str] | None = None) -> Outcome:
+    hidden = tuple(sorted(masked))
+    skip = set(hidden)
+    return Outcome(tuple(p for p in range(n) if p not in skip), hidden, values or {})
+
+
+def _mask_fixed(data: RuleInput) -> Outcome:
+    chosen = sorted(sorted(range(data.n), key=lambda p: data.keys[p])[: data.mask_size])
+    values = {"noun": noun(len(chosen)), "positions": join_numbers([p + 1 for p in chosen])}
+    return _without(data.n, chosen, values)
+
+
+def _check_fixed(n: int, order: Sequence[int], masked: Sequence[int], values: dict[str, str]) -> list[str]:
+    problems = []
+    if not 1 <= len(masked) <= max(n // 2, 1):
+        problems.append("the fixed mask hides too many or too few instructions")
+    if values.get("positions") != join_numbers([p + 1 for p in masked]):
+        problems.append("the instructions named in the meta-instruction differ from the masked ones")
+    hidden = set(masked)
+    if tuple(order) != tuple(p for p in range(n) if p not in hidden):
+        problems.append("the answer does not keep the unmasked instructions in their order")
+    return problems
+
+
+def _mask_by_words(data: RuleInput, longest: bool) -> Outcome | None:
+    m = data.mask_size
+    ranked = sorted(range(data.n), key=lambda p: data.words[p], reverse=longest)
+    if m < data.n and data.words[ranked[m - 1]] == data.words[ranked[m]]:
+        return None  # a tie at the cut: "the m longest" would not name one set
+    return _without(data.n, ranked[:m], {"m": str(m), "noun": noun(m)})
+
+
+MASKOUT_RULES: tuple[Rule, ...] = (
+    Rule("maskout.fix", _mask_fixed, ("noun", "positions"), check_drawn=_check_fixed),
+    Rule("maskout.longest_words", lambda data: _mask_by_words(data, longest=True), ("m", "noun")),
+    Rule("maskout.shortest_words", lambda data: _mask_by_words(data, longest=False), ("m", "noun")),
+    Rule("maskout.odd", lambda data: _without(data.n, range(0, data.n, 2))),
+    Rule("maskout.even", lambda data: _without(data.n, range(1, data.n, 2))),
+)

@@ -1,0 +1,54 @@
+"""The ten permute rules: answer every instruction, in a stated order."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from mosaic_core.rules.base import Outcome, Rule, RuleInput
+
+__all__ = ["PERMUTE_RULES"]
+
+
+def _fixed_order(data: RuleInput) -> Outcome:
+    order = tuple(sorted(range(data.n), key=lambda p: data.keys[p]))
+    return Outcome(order, values={"order": ", ".join(str(p + 1) for p in order)})
+
+
+def _check_fixed(n: int, order: Sequence[int], masked: Sequence[int], values: dict[str, str]) -> list[str]:
+    problems = []
+    if sorted(order) != list(range(n)) or masked:
+        problems.append("the fixed order is not a permutation of the instructions")
+    if values.get("order") != ", ".join(str(p + 1) for p in order):
+        problems.append("the order named in the meta-instruction differs from the answer's order")
+    return problems
+
+
+def _reverse(data: RuleInput) -> Outcome:
+    return Outcome(tuple(reversed(range(data.n))))
+
+
+def _by_letter(data: RuleInput, descending: bool) -> Outcome | None:
+    if not all(data.letters):
+        return None  # "first letter" has no answer for an instruction without one
+    sign = -1 if descending else 1
+    # sorted() is stable, which is the tie-break every template states.
+    return Outcome(tuple(sorted(range(data.n), key=lambda p: sign * ord(data.letters[p]))))
+
+
+def _by_size(sizes: Sequence[int], descending: bool) -> Outcome:
+    sign = -1 if descending else 1
+    return Outcome(tuple(sorted(range(len(sizes)), key=lambda p: sign * sizes[p])))
+
+
+PERMUTE_RULES: tuple[Rule, ...] = (
+    Rule("permute.fix", _fixed_order, ("order",), check_drawn=_check_fixed),
+    Rule("permute.reverse", _reverse),
+    Rule("permute.alphabetical", lambda data: _by_letter(data, descending=False)),
+    Rule("permute.reverse_alphabetical", lambda data: _by_letter(data, descending=True)),
+    Rule("permute.shortest_words", lambda data: _by_size(data.words, descending=False)),
+    Rule("permute.longest_words", lambda data: _by_size(data.words, descending=True)),
+    Rule("permute.shortest_chars", lambda data: _by_size(data.chars, descending=False)),
+    Rule("permute.longest_chars", lambda data: _by_size(data.chars, descending=True)),
+    Rule("permute.odd_first", lambda data: Outcome((*range(0, data.n, 2), *range(1, data.n, 2)))),
+    Rule("permute.even_first", lambda data: Outcome((*range(1, data.n, 2), *range(0, data.n, 2)))),
+)

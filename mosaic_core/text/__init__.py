@@ -1,0 +1,1 @@
+"""Meta-instruction text: decoration, templates, the composer and its inverse."""

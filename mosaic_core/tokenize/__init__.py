@@ -1,0 +1,1 @@
+"""Token counters: a lazy registry, one module per kind of counter, exact piece-wise counting."""

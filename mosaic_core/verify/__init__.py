@@ -1,0 +1,1 @@
+"""The verifier: one mosaic against its plan (``mosaic.py``), a whole export (``export.py``)."""

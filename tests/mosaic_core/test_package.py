@@ -1,8 +1,8 @@
 """The package's public surface and its boundaries."""
 
 from __future__ import annotations
-import __future__
 
+import importlib
 import subprocess
 import sys
 
@@ -21,13 +21,34 @@ class TestPackage:
         done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
 
-    def test_all_is_honest(self) -> None:
-        """Every name in __all__ exists, and every public top-level name is in __all__."""
-        for name in mosaic_core.__all__:
-            assert hasattr(mosaic_core, name), name
-        public = {
-            name
-            for name, value in vars(mosaic_core).items()
-            if not name.startswith("_") and not isinstance(value, (type(sys), __future__._Feature))
-        }
-        assert public <= set(mosaic_core.__all__), public - set(mosaic_core.__all__)
+    def test_all_is_exactly_the_public_table(self) -> None:
+        """__all__ lists exactly the lazily imported public names and the version, sorted."""
+        assert mosaic_core.__all__ == sorted([*mosaic_core._PUBLIC, "__version__"])
+
+    def test_every_public_name_is_its_module_object(self) -> None:
+        """Each public name resolves to the very object its module defines."""
+        for name, module in mosaic_core._PUBLIC.items():
+            assert getattr(mosaic_core, name) is getattr(importlib.import_module(module), name), name
+
+    def test_unknown_name_is_an_attribute_error(self) -> None:
+        """A name outside the API fails like any missing attribute."""
+        try:
+            _ = mosaic_core.no_such_name  # type: ignore[attr-defined]
+        except AttributeError as exc:
+            assert "no_such_name" in str(exc)
+        else:
+            raise AssertionError("no AttributeError")
+
+    def test_import_does_no_work(self) -> None:
+        """`import mosaic_core` loads no submodule, sets no environment variable and writes no file."""
+        code = (
+            "import os, sys\n"
+            "before = dict(os.environ)\n"
+            "import mosaic_core\n"
+            "loaded = sorted(m for m in sys.modules if m.startswith('mosaic_core.'))\n"
+            "assert not loaded, loaded\n"
+            "assert dict(os.environ) == before\n"
+            "assert 'tiktoken' not in sys.modules and 'numpy' not in sys.modules\n"
+        )
+        done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr

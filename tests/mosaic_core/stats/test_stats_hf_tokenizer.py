@@ -32,7 +32,7 @@ class TestHfTokenizer:
         """hf:<path> loads the file through the tokenizer registry."""
         counter = get_tokenizer(f"hf:{tokenizer_file}")
         assert isinstance(counter, HfCounter) and counter.name == f"hf:{tokenizer_file}"
-        assert counter.additive is False and counter.slash_merges is False
+        assert counter.additive is False
 
     def test_counts(self, tokenizer_file: Path) -> None:
         """One token per word; unknown words are one [UNK] each; no special tokens are added."""
@@ -48,13 +48,6 @@ class TestHfTokenizer:
         counter = load_hf_tokenizer(tokenizer_file)
         assert counter.count_literal("the mat") == 2
         assert counter._literals == {"the mat": 2}
-
-    def test_first_pretoken(self, tokenizer_file: Path) -> None:
-        """The first pre-token, with any leading space; "" when there is none."""
-        counter = load_hf_tokenizer(tokenizer_file)
-        assert counter.first_pretoken("hello world") == "hello"
-        assert counter.first_pretoken("  hi there") == "  hi"
-        assert counter.first_pretoken("   ") == ""
 
     def test_folder_holding_the_file(self, tokenizer_file: Path) -> None:
         """A folder with a tokenizer.json in it works too."""

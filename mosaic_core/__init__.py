@@ -39,7 +39,7 @@ _PUBLIC: dict[str, str] = {
     "LoadReport": "mosaic_core.io.load",
     "LoadResult": "mosaic_core.io.load",
     "load_dataset": "mosaic_core.io.load",
-    "Source": "mosaic_core.io.readers",
+    "Source": "mosaic_core.io.source",
     "FILE_TYPES": "mosaic_core.io.export",
     "RECORD_FORMATS": "mosaic_core.io.export",
     "confine": "mosaic_core.io.paths",
@@ -172,8 +172,8 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS
     from mosaic_core.io.load import LoadReport, LoadResult, load_dataset
     from mosaic_core.io.paths import confine
-    from mosaic_core.io.readers import Source
     from mosaic_core.io.schemas import ColumnMapping
+    from mosaic_core.io.source import Source
     from mosaic_core.pipeline import ExportOptions, ExportSummary, export_mosaics
     from mosaic_core.records import Decoration, Mosaic, Plan, SourceRecord
     from mosaic_core.rules.registry import RULES, get_rule

@@ -71,7 +71,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _source(text: str) -> Any:
-    from mosaic_core.io.readers import Source  # noqa: PLC0415
+    from mosaic_core.io.source import Source  # noqa: PLC0415
 
     if text.startswith("hf://"):
         return Source.from_hub(text[5:])

@@ -25,7 +25,7 @@ from mosaic_core import (
     dataset_fingerprint,
     load_dataset,
 )
-from mosaic_core.io.readers import Source
+from mosaic_core.io.source import Source
 from mosaic_core.text.annotate import annotate
 from mosaic_core.verify.mosaic import verify_mosaic
 

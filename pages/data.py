@@ -9,7 +9,7 @@ import streamlit as st
 
 from mosaic_core import ColumnMapping, MosaicError
 from mosaic_core.io.paths import confine
-from mosaic_core.io.readers import Source
+from mosaic_core.io.source import Source
 from pages.common import current_table, data_dir, load_demo, load_from, set_dataset, show_error
 
 st.title("Data")

@@ -12,7 +12,8 @@ from typing import Any
 import orjson
 
 from mosaic_core.errors import DatasetError
-from mosaic_core.io.readers import Source, iter_rows
+from mosaic_core.io.readers import iter_rows
+from mosaic_core.io.source import Source
 
 __all__ = ["iter_export_rows", "manifest_path", "plan_of", "prompt_and_answer", "read_manifest"]
 

@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mosaic_core.errors import ConfigError, DatasetError
-from mosaic_core.io.readers import RowError, Source, iter_rows
+from mosaic_core.io.readers import iter_rows
 from mosaic_core.io.schemas import ColumnMapping, Exchange, Problem, detect_schema, extract, shown
+from mosaic_core.io.source import RowError, Source
 from mosaic_core.records import SourceRecord
 
 __all__ = ["MULTI_TURN_POLICIES", "LoadReport", "LoadResult", "load_dataset"]

@@ -12,133 +12,23 @@ import codecs
 import io
 import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import orjson
 
 from mosaic_core.errors import DatasetError, OfflineError
 from mosaic_core.io.schemas import SCHEMAS, json_type, shown
+from mosaic_core.io.source import BINARY_CONTROL, RowError, Source, decode, refuse_bomless_utf16, sniff_kind
 
-__all__ = ["RowError", "Source", "iter_rows", "sniff_kind"]
+__all__ = ["iter_rows"]
 
 _LIST_FIELDS = ("data", "train", "examples", "records", "rows", "items", "instances")
-_BINARY_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """A row that could not even be parsed (e.g. a broken JSONL line)."""
-
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class Source:
-    """Where a dataset comes from: a path, a hub id, or uploaded bytes with their name."""
-
-    name: str
-    path: Path | None = None
-    data: bytes | None = None
-    hub_id: str | None = None
-    split: str = "train"
-
-    @classmethod
-    def from_path(cls, path: str | os.PathLike[str]) -> Source:
-        file = Path(path)
-        return cls(name=str(file), path=file)
-
-    @classmethod
-    def from_bytes(cls, name: str, data: bytes) -> Source:
-        return cls(name=name, data=data)
-
-    @classmethod
-    def from_hub(cls, hub_id: str, split: str = "train") -> Source:
-        return cls(name=f"hf://{hub_id}", hub_id=hub_id, split=split)
-
-    def read_bytes(self) -> bytes:
-        if self.data is not None:
-            return self.data
-        assert self.path is not None  # noqa: S101 - one of the two is always set by the constructors
-        try:
-            return self.path.read_bytes()
-        except FileNotFoundError:
-            raise DatasetError(f"{self.name}: no such file") from None
-        except IsADirectoryError:
-            raise DatasetError(f"{self.name}: is a folder but not a save_to_disk dataset") from None
-        except OSError as exc:
-            raise DatasetError(f"{self.name}: cannot read ({exc.strerror})") from None
-
-
-def sniff_kind(source: Source) -> str:
-    """``json``, ``jsonl``, ``csv``, ``parquet``, ``hf_disk`` or ``hub``, from name and content."""
-    if source.hub_id is not None:
-        return "hub"
-    if source.path is not None and source.path.is_dir():
-        if (source.path / "dataset_info.json").exists() or (source.path / "dataset_dict.json").exists():
-            return "hf_disk"
-        raise DatasetError(f"{source.name}: a folder, but not one written by datasets' save_to_disk")
-    suffix = Path(source.name).suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
-        return "jsonl"
-    if suffix == ".json":
-        # Many ".json" files (Ray's shards among them) are JSON Lines: one object per line.
-        head = (source.data[:65536] if source.data is not None else _head(source, 65536)).lstrip(b"\xef\xbb\xbf \t\r\n")
-        return "jsonl" if head.startswith(b"{") and b"}\n{" in head.replace(b"\r\n", b"\n") else "json"
-    if suffix in (".csv", ".tsv"):
-        return "csv"
-    if suffix in (".parquet", ".pq"):
-        return "parquet"
-    head = source.read_bytes()[:4096] if source.data is not None else _head(source)
-    if head.startswith(b"PAR1"):
-        return "parquet"
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if text.startswith(b"["):
-        return "json"
-    if text.startswith(b"{"):
-        return "jsonl" if b"\n{" in text else "json"
-    raise DatasetError(f"{source.name}: cannot tell the file type; use a .json, .jsonl, .csv or .parquet file name")
-
-
-def _head(source: Source, size: int = 4096) -> bytes:
-    assert source.path is not None  # noqa: S101 - only called for path sources
-    try:
-        with source.path.open("rb") as handle:
-            return handle.read(size)
-    except FileNotFoundError:
-        raise DatasetError(f"{source.name}: no such file") from None
-
-
-def _decode(name: str, raw: bytes) -> str:
-    """Text of a file: UTF-8 (with or without BOM) or UTF-16 with a BOM."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            raise DatasetError(f"{name}: claims UTF-16 (byte order mark) but does not decode as UTF-16") from None
-    if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[3:]
-    _refuse_bomless_utf16(name, raw[:64])
-    if any(byte in _BINARY_CONTROL for byte in raw[:1024]):
-        raise DatasetError(f"{name}: looks like binary data, not a text dataset")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise DatasetError(f"{name}: not UTF-8 text (bad byte at offset {exc.start}); re-save it as UTF-8") from None
-
-
-def _refuse_bomless_utf16(name: str, head: bytes) -> None:
-    """UTF-16 text without a byte order mark has a NUL in every other byte of ASCII text."""
-    half = len(head) // 2
-    if len(head) >= 8 and max(head[1::2].count(0), head[0::2].count(0)) >= half - 1:
-        raise DatasetError(f"{name}: looks like UTF-16 without a byte order mark; re-save it as UTF-8")
 
 
 def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
     raw = source.read_bytes()
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        data = _parse_json(source.name, _decode(source.name, raw))
+        data = _parse_json(source.name, decode(source.name, raw))
     else:
         # UTF-8 goes to orjson as bytes (it checks the encoding itself); _decode explains any failure.
         if raw.startswith(codecs.BOM_UTF8):
@@ -148,7 +38,7 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
         try:
             data = orjson.loads(raw)
         except orjson.JSONDecodeError:
-            data = _parse_json(source.name, _decode(source.name, raw))
+            data = _parse_json(source.name, decode(source.name, raw))
     del raw
     if isinstance(data, dict) and any(all(f in data for f in fields) for fields in SCHEMAS.values()):
         data = [data]  # one record on its own, even if it holds a list (messages, history)
@@ -191,7 +81,7 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
         first = stream.read(4)
         stream.seek(0)
         if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            lines: Iterator[bytes] = iter(_decode(source.name, stream.read()).encode("utf-8").splitlines(True))
+            lines: Iterator[bytes] = iter(decode(source.name, stream.read()).encode("utf-8").splitlines(True))
         else:
             lines = iter(stream)
         done = 0
@@ -205,10 +95,10 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
                 line = line[3:]
             if not line.strip():
                 continue
-            if any(byte in _BINARY_CONTROL for byte in line[:256]):
+            if any(byte in BINARY_CONTROL for byte in line[:256]):
                 raise DatasetError(f"{source.name}: line {number} holds binary data, not JSON text")
             if not seen_any:
-                _refuse_bomless_utf16(source.name, line[:64])
+                refuse_bomless_utf16(source.name, line[:64])
             seen_any = True
             try:
                 yield number, orjson.loads(line)
@@ -229,7 +119,7 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
 def _csv_rows(source: Source) -> Iterator[tuple[int, Any]]:
     import pandas as pd  # noqa: PLC0415 - heavy, only for CSV
 
-    text = _decode(source.name, source.read_bytes())
+    text = decode(source.name, source.read_bytes())
     if not text.strip():
         raise DatasetError(f"{source.name}: the file is empty")
     sep = "\t" if source.name.lower().endswith(".tsv") else ","

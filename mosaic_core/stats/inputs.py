@@ -17,7 +17,7 @@ from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import DatasetError
 from mosaic_core.io.exported import iter_export_rows, plan_of, prompt_and_answer, read_manifest
 from mosaic_core.io.load import load_dataset
-from mosaic_core.io.readers import RowError, Source
+from mosaic_core.io.source import RowError, Source
 from mosaic_core.records import Mosaic, Plan
 from mosaic_core.stats.sets import SampleSet
 from mosaic_core.table import SourceTable

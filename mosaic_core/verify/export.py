@@ -11,7 +11,7 @@ from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import DatasetError
 from mosaic_core.io.exported import iter_export_rows, manifest_path, plan_of, prompt_and_answer, read_manifest
 from mosaic_core.io.load import load_dataset
-from mosaic_core.io.readers import RowError, Source
+from mosaic_core.io.source import RowError, Source
 from mosaic_core.records import Mosaic, Plan
 from mosaic_core.tokenize.registry import get_tokenizer
 from mosaic_core.verify.mosaic import verify_mosaic

@@ -27,7 +27,7 @@ import pytest
 from mosaic_core.cli import main
 from mosaic_core.errors import DatasetError
 from mosaic_core.io.load import LoadResult, load_dataset
-from mosaic_core.io.readers import Source
+from mosaic_core.io.source import Source
 from tests.conftest import REPO
 
 FIXTURES = REPO / "tests" / "fixtures"

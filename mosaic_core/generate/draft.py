@@ -243,13 +243,7 @@ class Draft:
                 last_inst = sources.count(last, self.shape.lead, trail)
         if last_inst is None:
             self.exact_only = True
-            prompt_segs, answer_segs = self.segments(layout, outcome)
-            prompt = count(prompt_segs, sources)
-            answer = sizing = count(answer_segs, sources)
-            if outcome.masked:
-                full = Outcome(tuple(range(len(self.items))))
-                sizing = count(self.segments(layout, full)[1], sources)
-            return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
+            return self.composed_tally(rule, outcome, layout, template_id)
         literal = self.run.counter.count_literal
         prompt = self.prompt_sum - self.prompt_mid[-1] + self.tag_costs[len(self.items)] + last_inst
         for piece in layout.meta_pieces():
@@ -262,6 +256,17 @@ class Draft:
         sizing = answer
         if outcome.masked:
             sizing = self.answer_sum + self.resp_end[-1] - self.resp_mid[-1]
+        return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
+
+    def composed_tally(self, rule: str | None, outcome: Outcome, layout: Layout, template_id: str | None) -> State:
+        """The tally taken from the composer's own segments: the definition the running sums follow."""
+        sources = self.run.table.sources
+        prompt_segs, answer_segs = self.segments(layout, outcome)
+        prompt = count(prompt_segs, sources)
+        answer = sizing = count(answer_segs, sources)
+        if outcome.masked:
+            full = Outcome(tuple(range(len(self.items))))
+            sizing = count(self.segments(layout, full)[1], sources)
         return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
 
 

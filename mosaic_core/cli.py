@@ -94,13 +94,25 @@ def _mapping(text: str | None) -> Any:
     return ColumnMapping(**fields)
 
 
-def _generate(args: argparse.Namespace) -> int:
-    from tqdm import tqdm  # noqa: PLC0415
+def _recipe(path: str | None) -> dict[str, Any]:
+    if not path:
+        return {}
+    import json  # noqa: PLC0415
 
+    try:
+        recipe: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the recipe {path}: {exc.strerror}") from None
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"the recipe {path} is not valid JSON: {exc}") from None
+    return recipe
+
+
+def _job(args: argparse.Namespace) -> Any:
+    """The run the flags describe; nothing is read but the recipe file."""
     from mosaic_core.config import MosaicConfig, parse_mix  # noqa: PLC0415
     from mosaic_core.generate.parallel import default_workers  # noqa: PLC0415
-    from mosaic_core.io.load import load_dataset  # noqa: PLC0415
-    from mosaic_core.pipeline import ExportOptions, export_mosaics, file_sha256, parse_originals  # noqa: PLC0415
+    from mosaic_core.pipeline import ExportOptions, Job, parse_originals  # noqa: PLC0415
 
     overrides: dict[str, Any] = {
         "epochs": args.epochs,
@@ -112,17 +124,7 @@ def _generate(args: argparse.Namespace) -> int:
         "keep_unusable": args.keep_unusable,
         "mix": parse_mix(args.mix) if args.mix else None,
     }
-    recipe: dict[str, Any] = {}
-    if args.recipe:
-        import json  # noqa: PLC0415
-
-        try:
-            recipe = json.loads(Path(args.recipe).read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError(f"cannot read the recipe {args.recipe}: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"the recipe {args.recipe} is not valid JSON: {exc}") from None
-    config = MosaicConfig.from_recipe(recipe, **overrides)
+    config = MosaicConfig.from_recipe(_recipe(args.recipe), **overrides)
     output = Path(args.output)
     file_type = args.file_type or {".json": "json", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
     options = ExportOptions(
@@ -136,55 +138,50 @@ def _generate(args: argparse.Namespace) -> int:
     )
     if options.workers < 1:
         raise ConfigError(f"--workers must be at least 1, got {options.workers}")
-    source = _source(args.input)
-    if args.engine == "ray":
-        return _generate_on_ray(args, config, options)
-    with tqdm(total=0, unit="B", unit_scale=True, desc="loading", leave=False, disable=None) as bar:
+    if args.engine == "ray" and args.input.startswith("hf://"):
+        raise ConfigError("the Ray engine reads files and folders, not hub ids")
+    return Job(
+        source=_source(args.input),
+        output=output,
+        config=config,
+        options=options,
+        mapping=_mapping(args.map),
+        on_invalid=args.on_invalid,
+        multi_turn=args.multi_turn,
+        engine=args.engine,
+        ray_address=args.ray_address,
+        blocks=args.blocks,
+    )
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm  # noqa: PLC0415
+
+    from mosaic_core.pipeline import run_job  # noqa: PLC0415
+
+    job = _job(args)
+    with (
+        tqdm(total=0, unit="B", unit_scale=True, desc="loading", leave=False, disable=None) as loading_bar,
+        tqdm(total=0, unit="item", desc="mosaics", disable=None, delay=0.5) as bar,
+    ):
 
         def loading(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        loaded = load_dataset(source, _mapping(args.map), args.on_invalid, args.multi_turn, progress=loading)
-    print(loaded.report.summary(), file=sys.stderr)  # noqa: T201
-    digest = file_sha256(source.path) if source.path is not None and source.path.is_file() else None
-    with tqdm(total=0, unit="item", desc="mosaics", disable=None) as bar:
+            loading_bar.total = total
+            loading_bar.update(done - loading_bar.n)
 
         def step(done: int, total: int) -> None:
             if bar.total != total:
                 bar.total = total
             bar.update(done - bar.n)
 
-        summary = export_mosaics(loaded, config, output, options, input_sha256=digest, progress=step)
+        def say(message: str) -> None:
+            tqdm.write(message if job.engine == "local" else f"ray: {message}", file=sys.stderr)
+
+        _, summary = run_job(job, loading, step, say)
     report = summary.report
     print(  # noqa: T201
-        f"wrote {summary.rows} rows to {output} ({report.mosaics} mosaics, mean k {report.mean_k:.2f}, "
+        f"wrote {summary.rows} rows to {summary.output} ({report.mosaics} mosaics, mean k {report.mean_k:.2f}, "
         f"{len(report.unusable)} unusable items listed in {summary.manifest.name})",
-        file=sys.stderr,
-    )
-    return 0
-
-
-def _generate_on_ray(args: argparse.Namespace, config: Any, options: Any) -> int:
-    from mosaic_core.generate.on_ray import generate_on_ray  # noqa: PLC0415
-
-    if args.input.startswith("hf://"):
-        raise ConfigError("the Ray engine reads JSONL or Parquet files or folders, not hub ids")
-    result = generate_on_ray(
-        Path(args.input),
-        Path(args.output),
-        config,
-        record_format=options.record_format,
-        provenance=options.provenance,
-        file_type=options.file_type if options.file_type in ("jsonl", "parquet") else "jsonl",
-        address=args.ray_address,
-        blocks=args.blocks,
-        mapping=_mapping(args.map),
-        progress=lambda step: print(f"ray: {step}", file=sys.stderr),  # noqa: T201
-    )
-    print(  # noqa: T201
-        f"wrote {result.mosaics} mosaics (mean k {result.mean_k:.2f}, {result.unusable} unusable) "
-        f"as shards in {result.output}",
         file=sys.stderr,
     )
     return 0

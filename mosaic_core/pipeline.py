@@ -10,9 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import orjson
-
-from mosaic_core import __version__
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import ConfigError
 from mosaic_core.generate.report import RunReport
@@ -27,10 +24,23 @@ from mosaic_core.io.export import (
     write_rows,
 )
 from mosaic_core.io.exported import manifest_path
-from mosaic_core.io.load import LoadResult
+from mosaic_core.io.llama_factory import write_llama_factory
+from mosaic_core.io.load import LoadResult, load_dataset
+from mosaic_core.io.manifest import build_manifest, write_manifest
+from mosaic_core.io.schemas import ColumnMapping
+from mosaic_core.io.source import Source
 from mosaic_core.table import SourceTable
 
-__all__ = ["ExportOptions", "ExportSummary", "export_mosaics", "file_sha256", "manifest_path", "parse_originals"]
+__all__ = [
+    "ExportOptions",
+    "ExportSummary",
+    "Job",
+    "export_mosaics",
+    "file_sha256",
+    "manifest_path",
+    "parse_originals",
+    "run_job",
+]
 
 
 def parse_originals(text: str | None) -> float:
@@ -114,49 +124,24 @@ def export_mosaics(
         rows = write_rows(
             output, export_rows(mosaics, options.record_format, options.provenance, originals), options.file_type
         )
-    report = run.report
-    manifest = {
-        "tool": "mosaic-studio",
-        "version": __version__,
-        "recipe": config.to_recipe(),
-        "seed": config.seed,
-        "input": {
-            "name": loaded.report.source,
-            "sha256": input_sha256,
-            "schema": loaded.report.schema,
-            "load_report": loaded.report.to_dict(),
-        },
-        "export": {
-            "file": output.name,
-            "record_format": options.record_format,
-            "file_type": options.file_type,
-            "provenance": options.provenance,
-            "originals_share": options.originals,
-            "curated": accepted is not None,
-            "rows": rows,
-        },
-        "counts": {
-            "sources": report.sources,
-            "usable_sources": report.usable,
-            "mosaics": report.mosaics,
-            "item_slots": report.item_slots,
-            "mean_k": round(report.mean_k, 4),
-            "mosaics_per_epoch": {str(k): v for k, v in sorted(report.mosaics_per_epoch.items())},
-            "plain_samples": report.plain_samples,
-            "unusable": len(report.unusable),
-        },
-        "unusable": [{"id": u.id, "tokens": u.tokens, "reason": u.reason, "epoch": u.epoch} for u in report.unusable],
+    export = {
+        "file": output.name,
+        "record_format": options.record_format,
+        "file_type": options.file_type,
+        "provenance": options.provenance,
+        "originals_share": options.originals,
+        "curated": accepted is not None,
+        "rows": rows,
     }
-    target = manifest_path(output)
-    with atomic_file(target) as stream:
-        stream.write(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    manifest = build_manifest(config, loaded.report, input_sha256, run.report, export, {"name": "local"})
+    target = write_manifest(output, manifest)
     if options.card:
         from mosaic_core.io.card import write_dataset_card  # noqa: PLC0415
 
         write_dataset_card(output, manifest)
     if options.llama_factory:
-        _write_llama_factory(output, options)
-    return ExportSummary(output, target, rows, report, manifest)
+        write_llama_factory(output, options.record_format)
+    return ExportSummary(output, target, rows, run.report, manifest)
 
 
 def _export_in_parallel(
@@ -211,24 +196,57 @@ def _originals(loaded: LoadResult, config: MosaicConfig, options: ExportOptions)
     return rows
 
 
-def _write_llama_factory(output: Path, options: ExportOptions) -> None:
-    columns: dict[str, dict[str, Any]] = {
-        "alpaca": {
-            "formatting": "alpaca",
-            "columns": {"prompt": "instruction", "query": "input", "response": "output"},
-        },
-        "sharegpt": {
-            "formatting": "sharegpt",
-            "columns": {"messages": "conversations"},
-            "tags": {"role_tag": "from", "content_tag": "value", "user_tag": "human", "assistant_tag": "gpt"},
-        },
-        "messages": {
-            "formatting": "sharegpt",
-            "columns": {"messages": "messages"},
-            "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant"},
-        },
-        "prompt_completion": {"formatting": "alpaca", "columns": {"prompt": "prompt", "response": "completion"}},
-    }
-    entry = {output.stem: {"file_name": output.name, **columns[options.record_format]}}
-    with atomic_file(output.with_name("dataset_info.json")) as stream:
-        stream.write(orjson.dumps(entry, option=orjson.OPT_INDENT_2) + b"\n")
+@dataclass(frozen=True)
+class Job:
+    """Everything one run needs: where from, how to load, the recipe, where to and how to write."""
+
+    source: Source
+    output: Path
+    config: MosaicConfig
+    options: ExportOptions = ExportOptions()
+    mapping: ColumnMapping | None = None
+    on_invalid: str = "skip"
+    multi_turn: str = "first"
+    engine: str = "local"
+    ray_address: str = "local"
+    blocks: int | None = None
+
+
+def run_job(
+    job: Job,
+    loading: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    say: Callable[[str], None] | None = None,
+) -> tuple[LoadResult, ExportSummary]:
+    """The one pipeline: load, build the table, walk, compose, export (on the local engine or Ray).
+
+    ``loading`` and ``progress`` get ``(done, total)`` while loading and generating; ``say`` gets
+    short messages (the load summary, Ray's steps).
+    """
+    if job.engine not in ("local", "ray"):
+        raise ConfigError(f"unknown engine {job.engine!r}; known: local, ray")
+    loaded = load_dataset(job.source, job.mapping, job.on_invalid, job.multi_turn, progress=loading)
+    if say is not None:
+        say(loaded.report.summary())
+    path = job.source.path
+    digest = file_sha256(path) if path is not None and path.is_file() else None
+    if job.engine == "local":
+        return loaded, export_mosaics(loaded, job.config, job.output, job.options, digest, progress=progress)
+    from mosaic_core.generate.on_ray import generate_on_ray  # noqa: PLC0415  (Ray is optional)
+
+    options = job.options
+    result = generate_on_ray(
+        loaded,
+        job.output,
+        job.config,
+        record_format=options.record_format,
+        provenance=options.provenance,
+        file_type=options.file_type if options.file_type in ("jsonl", "parquet") else "jsonl",
+        address=job.ray_address,
+        blocks=job.blocks,
+        input_sha256=digest,
+        progress=say,
+    )
+    return loaded, ExportSummary(
+        result.output, result.manifest, result.report.mosaics, result.report, result.manifest_data
+    )

@@ -1,12 +1,13 @@
 """Generate on Ray Data: the spec's walk run independently per block, across a cluster.
 
-Each epoch is a global random shuffle on Ray, then the walk of the
-specification over each block on its own, with generators derived from
-(seed, epoch, block): a run is reproducible for a fixed block layout, and an
-item never waits for another block. Token counts of every source are computed
-once, in parallel, and kept with the dataset across epochs. Input and output are
-sharded JSONL or Parquet read and written by Ray Data; the manifest covers the
-whole run as for the local engine. Ray is optional: ``requirements-ray.txt``.
+The records come from the same loader as the local engine (same ids, same load
+report). Token counts of every source are computed once, in parallel on Ray,
+and kept with the dataset across epochs. Each epoch is a global random shuffle
+on Ray, then the walk of the specification over each block on its own, with
+generators derived from (seed, epoch, block): a run is reproducible for a fixed
+block layout, and an item never waits for another block. Shards are written by
+Ray Data; the manifest is built as for the local engine. Ray is optional:
+``requirements-ray.txt``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,13 +22,13 @@ from typing import Any
 
 import orjson
 
-from mosaic_core import __version__
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import ConfigError, DatasetError
+from mosaic_core.generate.report import RunReport, Unusable
 from mosaic_core.generate.walk import MosaicRun
-from mosaic_core.io.export import atomic_file, mosaic_row, provenance_as_text
-from mosaic_core.io.exported import manifest_path
-from mosaic_core.io.schemas import ColumnMapping, Problem, detect_schema, extract
+from mosaic_core.io.export import mosaic_row, provenance_as_text
+from mosaic_core.io.load import LoadResult
+from mosaic_core.io.manifest import build_manifest, write_manifest
 from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
 from mosaic_core.tokenize.registry import get_tokenizer
@@ -49,14 +49,8 @@ def _ray() -> Any:
 class RayResult:
     output: Path
     manifest: Path
-    mosaics: int
-    item_slots: int
-    unusable: int
+    report: RunReport
     manifest_data: dict[str, Any]
-
-    @property
-    def mean_k(self) -> float:
-        return self.item_slots / self.mosaics if self.mosaics else 0.0
 
 
 def _derived(*parts: object) -> int:
@@ -65,24 +59,12 @@ def _derived(*parts: object) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
-def _normalize(batch: Any, schema: str, mapping: dict[str, str | None] | None, tokenizer: str) -> dict[str, list[Any]]:
-    """Rows to normalized columns, with each text's token count (computed here, once)."""
+def _count(batch: Any, tokenizer: str) -> dict[str, list[Any]]:
+    """Each text's token count (computed here, once, on a Ray worker)."""
     counter = get_tokenizer(tokenizer)
-    columns: dict[str, list[Any]] = {
-        k: [] for k in ("id", "prompt", "response", "problem", "prompt_tokens", "response_tokens")
-    }
-    for row in batch.to_pylist():
-        got = extract(row, schema, ColumnMapping(**mapping) if mapping else None)  # type: ignore[arg-type]
-        if isinstance(got, Problem):
-            values = ["", "", "", got.code, 0, 0]
-        else:
-            record = SourceRecord("", got.instruction, got.input, got.output)
-            prompt, response = record.prompt_text, record.response_text
-            content = hashlib.blake2b(f"{prompt}\x00{response}".encode(), digest_size=8).hexdigest()
-            record_id = got.raw_id if got.raw_id is not None else f"sha-{content}"
-            values = [record_id, prompt, response, "", counter.count(prompt), counter.count(response)]
-        for key, value in zip(columns, values, strict=True):
-            columns[key].append(value)
+    columns: dict[str, list[Any]] = batch.to_pydict()
+    columns["prompt_tokens"] = counter.count_many(columns["prompt"])
+    columns["response_tokens"] = counter.count_many(columns["response"])
     return columns
 
 
@@ -108,9 +90,7 @@ def _walk_block(
     for item in run.report.unusable:
         out["row"].append("")
         out["k"].append(0)
-        out["unusable"].append(
-            orjson.dumps({"id": item.id, "tokens": item.tokens, "reason": item.reason, "epoch": epoch}).decode()
-        )
+        out["unusable"].append(orjson.dumps(item.to_dict()).decode())
     return out
 
 
@@ -118,28 +98,7 @@ def _export_row(item: dict[str, Any]) -> dict[str, Any]:
     return provenance_as_text(orjson.loads(item["row"]))
 
 
-def generate_on_ray(
-    source: Path,
-    output: Path,
-    config: MosaicConfig,
-    record_format: str = "alpaca",
-    provenance: bool = True,
-    file_type: str = "jsonl",
-    address: str = "local",
-    blocks: int | None = None,
-    mapping: ColumnMapping | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> RayResult:
-    """Generate every epoch on Ray and write sharded files into the folder ``output``."""
-    if file_type not in ("jsonl", "parquet"):
-        raise ConfigError(f"the Ray engine writes jsonl or parquet shards, not {file_type!r}")
-    if not source.exists():
-        raise DatasetError(f"{source}: no such file or folder")
-    if output.exists() and any(output.iterdir()):
-        raise ConfigError(f"{output} is not empty; the Ray engine writes shards into a new folder")
-    ray = _ray()
-    from ray.data.expressions import col, lit  # noqa: PLC0415
-
+def _start(ray: Any, address: str) -> None:
     logging.getLogger("ray.data").setLevel(logging.WARNING)
     context = ray.data.DataContext.get_current()
     context.enable_progress_bars = False
@@ -153,41 +112,49 @@ def generate_on_ray(
             ignore_reinit_error=True,
             runtime_env={"env_vars": {"TIKTOKEN_CACHE_DIR": os.environ.get("TIKTOKEN_CACHE_DIR", "")}},
         )
+
+
+def generate_on_ray(
+    loaded: LoadResult,
+    output: Path,
+    config: MosaicConfig,
+    record_format: str = "alpaca",
+    provenance: bool = True,
+    file_type: str = "jsonl",
+    address: str = "local",
+    blocks: int | None = None,
+    input_sha256: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RayResult:
+    """Generate every epoch of ``loaded`` on Ray and write sharded files into the folder ``output``."""
+    if file_type not in ("jsonl", "parquet"):
+        raise ConfigError(f"the Ray engine writes jsonl or parquet shards, not {file_type!r}")
+    if output.exists() and (not output.is_dir() or any(output.iterdir())):
+        raise ConfigError(f"{output} is not an empty folder; the Ray engine writes shards into a new folder")
+    if loaded.conversations:
+        raise ConfigError("the Ray engine does not write whole conversations (--multi-turn keep); use --engine local")
+    if not loaded.records:
+        raise DatasetError(f"{loaded.report.source}: holds no usable records")
+    ray = _ray()
+    from ray.data.expressions import col, lit  # noqa: PLC0415
+
+    _start(ray, address)
     say = progress or (lambda _: None)
-    suffix = source.suffix.lower() if source.is_file() else ""
-    if suffix in (".parquet", ".pq") or (source.is_dir() and any(source.glob("*.parquet"))):
-        raw = ray.data.read_parquet(str(source))
-    else:
-        raw = ray.data.read_json(str(source), lines=True)
-    first = raw.take(50)
-    if not first:
-        raise DatasetError(f"{source}: holds no records")
-    schema = "columns" if mapping else detect_schema(first, str(source))
-    say("normalizing and counting tokens")
-    table = raw.map_batches(
-        _normalize,
-        batch_format="pyarrow",
-        fn_kwargs={"schema": schema, "mapping": mapping.to_dict() if mapping else None, "tokenizer": config.tokenizer},
-    ).materialize()
-    problems = Counter(
-        r["problem"] for r in table.filter(expr=col("problem") != lit("")).select_columns(["problem"]).iter_rows()
+    say("counting tokens")
+    rows = [{"id": r.id, "prompt": r.prompt_text, "response": r.response_text} for r in loaded.records]
+    counted = (
+        ray.data.from_items(rows)
+        .map_batches(_count, batch_format="pyarrow", fn_kwargs={"tokenizer": config.tokenizer})
+        .materialize()
     )
-    good = table.filter(expr=col("problem") == lit(""))
     budget = config.max_tokens
-    too_long = [
-        {
-            "id": r["id"],
-            "tokens": r["prompt_tokens"] + r["response_tokens"],
-            "reason": f"over the budget of {budget} on its own",
-            "epoch": None,
-        }
-        for r in good.filter(expr=(col("prompt_tokens") + col("response_tokens")) > lit(budget)).iter_rows()
-    ]
-    usable = good.filter(expr=(col("prompt_tokens") + col("response_tokens")) <= lit(budget)).materialize()
-    sources = usable.count()
+    over = (col("prompt_tokens") + col("response_tokens")) > lit(budget)
+    report = RunReport(sources=len(rows))
+    for r in counted.filter(expr=over).iter_rows():
+        report.unusable.append(Unusable.over_budget(r["id"], r["prompt_tokens"] + r["response_tokens"], budget))
+    usable = counted.filter(expr=(col("prompt_tokens") + col("response_tokens")) <= lit(budget)).materialize()
+    report.usable = usable.count()
     output.mkdir(parents=True, exist_ok=True)
-    mosaics = item_slots = 0
-    unusable = list(too_long)
     for epoch in range(config.epochs):
         say(f"epoch {epoch + 1} of {config.epochs}")
         shuffled = usable.random_shuffle(seed=_derived(config.seed, epoch) % (2**32))
@@ -205,40 +172,27 @@ def generate_on_ray(
             },
         ).materialize()
         # Count and write one epoch at a time, so only one epoch's output is ever held.
-        unusable += [orjson.loads(r["unusable"]) for r in walked.filter(expr=col("unusable") != lit("")).iter_rows()]
+        for r in walked.filter(expr=col("unusable") != lit("")).iter_rows():
+            report.unusable.append(Unusable(**orjson.loads(r["unusable"])))
         made = walked.filter(expr=col("row") != lit(""))
-        mosaics += made.count()
-        item_slots += int(made.sum("k") or 0)
-        rows = made.map(_export_row)
+        report.mosaics_per_epoch[epoch] = made.count()
+        report.mosaics += report.mosaics_per_epoch[epoch]
+        report.item_slots += int(made.sum("k") or 0)
+        shards = made.map(_export_row)
         if file_type == "jsonl":
-            rows.write_json(str(output), force_ascii=False)
+            shards.write_json(str(output), force_ascii=False)
         else:
-            rows.write_parquet(str(output))
-        del walked, made, rows
-    manifest = {
-        "tool": "mosaic-studio",
-        "version": __version__,
-        "engine": {"name": "ray", "address": address, "blocks": blocks},
-        "recipe": config.to_recipe(),
-        "seed": config.seed,
-        "input": {"name": str(source), "schema": schema, "problems": dict(sorted(problems.items()))},
-        "export": {
-            "folder": output.name,
-            "record_format": record_format,
-            "file_type": file_type,
-            "provenance": provenance,
-        },
-        "counts": {
-            "sources": sources + len(too_long),
-            "usable_sources": sources,
-            "mosaics": mosaics,
-            "item_slots": item_slots,
-            "mean_k": round(item_slots / mosaics, 4) if mosaics else 0.0,
-            "unusable": len(unusable),
-        },
-        "unusable": unusable,
+            shards.write_parquet(str(output))
+        del walked, made, shards
+    export = {
+        "file": output.name,
+        "record_format": record_format,
+        "file_type": file_type,
+        "provenance": provenance,
+        "originals_share": 0.0,
+        "curated": False,
+        "rows": report.mosaics,
     }
-    target = manifest_path(output)
-    with atomic_file(target) as stream:
-        stream.write(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
-    return RayResult(output, target, mosaics, item_slots, len(unusable), manifest)
+    engine = {"name": "ray", "address": address, "blocks": blocks}
+    manifest = build_manifest(config, loaded.report, input_sha256, report, export, engine)
+    return RayResult(output, write_manifest(output, manifest), report, manifest)

@@ -17,6 +17,16 @@ class Unusable:
     epoch: int | None = None
     """The epoch whose walk met it; None for an item over the budget on its own (every epoch)."""
 
+    @classmethod
+    def over_budget(cls, item_id: str, tokens: int, budget: int) -> Unusable:
+        """An item whose instruction and response alone exceed the budget."""
+        return cls(item_id, tokens, f"{tokens} tokens on its own, over the budget of {budget}")
+
+    @classmethod
+    def undecorated_only(cls, item_id: str, tokens: int, epoch: int) -> Unusable:
+        """An item that fits the budget bare, but not with the numbering and sentences of a mosaic."""
+        return cls(item_id, tokens, "fits the budget only without any decoration", epoch)
+
     def to_dict(self) -> dict[str, object]:
         return {"id": self.id, "tokens": self.tokens, "reason": self.reason, "epoch": self.epoch}
 

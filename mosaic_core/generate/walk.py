@@ -59,7 +59,7 @@ class MosaicRun:
         self.too_long: list[Unusable] = []
         for i in self.too_long_indices:
             bare = table.counts[i] + table.counts[n + i]
-            self.too_long.append(Unusable(table.ids[i], bare, f"{bare} tokens on its own, over the budget of {budget}"))
+            self.too_long.append(Unusable.over_budget(table.ids[i], bare, budget))
         self.report = RunReport(sources=n, usable=len(self.usable), unusable=list(self.too_long))
         self.response_chars = table.lengths[n:]
 
@@ -82,9 +82,7 @@ class MosaicRun:
                 position += 1
                 item = self.table.records[source]
                 tokens = self.table.counts[source] + self.table.counts[self.table.size + source]
-                self.report.unusable.append(
-                    Unusable(item.id, tokens, "fits the budget only without any decoration", epoch)
-                )
+                self.report.unusable.append(Unusable.undecorated_only(item.id, tokens, epoch))
                 if self.config.keep_unusable:
                     yield self.plain(source, epoch, index)
                     index += 1

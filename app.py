@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from pages.common import init_state
+from pages.studio.state import init_state
 
 st.set_page_config(page_title="Mosaic Studio", page_icon=":material/extension:", layout="wide")
 init_state()

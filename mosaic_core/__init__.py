@@ -80,6 +80,7 @@ _PUBLIC: dict[str, str] = {
     "StatsOptions": "mosaic_core.stats.report",
     "core_stats": "mosaic_core.stats.report",
     "self_bleu_stats": "mosaic_core.stats.report",
+    "summarize": "mosaic_core.stats.tokens",
 }
 
 __all__ = [
@@ -136,6 +137,7 @@ __all__ = [
     "load_dataset",
     "parse_mix",
     "self_bleu_stats",
+    "summarize",
     "validate_text",
     "verify_export",
     "verify_mosaic",
@@ -181,6 +183,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from mosaic_core.stats.glossary import EPOCHS_EXPLANATION, MATCHING_EXPLANATION, METRICS
     from mosaic_core.stats.report import StatsOptions, core_stats, self_bleu_stats
     from mosaic_core.stats.sets import SampleSet
+    from mosaic_core.stats.tokens import summarize
     from mosaic_core.table import SourceTable, dataset_fingerprint
     from mosaic_core.text.annotate import annotate
     from mosaic_core.text.templates import PLACEHOLDERS, Template, TemplateLibrary, builtin_library, validate_text

@@ -7,10 +7,11 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from mosaic_core import ColumnMapping, MosaicError
-from mosaic_core.io.paths import confine
-from mosaic_core.io.source import Source
-from pages.common import current_table, data_dir, load_demo, load_from, set_dataset, show_error
+from mosaic_core import ColumnMapping, MosaicError, Source, confine, summarize
+from pages.studio.folders import data_dir
+from pages.studio.html import show_error
+from pages.studio.progress import load_from
+from pages.studio.state import current_table, load_demo, set_dataset
 
 st.title("Data")
 state = st.session_state
@@ -114,8 +115,10 @@ frame = pd.DataFrame(
 )
 st.subheader("Token counts")
 st.caption(f"Tokenizer {table.counter.name}; the instruction counts include the input.")
-summary = frame[["prompt tokens", "response tokens"]].describe(percentiles=[0.5, 0.9, 0.99]).T
-st.dataframe(summary[["count", "mean", "50%", "90%", "99%", "max"]].round(1))
+summary = pd.DataFrame(
+    {"prompt tokens": summarize(table.counts[:n]), "response tokens": summarize(table.counts[n:])}
+).T.rename(columns={"p50": "50%", "p90": "90%", "p99": "99%"})
+st.dataframe(summary.astype(float).round(1))
 
 st.subheader("Records")
 query = st.text_input("Search instructions and outputs", placeholder="a word or phrase")

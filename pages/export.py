@@ -8,12 +8,19 @@ from pathlib import Path
 
 import streamlit as st
 
-from mosaic_core import MosaicError
-from mosaic_core.io.card import dataset_card
-from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS
-from mosaic_core.io.paths import confine
-from mosaic_core.pipeline import ExportOptions, export_mosaics
-from pages.common import config, current_table, data_dir, progress_step, show_error
+from mosaic_core import (
+    FILE_TYPES,
+    RECORD_FORMATS,
+    ExportOptions,
+    MosaicError,
+    confine,
+    dataset_card,
+    export_mosaics,
+)
+from pages.studio.folders import data_dir
+from pages.studio.html import show_error
+from pages.studio.progress import progress_step
+from pages.studio.state import config, current_table
 
 st.title("Export")
 state = st.session_state

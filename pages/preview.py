@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mosaic_core import MosaicError
-from mosaic_core.config import STRATEGIES
-from mosaic_core.rules.registry import RULES
-from pages.common import config, piece_legend, pieces_html, preview_window, set_config, show_error
+from mosaic_core import RULES, STRATEGIES, MosaicError
+from pages.studio.cache import preview_window
+from pages.studio.html import piece_legend, pieces_html, show_error
+from pages.studio.state import config, set_config
 
 st.title("Preview")
 state = st.session_state
@@ -35,6 +35,7 @@ try:
         config().to_json(),
         int(state.preview_start),
         200 if (want_strategies or want_rules) else count,
+        state.loaded,
     )
 except MosaicError as exc:
     show_error(exc)

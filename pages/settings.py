@@ -8,12 +8,20 @@ import pandas as pd
 import plotly.express as px
 import streamlit as st
 
-from mosaic_core import PRESETS, MosaicConfig, MosaicError, available_tokenizers
-from mosaic_core.config import STRATEGIES
-from mosaic_core.generate.kdraw import K_MODES, k_distribution
-from mosaic_core.rules.registry import RULES
-from mosaic_core.text.templates import PLACEHOLDERS, validate_text
-from pages.common import config, set_config, show_error
+from mosaic_core import (
+    K_MODES,
+    PLACEHOLDERS,
+    PRESETS,
+    RULES,
+    STRATEGIES,
+    MosaicConfig,
+    MosaicError,
+    available_tokenizers,
+    k_distribution,
+    validate_text,
+)
+from pages.studio.html import show_error
+from pages.studio.state import config, set_config
 
 st.title("Mosaic settings")
 current = config()

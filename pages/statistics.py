@@ -6,12 +6,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from mosaic_core import MosaicError
-from mosaic_core.stats.cost import MODEL_PRESETS, TrainingSetup
-from mosaic_core.stats.glossary import EPOCHS_EXPLANATION, MATCHING_EXPLANATION, METRICS
-from mosaic_core.stats.report import StatsOptions, core_stats, self_bleu_stats
-from mosaic_core.stats.sets import SampleSet
-from pages.common import config, current_run, current_table, progress_step, show_error
+from mosaic_core import (
+    EPOCHS_EXPLANATION,
+    MATCHING_EXPLANATION,
+    METRICS,
+    MODEL_PRESETS,
+    MosaicError,
+    TrainingSetup,
+)
+from pages.studio.cache import mosaic_statistics
+from pages.studio.html import show_error
+from pages.studio.state import config
 
 st.title("Statistics")
 state = st.session_state
@@ -39,44 +44,18 @@ except MosaicError as exc:
     show_error(exc)
     st.stop()
 
-key = (state.fingerprint, current.to_json(), setup)
-cache: dict[object, dict[str, object]] = state.setdefault("stats_cache", {})
-if key not in cache:
-    try:
-        table = current_table()
-        run = current_run()
-        bar = st.progress(0.0, text="Generating every mosaic of the recipe")
-
-        step = progress_step(bar, "Generating mosaics", every=256)
-
-        mosaics = list(run.mosaics(step))
-        bar.progress(1.0, text="Computing statistics")
-        sets = [
-            SampleSet.from_table(table, current.max_tokens),
-            SampleSet.from_mosaics(mosaics, table, len(run.report.unusable)),
-        ]
-        options = StatsOptions(training=setup, seed=current.seed)
-        cache.clear()  # keep one result: a new recipe or dataset makes the old one stale
-        cache[key] = {
-            "core": core_stats(sets, current.max_tokens, options),
-            "bleu": self_bleu_stats(sets, options),
-            "totals": {s.name: s.tokens["total"].tolist() for s in sets},
-        }
-        bar.empty()
-    except MosaicError as exc:
-        show_error(exc)
-        st.stop()
-result = cache[key]
-core, bleu, totals = result["core"], result["bleu"], result["totals"]  # type: ignore[index]
+try:
+    result = mosaic_statistics(state.fingerprint, current.to_json(), setup, state.loaded)
+except MosaicError as exc:
+    show_error(exc)
+    st.stop()
+core, bleu, totals = result["core"], result["bleu"], result["totals"]
 original, mosaic = core["sets"]["original"], core["sets"]["mosaic"]
 
 cols = st.columns(5)
 cols[0].metric("Source records", f"{original['records']:,}")
 cols[1].metric("Mosaics", f"{mosaic['records']:,}")
-cols[2].metric(
-    "Mean k",
-    f"{sum(int(k) * n for k, n in mosaic['structure']['k']['counts'].items()) / max(mosaic['records'], 1):.2f}",
-)
+cols[2].metric("Mean k", f"{result['mean_k']:.2f}")
 near = mosaic["tokens"]["near_budget_share"]
 cols[3].metric("Within 10% of the budget", "-" if near is None else f"{near:.0%}")
 cols[4].metric("Unusable items", f"{mosaic['tokens']['unusable'] or 0:,}")

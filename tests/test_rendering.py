@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pages.common import pieces_html
+from pages.studio.html import pieces_html
 
 
 class TestPiecesHtml:

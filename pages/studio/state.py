@@ -1,0 +1,56 @@
+"""The session's dataset, recipe and curation, and the source table they select."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mosaic_core import LoadResult, MosaicConfig, SourceTable, dataset_fingerprint
+from pages.studio.cache import demo_dataset, source_table
+
+__all__ = ["config", "current_table", "init_state", "load_demo", "set_config", "set_dataset"]
+
+
+def init_state() -> None:
+    """First visit: the demo dataset and the default recipe."""
+    state = st.session_state
+    if "loaded" not in state:
+        load_demo()
+    state.setdefault("recipe", MosaicConfig().to_recipe())
+    state.setdefault("accepted", set())
+    state.setdefault("rejected", set())
+    state.setdefault("preview_start", 0)
+
+
+def load_demo() -> None:
+    demo = demo_dataset()
+    set_dataset(demo, f"built-in demo dataset ({len(demo.records)} records, CC0)")
+
+
+def set_dataset(loaded: LoadResult, label: str, sha256: str | None = None) -> None:
+    """Make ``loaded`` the session's dataset; curation starts over."""
+    state = st.session_state
+    state.loaded = loaded
+    state.source_label = label
+    state.source_sha256 = sha256
+    state.fingerprint = dataset_fingerprint(loaded.records)
+    state.accepted = set()
+    state.rejected = set()
+    state.preview_start = 0
+
+
+def config() -> MosaicConfig:
+    return MosaicConfig.from_recipe(st.session_state.recipe)
+
+
+def set_config(new: MosaicConfig) -> None:
+    """Store ``new`` as the recipe; a changed recipe makes earlier curation meaningless."""
+    if new.to_recipe() != st.session_state.recipe:
+        st.session_state.recipe = new.to_recipe()
+        st.session_state.accepted = set()
+        st.session_state.rejected = set()
+
+
+def current_table() -> SourceTable:
+    """The token table of the session's dataset under the recipe's tokenizer (cached)."""
+    state = st.session_state
+    return source_table(state.fingerprint, config().tokenizer, state.loaded)

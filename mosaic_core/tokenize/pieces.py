@@ -68,64 +68,57 @@ class SourceCounts:
         return self._lead, self._newline, self._blank
 
     def _work_out(self) -> Corrections:
-        """Every text's corrections (only for a counter whose pieces add up)."""
-        lead = [self._lead_delta(text) for text in self.texts]
-        trails = [self._trail_deltas(text) for text in self.texts]
-        return lead, [t[0] for t in trails], [t[1] for t in trails]
+        """Every text's corrections (only for a counter whose pieces add up).
 
-    def _lead_delta(self, text: str) -> int | None:
-        """count(" " + text) - count(text), or None when only a real encode can tell."""
+        One pass with the answers kept by first pre-token and by last punctuation run: most texts
+        share them ("Write", "Explain", "."), so few need counting.
+        """
         counter = self._pieces
         assert counter is not None  # noqa: S101  (only called for additive counters)
-        first = text[0]
-        delta: int | None
-        if not first.isascii() or first == "'" or first.isspace():
-            delta = None
-        elif first.isdigit():
-            delta = counter.count_literal(" ")
-        else:
-            head = counter.first_pretoken(text)
-            if len(head) == len(text):
-                delta = None  # head and tail overlap: let a real encode decide
-            elif not first.isalpha() and not counter.splits_at(" " + text, len(head) + 1):
-                # A leading mark such as "(" or "`" may pair with the space instead, moving the
-                # first boundary (o200k: " `\u0301'" is one pre-token, "`\u0301" alone another).
-                delta = None
+        literal, first_pretoken, splits_at = counter.count_literal, counter.first_pretoken, counter.splits_at
+        space, newline, blank = literal(" "), literal("\n"), literal("\n\n")
+        by_dot = (literal(".\n") - literal("."), literal(".\n\n") - literal("."))
+        by_head: dict[str, int] = {}
+        by_tail: dict[str, tuple[int, int]] = {}
+        leads: list[int | None] = []
+        newlines: list[int | None] = []
+        blanks: list[int | None] = []
+        for text in self.texts:
+            first = text[0]
+            lead: int | None = None
+            if not first.isascii() or first == "'" or first.isspace():
+                pass
+            elif first.isdigit():
+                lead = space
             else:
-                delta = counter.count_literal(" " + head) - counter.count_literal(head)
-        return delta
-
-    @staticmethod
-    def _tail_piece(text: str) -> str | None:
-        """The last pre-token of a text ending in punctuation, where a newline run could merge."""
-        start = len(text)
-        while start > 0:
-            char = text[start - 1]
-            if not char.isascii() or char.isalnum() or char.isspace():
-                break
-            start -= 1
-        if start > 0 and not text[start - 1].isascii():
-            return None
-        if start > 0 and text[start - 1] == " ":
-            start -= 1
-        return None if start == 0 else text[start:]
-
-    def _trail_deltas(self, text: str) -> tuple[int | None, int | None]:
-        """count(text + "\\n") - count(text) and the same for "\\n\\n"; None when only an encode can tell."""
-        counter = self._pieces
-        assert counter is not None  # noqa: S101  (only called for additive counters)
-        literal = counter.count_literal
-        last = text[-1]
-        newline: int | None
-        blank: int | None
-        if last.isascii() and last.isalnum():  # most texts: nothing can merge into the newlines
-            newline, blank = literal("\n"), literal("\n\n")
-        elif not last.isascii() or (piece := self._tail_piece(text)) is None:
-            newline = blank = None
-        else:
-            base = literal(piece)
-            newline, blank = literal(piece + "\n") - base, literal(piece + "\n\n") - base
-        return newline, blank
+                head = first_pretoken(text)
+                if len(head) == len(text):
+                    pass  # head and tail overlap: let a real encode decide
+                elif not first.isalpha() and not splits_at(" " + text, len(head) + 1):
+                    # A leading mark such as "(" or "`" may pair with the space instead, moving the
+                    # first boundary (o200k: " `\u0301'" is one pre-token, "`\u0301" alone another).
+                    pass
+                elif (lead := by_head.get(head)) is None:
+                    lead = by_head[head] = literal(" " + head) - literal(head)
+            leads.append(lead)
+            last = text[-1]
+            if last.isascii() and last.isalnum():  # most texts: nothing can merge into the newlines
+                newlines.append(newline)
+                blanks.append(blank)
+            elif last == "." and text[-2:-1].isalnum() and text[-2].isascii():
+                newlines.append(by_dot[0])  # the commonest end by far: a full stop after a word
+                blanks.append(by_dot[1])
+            elif not last.isascii() or (piece := _tail_piece(text)) is None:
+                newlines.append(None)
+                blanks.append(None)
+            else:
+                found = by_tail.get(piece)
+                if found is None:
+                    base = literal(piece)
+                    found = by_tail[piece] = (literal(piece + "\n") - base, literal(piece + "\n\n") - base)
+                newlines.append(found[0])
+                blanks.append(found[1])
+        return leads, newlines, blanks
 
     def count(self, index: int, lead: str = "", trail: str = "") -> int | None:
         """Tokens of ``lead + texts[index] + trail``; None if it depends on the left neighbour."""
@@ -188,3 +181,18 @@ class SourceCounts:
             found = self.counter.count(lead + self.texts[index] + trail)
             self._exact[key] = found
         return found
+
+
+def _tail_piece(text: str) -> str | None:
+    """The last pre-token of a text ending in punctuation, where a newline run could merge."""
+    start = len(text)
+    while start > 0:
+        char = text[start - 1]
+        if not char.isascii() or char.isalnum() or char.isspace():
+            break
+        start -= 1
+    if start > 0 and not text[start - 1].isascii():
+        return None
+    if start > 0 and text[start - 1] == " ":
+        start -= 1
+    return None if start == 0 else text[start:]

@@ -18,7 +18,7 @@ from mosaic_core.tokenize.counter import TokenCounter
 __all__ = ["available_tokenizers", "get_tokenizer", "register_tokenizer"]
 
 _LOADED: dict[str, TokenCounter] = {}
-_LOCK = threading.Lock()
+_LOCK = threading.RLock()  # a factory may ask for another counter
 
 
 def _openai(name: str, slash_merges: bool = False) -> TokenCounter:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from mosaic_core.errors import DatasetError
 from mosaic_core.records import SourceRecord
-from mosaic_core.rules.features import first_letter, word_count
+from mosaic_core.rules.features import char_readings, first_letter, word_count, word_readings
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
 from mosaic_core.tokenize.parallel import count_in_parallel
@@ -52,7 +52,8 @@ class SourceTable:
     words: list[int] = field(init=False)
     """Words of every instruction (the rules' word counts)."""
     letters: list[str] = field(init=False)
-    """First ASCII letter of every instruction, lower-cased, or ""."""
+    """First character of every instruction if it is an ASCII letter, lower-cased, or ""."""
+    _readings: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.sources = SourceCounts(self.counter, self.texts, self.counts, self.corrections)
@@ -61,6 +62,15 @@ class SourceTable:
         prompts = self.texts[: len(self.records)]
         self.words = [word_count(p) for p in prompts]
         self.letters = [first_letter(p) for p in prompts]
+        self._readings = {}
+
+    def readings(self, index: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The other reasonable word and character counts of instruction ``index`` (worked out on first use)."""
+        found = self._readings.get(index)
+        if found is None:
+            text = self.texts[index]
+            found = self._readings[index] = (word_readings(text)[1:], char_readings(text)[1:])
+        return found
 
     @property
     def size(self) -> int:

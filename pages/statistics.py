@@ -119,6 +119,20 @@ st.caption(
     f"{'-' if novelty is None else f'{novelty:.3f}'} (the share of source pairs that meet in only one mosaic)."
 )
 
+shares = structure.get("shares")
+if shares:
+    with st.expander("Configured against realised shares", expanded=False):
+        st.caption(
+            "A one-item mosaic is always primary or format, and a rule with no single answer for a mosaic's "
+            "instructions gives way to one drawn among those that have, so realised shares drift from the recipe."
+        )
+        share_rows = [
+            {"kind": kind, "name": name, "configured": f"{v['configured']:.1%}", "realised": f"{v['realised']:.1%}"}
+            for kind, items in (("strategy", shares["strategies"]), ("rule", shares["rules"]))
+            for name, v in items.items()
+        ]
+        st.dataframe(pd.DataFrame(share_rows), hide_index=True)
+
 st.subheader("Diversity")
 st.caption(MATCHING_EXPLANATION)
 rows = []

@@ -13,6 +13,7 @@ from mosaic_core.records import Decoration
 from mosaic_core.rules.registry import RULES
 from mosaic_core.table import SourceTable
 from mosaic_core.text.decoration import number_tag
+from mosaic_core.text.meaning import compatible
 from mosaic_core.text.templates import TemplateLibrary
 
 __all__ = ["Costs", "Shape"]
@@ -83,6 +84,27 @@ class Costs:
         self._format_bounds: dict[str, int] = {}
         self._format_parts: dict[tuple[str, tuple[str, str] | None], tuple[str, int]] = {}
         self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
+        self._format_lists: dict[tuple[str, str, bool], list[str]] = {}
+
+    def format_choice(self, family: str | None, strategy: str, single: bool, draw: float) -> str | None:
+        """The format sentence a draw picks among those that agree with the strategy (and with one item)."""
+        if family is None:
+            return None
+        key = (family, strategy, single)
+        choices = self._format_lists.get(key)
+        if choices is None:
+            get = self.library.get
+            k, kind = (1, "format") if single else (2, strategy)
+            choices = [t for t in self.templates[family] if compatible(get(t).claims, kind, k)]
+            self._format_lists[key] = choices
+        return choices[int(draw * len(choices))] if choices else None
+
+    def placed(self, template_id: str | None, drawn_before: bool) -> bool:
+        """Whether a sentence stands before the instructions: where its words say, else where it was drawn."""
+        if template_id is None:
+            return drawn_before
+        place = self.library.get(template_id).place
+        return drawn_before if place == "either" else place == "before"
 
     def tag_costs(self, deco: Decoration) -> list[int]:
         """Tokens of a numbering tag (with its newline, if the decoration has one), by number (0 unused)."""
@@ -134,7 +156,7 @@ class Costs:
         if found is None:
             get = self.library.get
             found = 2 + max(
-                self.literal(get(t).render(**RULES[rule].widest(n)))
+                max(self.literal(get(t).render(**RULES[rule].widest(n))), self.literal(get(t).one or ""))
                 for rule in self.rules[strategy]
                 for t in self.templates[rule]
             )

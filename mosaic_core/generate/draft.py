@@ -24,8 +24,8 @@ from __future__ import annotations
 import bisect
 import math
 import random
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, TypeVar
 
 from mosaic_core.config import STRATEGIES
@@ -39,6 +39,7 @@ from mosaic_core.tokenize.counter import UNKNOWN
 
 if TYPE_CHECKING:
     from mosaic_core.generate.walk import MosaicRun
+    from mosaic_core.table import SourceTable
 
 __all__ = ["Draft", "State"]
 
@@ -59,6 +60,9 @@ class Draft:
         "decoration",
         "epoch",
         "exact_only",
+        "fallback_draw",
+        "format_draw",
+        "format_family",
         "format_meta",
         "index",
         "items",
@@ -71,6 +75,7 @@ class Draft:
         "resp_end",
         "resp_mid",
         "rng",
+        "rule_draw",
         "rules",
         "run",
         "shape",
@@ -88,12 +93,17 @@ class Draft:
         ordered = strategy in ("permute", "maskout")
         wrapped = strategy == "format" or (ordered and draw() < config.wrapper_rate)
         wrapper = None
-        format_template = None
+        family = None
         if wrapped:
             wrapper = wrapper_tags(int(draw() * len(WRAPPER_WORDS)), int(draw() * len(BRACKETS)), draw() < 0.5)
-            format_template = _pick(rng, run.templates["format.wrapper"])
+            family = "format.wrapper"
         elif draw() < 0.5:
-            format_template = _pick(rng, run.templates["format.plain"])
+            family = "format.plain"
+        self.format_family, self.format_draw = family, draw()
+        costs = run.costs
+        # The format sentence must agree with the order or mask sentence, and on one item read in the singular.
+        format_template = costs.format_choice(family, strategy, False, self.format_draw)
+        single = costs.format_choice(family, strategy, True, self.format_draw)
         self.decoration = deco = Decoration(
             tag_style=int(draw() * len(TAG_STYLES)),
             tag_punct=_pick(rng, TAG_PUNCTUATION),
@@ -106,14 +116,12 @@ class Draft:
             outer_before=draw() < 0.5,
             outer_sep=_pick(rng, SEPARATORS),
         )
-        costs = run.costs
         self.format_meta, self.meta_reserve = costs.format_parts(format_template, wrapper)
-        # The mosaic's rule is drawn; if it has no single answer here, the next ones in turn are tried.
-        self.rules: list[str] = []
-        if ordered:
-            enabled = run.rules[strategy]
-            first = int(draw() * len(enabled))
-            self.rules = enabled[first:] + enabled[:first]
+        if single != format_template:
+            self.meta_reserve = max(self.meta_reserve, costs.format_parts(single, wrapper)[1])
+        # The mosaic's rule is drawn; if it has no single answer here, another is drawn among those that have.
+        self.rules: list[str] = run.rules[strategy] if ordered else []
+        self.rule_draw, self.fallback_draw = draw(), draw()
         self.template_draw = draw()
         self.mask_ratio = rng.uniform(0.1, 0.5)
         self.k_target = draw_k(config.k_mode, rng, config.max_k, config.k_weights)
@@ -199,9 +207,10 @@ class Draft:
     # -- finishing -------------------------------------------------------------------------
 
     def outcome(self) -> tuple[str | None, Outcome]:
-        """The rule that applies to the current items (first in this mosaic's preference)."""
+        """The mosaic's drawn rule if it has one answer here; else one drawn fairly among the rules that have."""
         n = len(self.items)
-        if self.rules and n >= 2:
+        rules = self.rules
+        if rules and n >= 2:
             table = self.run.table
             data = RuleInput(
                 words=list(map(table.words.__getitem__, self.items)),
@@ -209,20 +218,38 @@ class Draft:
                 letters=list(map(table.letters.__getitem__, self.items)),
                 keys=self.keys,
                 mask_ratio=self.mask_ratio,
+                readings=Readings(table, self.items),
             )
-            for name in self.rules:
-                result = RULES[name].apply(data)
-                if result is not None:
-                    return name, result
+            drawn = rules[int(self.rule_draw * len(rules))]
+            result = RULES[drawn].apply(data)
+            if result is not None:
+                return drawn, result
+            found = [(name, got) for name in rules if name != drawn and (got := RULES[name].apply(data)) is not None]
+            if found:
+                return found[int(self.fallback_draw * len(found))]
         return None, Outcome(tuple(range(n)))
 
     def layout(self, rule: str | None, outcome: Outcome) -> tuple[Layout, str | None]:
+        """The sentences of the mosaic as it stands, each placed where its words let it stand."""
+        deco, format_meta = self.decoration, self.format_meta
+        costs = self.run.costs
+        if len(self.items) == 1 and self.format_family is not None:
+            single = costs.format_choice(self.format_family, self.strategy, True, self.format_draw)
+            if single != deco.format_template:
+                format_meta = costs.format_parts(single, deco.wrapper)[0]
+                deco = replace(deco, format_template=single)
+        format_before = costs.placed(deco.format_template, deco.format_before)
         if rule is None:
-            return Layout(self.decoration, self.format_meta, None), None
+            if format_before != deco.format_before:
+                deco = replace(deco, format_before=format_before)
+            return Layout(deco, format_meta, None), None
         choices = self.run.templates[rule]
         template_id = choices[int(self.template_draw * len(choices))]
-        meta = self.run.library.get(template_id).render(**outcome.values)
-        return Layout(self.decoration, self.format_meta, meta), template_id
+        template = self.run.library.get(template_id)
+        outer_before = costs.placed(template_id, deco.outer_before)
+        if format_before != deco.format_before or outer_before != deco.outer_before:
+            deco = replace(deco, format_before=format_before, outer_before=outer_before)
+        return Layout(deco, format_meta, template.render(**outcome.values)), template_id
 
     def segments(self, layout: Layout, outcome: Outcome) -> tuple[list[Segment], list[Segment]]:
         n = self.run.table.size
@@ -268,6 +295,28 @@ class Draft:
             full = Outcome(tuple(range(len(self.items))))
             sizing = count(self.segments(layout, full)[1], sources)
         return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
+
+
+class Readings(Mapping[str, Sequence[Sequence[int]]]):
+    """The other readings of the items' sizes (``rules/features.py``), looked up only if a size rule asks."""
+
+    __slots__ = ("positions", "table")
+
+    def __init__(self, table: SourceTable, positions: Sequence[int]) -> None:
+        self.table, self.positions = table, positions
+
+    def __getitem__(self, unit: str) -> list[list[int]]:
+        slot = ("words", "chars").index(unit) if unit in ("words", "chars") else -1
+        if slot < 0:
+            raise KeyError(unit)
+        per_item = [self.table.readings(i)[slot] for i in self.positions]
+        return [[sizes[j] for sizes in per_item] for j in range(len(per_item[0]))] if per_item else []
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("words", "chars"))
+
+    def __len__(self) -> int:
+        return 2
 
 
 @dataclass(slots=True)  # made once per mosaic; frozen would cost a call per field

@@ -74,7 +74,7 @@ def _walk_block(
     """The walk over one shuffled block; rows of the export plus bookkeeping columns."""
     data = batch.to_pydict()
     records = [SourceRecord(i, p, "", r) for i, p, r in zip(data["id"], data["prompt"], data["response"], strict=True)]
-    out: dict[str, list[Any]] = {"row": [], "k": [], "unusable": []}
+    out: dict[str, list[Any]] = {"row": [], "k": [], "unusable": [], "strategy": [], "rule": []}
     if not records:
         return out
     base = MosaicConfig.from_recipe(recipe)
@@ -87,10 +87,14 @@ def _walk_block(
         out["row"].append(orjson.dumps(mosaic_row(mosaic, record_format, provenance)).decode())
         out["k"].append(mosaic.plan.k)
         out["unusable"].append("")
+        out["strategy"].append(mosaic.plan.strategy)
+        out["rule"].append(mosaic.plan.rule or "")
     for item in run.report.unusable:
         out["row"].append("")
         out["k"].append(0)
         out["unusable"].append(orjson.dumps(item.to_dict()).decode())
+        out["strategy"].append("")
+        out["rule"].append("")
     return out
 
 
@@ -178,6 +182,8 @@ def generate_on_ray(
         report.mosaics_per_epoch[epoch] = made.count()
         report.mosaics += report.mosaics_per_epoch[epoch]
         report.item_slots += int(made.sum("k") or 0)
+        for r in made.select_columns(["strategy", "rule"]).iter_rows():
+            report.count(r["strategy"], r["rule"] or None)
         shards = made.map(_export_row)
         if file_type == "jsonl":
             shards.write_json(str(output), force_ascii=False)

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from mosaic_core.generate.report import Unusable
+from mosaic_core.generate.report import RunReport, Unusable
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.export import mosaic_row, write_rows
 
@@ -47,6 +47,8 @@ class EpochPart:
     item_slots: int = 0
     plain_samples: int = 0
     unusable: list[Unusable] = field(default_factory=list)
+    strategies: dict[str, int] = field(default_factory=dict)
+    rules: dict[str, int] = field(default_factory=dict)
 
 
 def _epoch_job(epoch: int) -> EpochPart:
@@ -72,6 +74,7 @@ def _epoch_job(epoch: int) -> EpochPart:
     report = run.report
     part.mosaics, part.item_slots, part.plain_samples = report.mosaics, report.item_slots, report.plain_samples
     part.unusable = report.unusable[len(run.too_long) :]
+    part.strategies, part.rules = report.strategies, report.rules
     return part
 
 
@@ -119,9 +122,15 @@ def generate_epochs_in_parallel(
         progress(total, total)
     report = run.report
     for part in parts:
-        report.mosaics += part.mosaics
-        report.item_slots += part.item_slots
-        report.plain_samples += part.plain_samples
+        report.merge(
+            RunReport(
+                mosaics=part.mosaics,
+                item_slots=part.item_slots,
+                plain_samples=part.plain_samples,
+                strategies=part.strategies,
+                rules=part.rules,
+            )
+        )
         report.mosaics_per_epoch[part.epoch] = part.mosaics
         report.unusable.extend(part.unusable)
     return parts

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["RunReport", "Unusable"]
+from mosaic_core.config import MosaicConfig
+from mosaic_core.records import Plan
+from mosaic_core.rules.registry import ORDERED_STRATEGIES
+
+__all__ = ["RunReport", "Unusable", "shares"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +47,63 @@ class RunReport:
     item_slots: int = 0
     unusable: list[Unusable] = field(default_factory=list)
     mosaics_per_epoch: dict[int, int] = field(default_factory=dict)
+    strategies: dict[str, int] = field(default_factory=dict)
+    """Mosaics per strategy as made (a one-item mosaic or one whose rules all fail is primary or format)."""
+    rules: dict[str, int] = field(default_factory=dict)
+    """Mosaics per rule as made (after the fair fallback)."""
+
+    def count(self, strategy: str, rule: str | None) -> None:
+        self.strategies[strategy] = self.strategies.get(strategy, 0) + 1
+        if rule is not None:
+            self.rules[rule] = self.rules.get(rule, 0) + 1
+
+    @classmethod
+    def from_plans(cls, plans: Iterable[Plan]) -> RunReport:
+        """The strategy and rule counts of a set of mosaics (plain samples left out)."""
+        report = cls()
+        for plan in plans:
+            if plan.strategy != "plain":
+                report.mosaics += 1
+                report.item_slots += plan.k
+                report.count(plan.strategy, plan.rule)
+        return report
+
+    def merge(self, other: RunReport) -> None:
+        """Fold in the counts of a part of the run (an epoch made elsewhere)."""
+        self.mosaics += other.mosaics
+        self.item_slots += other.item_slots
+        self.plain_samples += other.plain_samples
+        for mine, theirs in ((self.strategies, other.strategies), (self.rules, other.rules)):
+            for name, value in theirs.items():
+                mine[name] = mine.get(name, 0) + value
 
     @property
     def mean_k(self) -> float:
         return self.item_slots / self.mosaics if self.mosaics else 0.0
+
+
+def shares(config: MosaicConfig, report: RunReport) -> dict[str, dict[str, dict[str, float]]]:
+    """Configured against realised shares of each strategy (of all mosaics) and rule (of its strategy's).
+
+    A one-item mosaic is always primary or format, so order and mask shares fall short of the
+    configured ones by about the share of one-item mosaics.
+    """
+    total_weight = sum(config.mix.values())
+    made = max(report.mosaics, 1)
+    strategies = {
+        name: {
+            "configured": round(weight / total_weight, 4),
+            "realised": round(report.strategies.get(name, 0) / made, 4),
+        }
+        for name, weight in config.mix.items()
+    }
+    rules: dict[str, dict[str, float]] = {}
+    for strategy in ORDERED_STRATEGIES:
+        enabled = config.enabled_rules(strategy) if config.mix[strategy] > 0 else []
+        with_rule = max(sum(report.rules.get(name, 0) for name in enabled), 1)
+        for name in enabled:
+            rules[name] = {
+                "configured": round(1 / len(enabled), 4),
+                "realised": round(report.rules.get(name, 0) / with_rule, 4),
+            }
+    return {"strategies": strategies, "rules": rules}

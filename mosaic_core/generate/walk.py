@@ -138,7 +138,7 @@ class MosaicRun:
             order=outcome.order,
             masked=outcome.masked,
             values=tuple(sorted(outcome.values.items())),
-            decoration=draft.decoration,
+            decoration=layout.decoration,
             instruction_chars=tuple(map(chars.__getitem__, items)),
             response_chars=tuple(map(self.response_chars.__getitem__, items)),
             prompt_tokens=state.prompt_tokens,
@@ -147,6 +147,7 @@ class MosaicRun:
         report = self.report
         report.mosaics += 1
         report.item_slots += plan.k
+        report.count(strategy, rule)
         report.mosaics_per_epoch[draft.epoch] = report.mosaics_per_epoch.get(draft.epoch, 0) + 1
         prompt = prompt_text(layout, items, texts)
         answer = answer_text(layout, [(p + 1, n + items[p]) for p in outcome.order], texts)

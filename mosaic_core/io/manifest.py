@@ -15,14 +15,14 @@ import orjson
 
 from mosaic_core import __version__
 from mosaic_core.config import MosaicConfig
-from mosaic_core.generate.report import RunReport
+from mosaic_core.generate.report import RunReport, shares
 from mosaic_core.io.export import atomic_file
 from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.load import LoadReport
 
 __all__ = ["MANIFEST_KEYS", "build_manifest", "write_manifest"]
 
-MANIFEST_KEYS = ("counts", "engine", "export", "input", "recipe", "seed", "tool", "unusable", "version")
+MANIFEST_KEYS = ("counts", "engine", "export", "input", "recipe", "seed", "shares", "tool", "unusable", "version")
 
 
 def build_manifest(
@@ -35,9 +35,9 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The manifest of a finished run.
 
-    >>> from mosaic_core.generate.report import RunReport
+    >>> from mosaic_core.generate.report import RunReport, shares
     >>> sorted(build_manifest(MosaicConfig(), LoadReport("x.json"), None, RunReport(), {}, {"name": "local"}))
-    ['counts', 'engine', 'export', 'input', 'recipe', 'seed', 'tool', 'unusable', 'version']
+    ['counts', 'engine', 'export', 'input', 'recipe', 'seed', 'shares', 'tool', 'unusable', 'version']
     """
     return {
         "tool": "mosaic-studio",
@@ -62,6 +62,7 @@ def build_manifest(
             "plain_samples": report.plain_samples,
             "unusable": len(report.unusable),
         },
+        "shares": shares(config, report),
         "unusable": [item.to_dict() for item in report.unusable],
     }
 

@@ -16,7 +16,7 @@ working it out again).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 __all__ = ["Outcome", "Rule", "RuleInput", "example_values", "join_numbers", "noun"]
@@ -33,6 +33,8 @@ class RuleInput:
     keys: Sequence[float]
     """Pre-drawn random numbers, one per position (for the fixed order and mask)."""
     mask_ratio: float
+    readings: Mapping[str, Sequence[Sequence[int]]] = field(default_factory=dict)
+    """The other reasonable counts of ``words`` and ``chars`` (``rules/features.py``), per position."""
 
     @property
     def n(self) -> int:

@@ -1,20 +1,34 @@
-"""The features of an instruction that size and letter rules compare."""
+"""The features of an instruction that size and letter rules compare, under every reasonable reading.
+
+A size rule must give the same answer however a reader counts, so each
+instruction is measured four ways for words (whitespace pieces or runs of
+letters and digits; the whole text or its first line, that is without the
+input that follows it) and four ways for characters (with or without white
+space; whole text or first line). The first of each is the one a rule's
+sentence names; a rule applies only when all four agree.
+"""
 
 from __future__ import annotations
 
-__all__ = ["first_letter", "word_count"]
+import re
+
+__all__ = ["char_readings", "first_letter", "word_count", "word_readings"]
+
+_ALNUM_RUNS = re.compile(r"[^\W_]+")
+_SPACE = re.compile(r"\s")
 
 
 def first_letter(text: str) -> str:
-    """The first letter of ``text``, lower-cased, if it is an ASCII letter; else "".
+    """The first character of ``text``, lower-cased, if it is an ASCII letter; else "".
 
-    >>> first_letter('"Quick" brown'), first_letter("42 is Ok"), first_letter("été")
-    ('q', 'i', '')
+    An instruction that opens with a quote, a digit or a bracket has no first letter a reader
+    would agree on, so alphabetical rules leave it alone.
+
+    >>> first_letter("Quick brown"), first_letter('"Quick" brown'), first_letter("été")
+    ('q', '', '')
     """
-    for char in text:
-        if char.isalpha():
-            return char.lower() if char.isascii() else ""
-    return ""
+    first = text[:1]
+    return first.lower() if first.isascii() and first.isalpha() else ""
 
 
 def word_count(text: str) -> int:
@@ -24,3 +38,27 @@ def word_count(text: str) -> int:
     4
     """
     return len(text.split())
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0]
+
+
+def word_readings(text: str) -> tuple[int, int, int, int]:
+    r"""Words as whitespace pieces, as letter-and-digit runs; then both for the first line only.
+
+    >>> word_readings('String s = "Hi";\nin Java')
+    (6, 5, 4, 3)
+    """
+    first = _first_line(text)
+    return len(text.split()), len(_ALNUM_RUNS.findall(text)), len(first.split()), len(_ALNUM_RUNS.findall(first))
+
+
+def char_readings(text: str) -> tuple[int, int, int, int]:
+    r"""Characters with and without white space; then both for the first line only.
+
+    >>> char_readings("ab c\nd")
+    (6, 4, 4, 3)
+    """
+    first = _first_line(text)
+    return len(text), len(_SPACE.sub("", text)), len(first), len(_SPACE.sub("", first))

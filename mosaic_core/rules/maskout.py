@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from mosaic_core.rules.base import Outcome, Rule, RuleInput, join_numbers, noun
 
 __all__ = ["MASKOUT_RULES"]
 
 
-def _without(n: int, masked: Sequence[int], values: dict[str, str] | None = None) -> Outcome:
+def _without(n: int, masked: Iterable[int], values: dict[str, str] | None = None) -> Outcome:
     hidden = tuple(sorted(masked))
     skip = set(hidden)
     return Outcome(tuple(p for p in range(n) if p not in skip), hidden, values or {})
@@ -33,12 +33,23 @@ def _check_fixed(n: int, order: Sequence[int], masked: Sequence[int], values: di
     return problems
 
 
+def _cut(words: Sequence[int], m: int, longest: bool) -> frozenset[int] | None:
+    """The m longest (or shortest) positions; None when a tie at the cut leaves the set open."""
+    ranked = sorted(range(len(words)), key=lambda p: words[p], reverse=longest)
+    if m < len(words) and words[ranked[m - 1]] == words[ranked[m]]:
+        return None
+    return frozenset(ranked[:m])
+
+
 def _mask_by_words(data: RuleInput, longest: bool) -> Outcome | None:
     m = data.mask_size
-    ranked = sorted(range(data.n), key=lambda p: data.words[p], reverse=longest)
-    if m < data.n and data.words[ranked[m - 1]] == data.words[ranked[m]]:
+    chosen = _cut(data.words, m, longest)
+    if chosen is None:
         return None  # a tie at the cut: "the m longest" would not name one set
-    return _without(data.n, ranked[:m], {"m": str(m), "noun": noun(m)})
+    for other in data.readings.get("words", ()):
+        if _cut(other, m, longest) != chosen:
+            return None  # another way of counting words would name other instructions
+    return _without(data.n, chosen, {"m": str(m), "noun": noun(m)})
 
 
 MASKOUT_RULES: tuple[Rule, ...] = (

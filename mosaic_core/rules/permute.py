@@ -35,9 +35,19 @@ def _by_letter(data: RuleInput, descending: bool) -> Outcome | None:
     return Outcome(tuple(sorted(range(data.n), key=lambda p: sign * ord(data.letters[p]))))
 
 
-def _by_size(sizes: Sequence[int], descending: bool) -> Outcome:
+def _sorted_by(sizes: Sequence[int], descending: bool) -> tuple[int, ...]:
     sign = -1 if descending else 1
-    return Outcome(tuple(sorted(range(len(sizes)), key=lambda p: sign * sizes[p])))
+    return tuple(sorted(range(len(sizes)), key=lambda p: sign * sizes[p]))
+
+
+def _by_size(data: RuleInput, unit: str, descending: bool) -> Outcome | None:
+    """Sort by size; None when another reasonable way of counting the unit would sort otherwise."""
+    sizes = data.words if unit == "words" else data.chars
+    order = _sorted_by(sizes, descending)
+    for other in data.readings.get(unit, ()):
+        if _sorted_by(other, descending) != order:
+            return None
+    return Outcome(order)
 
 
 PERMUTE_RULES: tuple[Rule, ...] = (
@@ -45,10 +55,10 @@ PERMUTE_RULES: tuple[Rule, ...] = (
     Rule("permute.reverse", _reverse),
     Rule("permute.alphabetical", lambda data: _by_letter(data, descending=False)),
     Rule("permute.reverse_alphabetical", lambda data: _by_letter(data, descending=True)),
-    Rule("permute.shortest_words", lambda data: _by_size(data.words, descending=False)),
-    Rule("permute.longest_words", lambda data: _by_size(data.words, descending=True)),
-    Rule("permute.shortest_chars", lambda data: _by_size(data.chars, descending=False)),
-    Rule("permute.longest_chars", lambda data: _by_size(data.chars, descending=True)),
+    Rule("permute.shortest_words", lambda data: _by_size(data, "words", descending=False)),
+    Rule("permute.longest_words", lambda data: _by_size(data, "words", descending=True)),
+    Rule("permute.shortest_chars", lambda data: _by_size(data, "chars", descending=False)),
+    Rule("permute.longest_chars", lambda data: _by_size(data, "chars", descending=True)),
     Rule("permute.odd_first", lambda data: Outcome((*range(0, data.n, 2), *range(1, data.n, 2)))),
     Rule("permute.even_first", lambda data: Outcome((*range(1, data.n, 2), *range(0, data.n, 2)))),
 )

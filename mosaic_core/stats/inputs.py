@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from mosaic_core.config import MosaicConfig
-from mosaic_core.errors import DatasetError
+from mosaic_core.errors import DatasetError, MosaicError
 from mosaic_core.io.exported import iter_export_rows, plan_of, prompt_and_answer, read_manifest
 from mosaic_core.io.load import load_dataset
 from mosaic_core.io.source import RowError, Source
@@ -62,7 +62,13 @@ def _read_export(path: Path, rows: Any, tokenizer: str | None, max_tokens: int |
     if not mosaics:
         raise DatasetError(f"{path}: an export without any mosaic row")
     made_with = recipe.get("tokenizer")
-    samples = SampleSet.from_mosaics(mosaics, unusable=counts.get("unusable"), sources=counts.get("sources"))
+    try:
+        config: MosaicConfig | None = MosaicConfig.from_recipe(recipe)
+    except MosaicError:  # an export from another version: its shares are left out, not guessed
+        config = None
+    samples = SampleSet.from_mosaics(
+        mosaics, unusable=counts.get("unusable"), sources=counts.get("sources"), config=config
+    )
     counted_by = "plans"
     if tokenizer is not None and tokenizer != made_with:
         counter = get_tokenizer(tokenizer)
@@ -70,7 +76,9 @@ def _read_export(path: Path, rows: Any, tokenizer: str | None, max_tokens: int |
         frame["prompt"] = counter.count_many(samples.prompts)
         frame["answer"] = counter.count_many(samples.answers)
         frame["total"] = frame["prompt"] + frame["answer"]
-        samples = SampleSet("mosaic", samples.prompts, samples.answers, frame, samples.plans, None, samples.sources)
+        samples = SampleSet(
+            "mosaic", samples.prompts, samples.answers, frame, samples.plans, None, samples.sources, config
+        )
         counted_by = "encoded"
     budget = max_tokens if max_tokens is not None else recipe.get("max_tokens")
     return StatsInput(path.name, "export", samples, tokenizer or made_with, budget, counted_by, skipped)

@@ -112,7 +112,9 @@ def core_stats(sets: Sequence[SampleSet], max_tokens: int | None, options: Stats
             "records": samples.size,
             "tokens": tokens,
             "lexical": {side: lexical[side][samples.name] for side in SIDES},
-            "structure": None if samples.plans is None else structure_stats(samples.plans, samples.sources),
+            "structure": None
+            if samples.plans is None
+            else structure_stats(samples.plans, samples.sources, samples.config),
             "cost": training_cost(samples.tokens["total"].to_numpy(), setup, epochs),
         }
     ratio = None

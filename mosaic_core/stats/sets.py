@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mosaic_core.config import MosaicConfig
 from mosaic_core.records import Mosaic, Plan
 from mosaic_core.stats.tokens import mosaic_token_frame, source_token_frame, unusable_count
 from mosaic_core.table import SourceTable
@@ -37,6 +38,8 @@ class SampleSet:
     """Sources too long for any mosaic, where known."""
     sources: int | None = None
     """The size of the source set the mosaics were drawn from, where known."""
+    config: MosaicConfig | None = None
+    """The recipe the mosaics were made with, where known (for configured against realised shares)."""
 
     @property
     def size(self) -> int:
@@ -57,6 +60,7 @@ class SampleSet:
         table: SourceTable | None = None,
         unusable: int | None = None,
         sources: int | None = None,
+        config: MosaicConfig | None = None,
     ) -> SampleSet:
         """A mosaic set, its counts read off the plans (with the table: also per component)."""
         plans = [m.plan for m in mosaics]
@@ -68,4 +72,5 @@ class SampleSet:
             plans,
             unusable,
             table.size if table is not None and sources is None else sources,
+            config,
         )

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from mosaic_core.config import MosaicConfig
+from mosaic_core.generate.report import RunReport, shares
 from mosaic_core.records import Plan
 
 __all__ = ["distribution", "entropy", "pair_novelty", "source_usage", "structure_stats"]
@@ -95,7 +97,9 @@ def pair_novelty(groups: Iterable[Sequence[str]]) -> float | None:
     return float(np.mean(counts == 1))
 
 
-def structure_stats(plans: Sequence[Plan], sources: int | None = None) -> dict[str, Any]:
+def structure_stats(
+    plans: Sequence[Plan], sources: int | None = None, config: MosaicConfig | None = None
+) -> dict[str, Any]:
     """Every structure statistic of a mosaic set (see the module docstring).
 
     >>> structure_stats([])["pair_novelty"] is None
@@ -121,6 +125,7 @@ def structure_stats(plans: Sequence[Plan], sources: int | None = None) -> dict[s
             "distinct_format": len({m for m in format_metas if m[0] is not None}),
             "distinct_outer": len({m for m in outer_metas if m[0] is not None}),
         },
+        "shares": None if config is None else shares(config, RunReport.from_plans(plans)),
         "source_usage": source_usage(groups, sources),
         "pair_novelty": pair_novelty(groups),
     }

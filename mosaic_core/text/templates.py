@@ -15,11 +15,22 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from mosaic_core.errors import TemplateError, UnknownNameError
 from mosaic_core.rules.registry import RULES
+from mosaic_core.text.meaning import check_declared, disagreement, inferred_claims, inferred_place
 
-__all__ = ["PLACEHOLDERS", "Template", "TemplateLibrary", "builtin_library", "validate_text"]
+__all__ = [
+    "PLACEHOLDERS",
+    "SINGULAR_FAMILIES",
+    "Template",
+    "TemplateLibrary",
+    "builtin_library",
+    "template_from",
+    "validate_template",
+    "validate_text",
+]
 
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "format.wrapper": frozenset({"open", "close"}),
@@ -27,6 +38,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     **{name: frozenset(rule.placeholders) for name, rule in RULES.items()},
 }
 """The placeholders each family's sentences must fill: the format families', then each rule's own."""
+SINGULAR_FAMILIES = tuple(name for name, rule in RULES.items() if "m" in rule.placeholders)
+"""Families whose sentences name a count m, and so carry a singular sentence for m = 1."""
 
 _SENTENCE = re.compile(r"[A-Z][^.!?\n\t]*\.")
 
@@ -39,13 +52,21 @@ class Template:
     family: str
     text: str
     builtin: bool = True
+    place: str = "either"
+    """Where its words let it stand: ``before`` the instructions, ``after`` them, or ``either``."""
+    claims: tuple[str, ...] = ()
+    """What a format sentence asserts (``text/meaning.py``): all, given_order, plural."""
+    one: str | None = None
+    """The singular sentence of a size-mask template, used when it hides one instruction."""
 
     def render(self, **values: object) -> str:
-        """Fill the placeholders.
+        """Fill the placeholders; a count of one takes the singular sentence.
 
         >>> Template("x.01", "permute.fix", "Answer in this order: {order}.").render(order="2, 1")
         'Answer in this order: 2, 1.'
         """
+        if self.one is not None and values.get("m") == "1":
+            return self.one
         return self.text.format(**values)
 
 
@@ -80,6 +101,41 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def validate_template(template: Template) -> None:
+    """Raise TemplateError unless the sentence, its singular form and its declarations are sound."""
+    validate_text(template.family, template.text)
+    check_declared(template.id, template.family, template.text, template.place, template.claims)
+    singular = template.family in SINGULAR_FAMILIES
+    if singular and template.one is None:
+        raise TemplateError(
+            f"template {template.id!r}: {template.family} needs its singular sentence ('one') for m = 1"
+        )
+    if not singular and template.one is not None:
+        raise TemplateError(f"template {template.id!r}: only {', '.join(SINGULAR_FAMILIES)} have a singular sentence")
+    if template.one is not None:
+        validate_text("maskout.odd", template.one)  # one plain sentence, no placeholders
+        if inferred_place(template.one) not in ("either", template.place):
+            raise TemplateError(f"template {template.id!r}: its singular sentence stands elsewhere than its plural one")
+        if disagreement(template.render(m="1", noun="instruction")) or disagreement(
+            template.render(m="2", noun="instructions")
+        ):
+            raise TemplateError(f"template {template.id!r}: its count and noun disagree")
+
+
+def template_from(data: Mapping[str, Any], family: str, builtin: bool) -> Template:
+    """A template from its JSON form; place and claims default to what its words say."""
+    text = str(data["text"])
+    return Template(
+        str(data["id"]),
+        family,
+        text,
+        builtin,
+        place=str(data.get("place") or inferred_place(text)),
+        claims=tuple(sorted(data["claims"])) if "claims" in data else inferred_claims(family, text),
+        one=None if data.get("one") is None else str(data["one"]),
+    )
+
+
 class TemplateLibrary:
     """All templates by family, with ids unique and sentences distinct."""
 
@@ -88,7 +144,7 @@ class TemplateLibrary:
         self._by_family: dict[str, list[Template]] = {family: [] for family in PLACEHOLDERS}
         seen: dict[str, str] = {}
         for template in templates:
-            validate_text(template.family, template.text)
+            validate_template(template)
             if template.id in self._by_id:
                 raise TemplateError(f"template id {template.id!r} is used twice")
             key = _normal(template.text)
@@ -115,9 +171,10 @@ class TemplateLibrary:
     def families(self) -> Mapping[str, list[Template]]:
         return {name: list(items) for name, items in self._by_family.items()}
 
-    def with_custom(self, custom: Iterable[Mapping[str, str]]) -> TemplateLibrary:
-        """A new library that also holds the user's templates (``{"id","family","text"}``)."""
-        extra = [Template(item["id"], item["family"], item["text"], builtin=False) for item in custom]
+    def with_custom(self, custom: Iterable[Mapping[str, Any]]) -> TemplateLibrary:
+        """A new library that also holds the user's templates (``{"id","family","text"}``, optionally
+        ``place``, ``claims`` and ``one``)."""
+        extra = [template_from(item, str(item["family"]), builtin=False) for item in custom]
         return TemplateLibrary([*self._by_id.values(), *extra])
 
 
@@ -131,5 +188,5 @@ def builtin_library() -> TemplateLibrary:
     raw = resources.files("mosaic_core.text").joinpath("templates.json").read_text(encoding="utf-8")
     data = json.loads(raw)
     return TemplateLibrary(
-        Template(item["id"], family, item["text"]) for family, items in data.items() for item in items
+        template_from(item, family, builtin=True) for family, items in data.items() for item in items
     )

@@ -15,6 +15,7 @@ from mosaic_core.io.source import RowError, Source
 from mosaic_core.records import Mosaic, Plan
 from mosaic_core.tokenize.registry import get_tokenizer
 from mosaic_core.verify.mosaic import verify_mosaic
+from mosaic_core.verify.prompt import CHECKS
 
 __all__ = ["ExportCheck", "verify_export"]
 
@@ -27,6 +28,8 @@ class ExportCheck:
     originals: int = 0
     failures: list[str] = field(default_factory=list)
     reasons: Counter[str] = field(default_factory=Counter)
+    failed_checks: Counter[str] = field(default_factory=Counter)
+    """Mosaics that failed each named check (``prompt.CHECKS``); a mosaic may fail several."""
 
     @property
     def ok(self) -> bool:
@@ -38,6 +41,8 @@ class ExportCheck:
             text += f" ({self.originals} original samples not checked)"
         if self.mosaics == 0:
             text += "; no mosaic with provenance found (export without --no-provenance)"
+        else:
+            text += "\nchecks: " + ", ".join(f"{name} {self.failed_checks[name]} failed" for name in CHECKS)
         for line in self.failures[:10]:
             text += "\n  " + line
         return text
@@ -60,6 +65,7 @@ def verify_export(output: Path, source: Path | None = None) -> ExportCheck:
         if isinstance(row, RowError) or not isinstance(row, Mapping):
             check.mosaics += 1
             check.failures.append(f"row {number}: unreadable")
+            check.failed_checks["layout"] += 1
             continue
         raw = plan_of(row)
         if raw is None:
@@ -75,10 +81,12 @@ def verify_export(output: Path, source: Path | None = None) -> ExportCheck:
             )
         except DatasetError as exc:
             check.failures.append(f"row {number}: {exc}")
+            check.failed_checks["layout"] += 1
             continue
         if verdict.ok:
             check.passed += 1
         else:
             check.reasons[verdict.problems[0]] += 1
+            check.failed_checks.update(set(verdict.failed))
             check.failures.append(f"row {number}: {'; '.join(verdict.problems)}")
     return check

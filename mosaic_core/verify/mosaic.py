@@ -1,10 +1,13 @@
-"""Check that a mosaic's answer is exactly what its meta-instruction demands.
+"""Check that a mosaic's prompt reads one way and its answer is exactly that reading.
 
 The verifier reads the prompt with the plan's layout, takes the instruction
 texts out of it, works out the rule's answer order (or mask) again from those
 texts, and then requires the answer to be, byte for byte, the responses in that
-order with their numbering and wrappers, and nothing else. It also checks the
-recorded token counts and the budget with a real encode.
+order with their numbering and wrappers, and nothing else; a size or letter rule
+must give the same answer under every reasonable way of counting. The prompt's
+own sentences are checked by ``prompt.py`` (no clash, right place, agreement).
+It also checks the recorded token counts and the budget with a real encode.
+Every problem is named by its check (``prompt.CHECKS``).
 """
 
 from __future__ import annotations
@@ -15,23 +18,29 @@ from dataclasses import dataclass, field
 from mosaic_core.errors import MosaicError
 from mosaic_core.records import Mosaic, Plan, SourceRecord
 from mosaic_core.rules.base import RuleInput
-from mosaic_core.rules.features import first_letter, word_count
+from mosaic_core.rules.features import char_readings, first_letter, word_count, word_readings
 from mosaic_core.rules.registry import RULES
 from mosaic_core.text.annotate import annotate, plan_layout, read_answer, read_prompt
 from mosaic_core.text.templates import TemplateLibrary
 from mosaic_core.tokenize.counter import TokenCounter
+from mosaic_core.verify.prompt import prompt_problems
 
 __all__ = ["Verdict", "verify_mosaic"]
 
 
 @dataclass
 class Verdict:
+    """The outcome of every check on one mosaic: each problem under the name of its check."""
+
     ok: bool = True
     problems: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+    """The check behind each problem, in the same order (names from ``prompt.CHECKS``)."""
 
-    def fail(self, problem: str) -> Verdict:
+    def fail(self, problem: str, check: str = "answer") -> Verdict:
         self.ok = False
         self.problems.append(problem)
+        self.failed.append(check)
         return self
 
 
@@ -63,6 +72,14 @@ def _expected_positions(
     if outcome is None:
         verdict.fail(f"{plan.rule} has no single correct answer for these instructions")
         return plan.order, plan.masked
+    words = [word_readings(t)[1:] for t in instructions]
+    chars = [char_readings(t)[1:] for t in instructions]
+    data.readings = {
+        "words": [[w[j] for w in words] for j in range(3)],
+        "chars": [[c[j] for c in chars] for j in range(3)],
+    }
+    if rule.apply(data) is None:
+        verdict.fail(f"{plan.rule} gives another answer when words or characters are counted otherwise", "one_reading")
     if "m" in values and values["m"] != str(len(outcome.masked)):
         verdict.fail("the number of instructions to ignore differs from the meta-instruction")
     return outcome.order, outcome.masked
@@ -82,7 +99,7 @@ def verify_mosaic(
     verdict = Verdict()
     plan = mosaic.plan
     if len(plan.instruction_chars) != plan.k or len(plan.response_chars) != plan.k:
-        return verdict.fail("the plan's lengths do not match its sources")
+        return verdict.fail("the plan's lengths do not match its sources", "layout")
     instructions: list[str] = []
     try:
         if plan.strategy == "plain":
@@ -90,6 +107,11 @@ def verify_mosaic(
             return verdict
         layout = plan_layout(plan, library)
         instructions = [p.text for p in read_prompt(mosaic.prompt, plan, layout) if p.kind == "source"]
+    except MosaicError as exc:
+        return verdict.fail(str(exc), "layout")
+    for check, problem in prompt_problems(plan, layout, library):
+        verdict.fail(problem, check)
+    try:
         order, masked = _expected_positions(plan, instructions, verdict)
         if tuple(order) != tuple(plan.order) or tuple(masked) != tuple(plan.masked):
             verdict.fail(
@@ -97,22 +119,23 @@ def verify_mosaic(
             )
         read_answer(mosaic.answer, plan, layout, tuple(order))
     except MosaicError as exc:
-        return verdict.fail(str(exc))
+        return verdict.fail(str(exc), "answer")
     if plan.rule is not None and plan.k < 2:
         verdict.fail("an order or mask rule on a single instruction")
     if sources is not None:
         for position, source_id in enumerate(plan.source_ids):
             record = sources.get(source_id)
             if record is None:
-                verdict.fail(f"source {source_id!r} is not in the source dataset")
+                verdict.fail(f"source {source_id!r} is not in the source dataset", "sources")
             elif instructions[position] != record.prompt_text:
-                verdict.fail(f"instruction {position + 1} is not the text of source {source_id!r}")
+                verdict.fail(f"instruction {position + 1} is not the text of source {source_id!r}", "sources")
     if counter is not None:
         prompt_tokens, answer_tokens = counter.count(mosaic.prompt), counter.count(mosaic.answer)
         if (prompt_tokens, answer_tokens) != (plan.prompt_tokens, plan.answer_tokens):
             verdict.fail(
-                f"recorded tokens {plan.prompt_tokens}+{plan.answer_tokens}, real {prompt_tokens}+{answer_tokens}"
+                f"recorded tokens {plan.prompt_tokens}+{plan.answer_tokens}, real {prompt_tokens}+{answer_tokens}",
+                "tokens",
             )
         if max_tokens is not None and prompt_tokens + answer_tokens > max_tokens:
-            verdict.fail(f"{prompt_tokens + answer_tokens} tokens, over the budget of {max_tokens}")
+            verdict.fail(f"{prompt_tokens + answer_tokens} tokens, over the budget of {max_tokens}", "budget")
     return verdict

@@ -94,7 +94,7 @@ def mosaic_statistics(fingerprint: str, recipe_json: str, setup: TrainingSetup, 
         budget = run.config.max_tokens
         sets = [
             SampleSet.from_table(run.table, budget),
-            SampleSet.from_mosaics(mosaics, run.table, len(run.report.unusable)),
+            SampleSet.from_mosaics(mosaics, run.table, len(run.report.unusable), config=run.config),
         ]
         options = StatsOptions(training=setup, seed=run.config.seed)
         return {

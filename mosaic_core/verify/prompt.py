@@ -1,0 +1,71 @@
+"""Checks that a prompt reads one way only: no clash, each sentence in its place, counts that agree.
+
+The answer checks (``mosaic.py``) hold the answer to the plan; these hold the
+prompt's own words to what its templates declare (``text/meaning.py``). Each
+problem is reported under the name of its check.
+"""
+
+from __future__ import annotations
+
+from mosaic_core.records import Plan
+from mosaic_core.rules.base import noun
+from mosaic_core.text.compose import Layout
+from mosaic_core.text.meaning import compatible, disagreement, fits_place
+from mosaic_core.text.templates import TemplateLibrary
+
+__all__ = ["CHECKS", "prompt_problems"]
+
+CHECKS = ("layout", "answer", "one_reading", "clash", "placement", "agreement", "sources", "tokens", "budget")
+"""Every named check of the verifier, in the order they run."""
+
+
+def prompt_problems(plan: Plan, layout: Layout, library: TemplateLibrary) -> list[tuple[str, str]]:
+    """(check, problem) pairs for the prompt's sentences; empty when it reads one way only.
+
+    >>> from mosaic_core.records import Decoration
+    >>> deco = Decoration(0, "", False, "\\n", None, "format.plain.01", False, "\\n", True, "\\n")
+    >>> plan = Plan(0, 0, 0, ("a", "b"), 2, "primary", None, None, (0, 1), (), (), deco, (1, 1), (1, 1), 0, 0)
+    >>> layout = Layout(deco, "Answer every one of the instructions that follow.", None)
+    >>> from mosaic_core.text.templates import builtin_library
+    >>> [check for check, _ in prompt_problems(plan, layout, builtin_library())]
+    ['placement']
+    """
+    found: list[tuple[str, str]] = []
+    deco = plan.decoration
+    if deco.format_template is not None:
+        template = library.get(deco.format_template)
+        kind = plan.strategy if plan.rule is not None else "format"
+        if not compatible(template.claims, kind, plan.k):
+            claims = ", ".join(template.claims)
+            found.append(
+                ("clash", f"format sentence {template.id} ({claims}) cannot stand in a {kind} mosaic of {plan.k}")
+            )
+        if not fits_place(template.place, deco.format_before):
+            where = "before" if deco.format_before else "after"
+            found.append(
+                (
+                    "placement",
+                    f"format sentence {template.id} stands {where} the instructions; its words say {template.place}",
+                )
+            )
+    if plan.outer_template is not None:
+        template = library.get(plan.outer_template)
+        if not fits_place(template.place, deco.outer_before):
+            where = "before" if deco.outer_before else "after"
+            found.append(
+                (
+                    "placement",
+                    f"{plan.rule} sentence {template.id} stands {where} the instructions; "
+                    f"its words say {template.place}",
+                )
+            )
+    values = dict(plan.values)
+    if "noun" in values:
+        count = len(plan.masked) if plan.masked else int(values.get("m", "2"))
+        if values["noun"] != noun(count):
+            found.append(("agreement", f"{count} hidden, but the sentence says {values['noun']!r}"))
+    for sentence in (layout.format_meta, layout.outer_meta):
+        bad = disagreement(sentence or "")
+        if bad is not None:
+            found.append(("agreement", f"count and noun disagree: {bad!r}"))
+    return found

@@ -12,6 +12,8 @@ from mosaic_core.records import SourceRecord
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 DEMO = REPO / "mosaic_core" / "data" / "demo.jsonl"
+TOKENIZERS = ["cl100k_base", "o200k_base", "llama3"]
+"""The tokenizers every counting and budget property is checked with."""
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_DATASETS_OFFLINE", "1")

@@ -1,3 +1,5 @@
+# These tests start a local Ray and take about 100 s. They carry the `ray` marker and run by default:
+# `make test` runs them (as CI does); locally, `pytest -m "not ray"` leaves them out.
 """The Ray Data engine on a local two-CPU Ray."""
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from mosaic_core import MosaicConfig, MosaicRun, SourceTable, load_dataset
 from mosaic_core.verify.export import verify_export
 from tests.conftest import DEMO
 
+pytestmark = pytest.mark.ray
 ray = pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-ray.txt")
 
 
@@ -35,13 +38,13 @@ class TestRayEngine:
         """Two epochs on Ray: every mosaic verifies and every item is used once per epoch."""
         from mosaic_core.generate.on_ray import generate_on_ray
 
-        result = generate_on_ray(demo_jsonl, tmp_path / "out", MosaicConfig(epochs=2), blocks=3)
+        result = generate_on_ray(load_dataset(demo_jsonl), tmp_path / "out", MosaicConfig(epochs=2), blocks=3)
         check = verify_export(result.output)
-        assert check.ok and check.mosaics == result.mosaics > 0
-        assert result.item_slots == 2 * len(load_dataset(DEMO).records)
+        assert check.ok and check.mosaics == result.report.mosaics > 0
+        assert result.report.item_slots == 2 * len(load_dataset(DEMO).records)
         local = MosaicRun(SourceTable.build(load_dataset(DEMO).records, "cl100k_base"), MosaicConfig(epochs=2))
         local_mosaics = sum(1 for _ in local.mosaics())
-        assert abs(result.mosaics - local_mosaics) / local_mosaics < 0.15
+        assert abs(result.report.mosaics - local_mosaics) / local_mosaics < 0.15
 
     def test_reproducible_for_fixed_blocks(self, local_ray: None, demo_jsonl: Path, tmp_path: Path) -> None:
         """Same seed and block layout: the same mosaics."""
@@ -50,7 +53,9 @@ class TestRayEngine:
 
         runs = []
         for name in ("a", "b"):
-            result = generate_on_ray(demo_jsonl, tmp_path / name, MosaicConfig(epochs=1, seed=4), blocks=2)
+            result = generate_on_ray(
+                load_dataset(demo_jsonl), tmp_path / name, MosaicConfig(epochs=1, seed=4), blocks=2
+            )
             runs.append(sorted(str(row) for _, row in iter_export_rows(result.output)))
         assert runs[0] == runs[1]
 
@@ -58,6 +63,6 @@ class TestRayEngine:
         """Parquet output verifies too, and the manifest names the engine."""
         from mosaic_core.generate.on_ray import generate_on_ray
 
-        result = generate_on_ray(demo_jsonl, tmp_path / "pq", MosaicConfig(epochs=1), file_type="parquet")
+        result = generate_on_ray(load_dataset(demo_jsonl), tmp_path / "pq", MosaicConfig(epochs=1), file_type="parquet")
         assert verify_export(result.output).ok
         assert result.manifest_data["engine"]["name"] == "ray"

@@ -83,7 +83,7 @@ class Layout:
     def meta_pieces(self) -> list[str]:
         """``head()`` and ``tail()`` cut after each newline run, so their tokens are the pieces' tokens.
 
-        Each cut is a newline run followed by a sentence, a pre-token boundary (see ``tokenizers.py``).
+        Each cut is a newline run followed by a sentence, a pre-token boundary (see ``tokenize/pieces.py``).
         The format sentence recurs across mosaics; cut apart from the order sentence, its count stays cached.
         """
         return self.head_pieces() + self.tail_pieces()

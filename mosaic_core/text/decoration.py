@@ -2,7 +2,7 @@
 
 These are short markers rather than sentences, so they live here as typed
 constants. None of them contains ``/`` or starts or ends with whitespace, which
-the exact token arithmetic in ``tokenizers.py`` relies on.
+the exact token arithmetic in ``tokenize/pieces.py`` relies on.
 """
 
 from __future__ import annotations

@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mosaic_core.stats.ngrams import NgramIndex
-
-docs_strategy = st.lists(st.lists(st.sampled_from("abcd"), max_size=7), min_size=1, max_size=6)
+from tests.strategies import word_lists
 
 
 class TestNgramIndex:
@@ -24,7 +23,7 @@ class TestNgramIndex:
         grams, docs = NgramIndex.build([["a"]]).grams(3)
         assert len(grams) == len(docs) == 0
 
-    @given(docs=docs_strategy, n=st.integers(1, 4))
+    @given(docs=word_lists, n=st.integers(1, 4))
     def test_matches_tuple_counting(self, docs: list[list[str]], n: int) -> None:
         """Ids group occurrences exactly as counting the word tuples does."""
         index = NgramIndex.build(docs)

@@ -5,26 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
 from mosaic_core.errors import ConfigError
 from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
 from mosaic_core.tokenize.hf import HfCounter, load_hf_tokenizer
 from mosaic_core.tokenize.registry import get_tokenizer
-
-SENTENCES = ["the cat sat on the mat", "a dog ran in the park", "hello world"]
-
-
-@pytest.fixture
-def tokenizer_file(tmp_path: Path) -> Path:
-    """A word-level tokenizer trained on three sentences, saved as tokenizer.json."""
-    tokenizer = Tokenizer(models.WordLevel(unk_token="[UNK]"))  # noqa: S106 - a vocabulary entry
-    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
-    tokenizer.train_from_iterator(SENTENCES, trainers.WordLevelTrainer(special_tokens=["[UNK]"]))
-    path = tmp_path / "tokenizer.json"
-    tokenizer.save(str(path))
-    return path
 
 
 class TestHfTokenizer:

@@ -1,12 +1,14 @@
-"""The mosaic walk: budget, reproducibility, strategies, unusable items."""
+"""The mosaic walk: budget, reproducibility, strategies, unusable items, any tokenizer."""
 
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 from mosaic_core.config import PRESETS, MosaicConfig
 from mosaic_core.generate.walk import MosaicRun
@@ -14,10 +16,8 @@ from mosaic_core.io.load import load_dataset
 from mosaic_core.records import Mosaic, SourceRecord
 from mosaic_core.table import SourceTable
 from mosaic_core.verify.mosaic import verify_mosaic
-from tests.conftest import DEMO
+from tests.conftest import DEMO, TOKENIZERS
 from tests.strategies import records
-
-TOKENIZERS = ["cl100k_base", "o200k_base", "llama3"]
 
 
 def run_of(items: list[SourceRecord], **settings_: object) -> MosaicRun:
@@ -129,15 +129,29 @@ class TestStrategies:
         assert all(m.plan.rule is None and m.plan.strategy in ("primary", "format") for m in run.mosaics())
 
 
-class TestPlanRecord:
-    def test_to_dict_round_trip_covers_every_field(self, demo: list[SourceRecord]) -> None:
-        """The hand-written JSON form names every field and reads back to the same plan."""
-        import dataclasses
+def byte_level_bpe(tmp_path: Path) -> Path:
+    """A small byte-level BPE trained here on the demo texts (no download)."""
+    records = load_dataset(DEMO).records
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=600, initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    tokenizer.train_from_iterator([f"{r.prompt_text}\n{r.response_text}" for r in records], trainer)
+    path = tmp_path / "tokenizer.json"
+    tokenizer.save(str(path))
+    return path
 
-        from mosaic_core.records import Decoration, Plan
 
-        for mosaic in list(run_of(demo, epochs=1).mosaics())[:40]:
-            data = mosaic.plan.to_dict()
-            assert set(data) == {f.name for f in dataclasses.fields(Plan)}
-            assert set(data["decoration"]) == {f.name for f in dataclasses.fields(Decoration)}
-            assert Plan.from_dict(data) == mosaic.plan
+class TestHfTokenizerEngine:
+    def test_budget_holds_and_counts_are_real(self, tmp_path: Path) -> None:
+        """Every mosaic's recorded tokens equal a real encode and stay within a tight budget."""
+        name = f"hf:{byte_level_bpe(tmp_path)}"
+        records = load_dataset(DEMO).records[:60]
+        config = MosaicConfig(tokenizer=name, max_tokens=700, epochs=1, k_mode="max_length")
+        run = MosaicRun(SourceTable.build(records, name), config)
+        assert not run.counter.additive
+        mosaics = list(run.mosaics())
+        assert mosaics and max(m.plan.k for m in mosaics) > 1
+        for mosaic in mosaics:
+            verdict = verify_mosaic(mosaic, run.library, run.counter, 700)
+            assert verdict.ok, verdict.problems

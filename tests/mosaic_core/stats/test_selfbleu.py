@@ -49,12 +49,10 @@ def reference_self_bleu(docs: list[list[str]]) -> float:
 
 class TestSelfBleu:
     def test_three_sentences_by_hand(self) -> None:
-        """the cat sat / the cat ran / a dog ran, all lengths 3 so no brevity penalty.
-
-        the cat sat: p = 2/3, 1/2, 0.1/1, 0.1/1 -> (1/300)^(1/4) = 0.24028
-        the cat ran: p = 3/3, 1/2, 0.1, 0.1     -> (1/200)^(1/4) = 0.26591
-        a dog ran:   p = 1/3, 0.1/2, 0.1, 0.1   -> (1/6000)^(1/4) = 0.11362
-        """
+        """the cat sat / the cat ran / a dog ran, all lengths 3 so no brevity penalty."""
+        # the cat sat: p = 2/3, 1/2, 0.1/1, 0.1/1 -> (1/300)^(1/4) = 0.24028
+        # the cat ran: p = 3/3, 1/2, 0.1, 0.1     -> (1/200)^(1/4) = 0.26591
+        # a dog ran:   p = 1/3, 0.1/2, 0.1, 0.1   -> (1/6000)^(1/4) = 0.11362
         docs = [["the", "cat", "sat"], ["the", "cat", "ran"], ["a", "dog", "ran"]]
         expected = ((1 / 300) ** 0.25 + (1 / 200) ** 0.25 + (1 / 6000) ** 0.25) / 3
         assert self_bleu(docs) == pytest.approx(expected)

@@ -1,0 +1,1 @@
+"""The golden mosaics file and the script that writes it."""

@@ -1,0 +1,104 @@
+"""The dataset card written next to an export, from its manifest."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mosaic_core.cli import main
+from mosaic_core.config import MosaicConfig
+from mosaic_core.io.card import dataset_card, write_dataset_card
+from mosaic_core.io.load import load_dataset
+from mosaic_core.pipeline import ExportOptions, export_mosaics, file_sha256
+from tests.conftest import DEMO
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
+    """A small real export of the demo file, with its manifest and card."""
+    output = tmp_path_factory.mktemp("card") / "demo-mix.jsonl"
+    config = MosaicConfig(epochs=1, seed=4, max_k=4)
+    summary = export_mosaics(
+        load_dataset(DEMO), config, output, ExportOptions(card=True), input_sha256=file_sha256(DEMO)
+    )
+    return output, summary.manifest_data
+
+
+def recipe_block(card: str) -> dict[str, Any]:
+    found = re.search(r"```json\n(.*?)\n```", card, re.DOTALL)
+    assert found is not None, card
+    return json.loads(found.group(1))
+
+
+class TestDatasetCard:
+    def test_title_is_the_export_file(self, export: tuple[Path, dict[str, Any]]) -> None:
+        """The card's title is the export's file name."""
+        output, manifest = export
+        assert dataset_card(manifest).splitlines()[0] == f"# {output.name}"
+
+    def test_every_count_is_listed(self, export: tuple[Path, dict[str, Any]]) -> None:
+        """Each count of the manifest appears as a line with its value."""
+        _, manifest = export
+        card = dataset_card(manifest)
+        assert manifest["counts"]["mosaics"] > 0
+        for key, value in manifest["counts"].items():
+            assert f"- {key.replace('_', ' ')}: {value}" in card.splitlines()
+
+    def test_source_line_names_the_input(self, export: tuple[Path, dict[str, Any]]) -> None:
+        """The source line gives the input's name, sha256 and schema."""
+        _, manifest = export
+        line = next(x for x in dataset_card(manifest).splitlines() if x.startswith("- input:"))
+        assert str(DEMO) in line and file_sha256(DEMO) in line and f"schema `{manifest['input']['schema']}`" in line
+
+    def test_export_line(self, export: tuple[Path, dict[str, Any]]) -> None:
+        """The export line gives record format, file type, row count and provenance."""
+        _, manifest = export
+        card = dataset_card(manifest)
+        rows = manifest["export"]["rows"]
+        assert f"- record format `alpaca`, file type `jsonl`, {rows} rows, provenance on" in card
+        manifest_off = {**manifest, "export": {**manifest["export"], "provenance": False}}
+        assert "provenance off" in dataset_card(manifest_off)
+
+    def test_recipe_block_is_the_manifest_recipe(self, export: tuple[Path, dict[str, Any]]) -> None:
+        """The JSON block of the card reads back to exactly the manifest's recipe."""
+        _, manifest = export
+        assert recipe_block(dataset_card(manifest)) == manifest["recipe"]
+
+    def test_recipe_from_the_card_replays_the_export(self, export: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+        """Replaying the card's recipe with the CLI gives the same bytes."""
+        output, _ = export
+        recipe = tmp_path / "recipe.json"
+        recipe.write_text(json.dumps(recipe_block((output.with_name("README.md")).read_text(encoding="utf-8"))))
+        again = tmp_path / "again.jsonl"
+        assert main(["generate", str(DEMO), "-o", str(again), "--recipe", str(recipe), "--workers", "1"]) == 0
+        assert again.read_bytes() == output.read_bytes()
+
+    def test_missing_sections_do_not_fail(self) -> None:
+        """A manifest without counts, export or input still gives a card."""
+        card = dataset_card({})
+        assert card.startswith("# Mosaic export\n") and recipe_block(card) == {}
+
+
+class TestWriteDatasetCard:
+    def test_export_writes_the_card_of_its_manifest(self, export: tuple[Path, dict[str, Any]]) -> None:
+        """export_mosaics(card=True) leaves README.md beside the export, the card of its manifest."""
+        output, manifest = export
+        written = output.with_name("README.md").read_text(encoding="utf-8")
+        assert written == dataset_card(manifest)
+        # The manifest file has sorted keys, so only the order of the count lines may differ.
+        on_disk = json.loads(output.with_name(output.name + ".manifest.json").read_text(encoding="utf-8"))
+        assert sorted(written.splitlines()) == sorted(dataset_card(on_disk).splitlines())
+
+    def test_writes_readme_beside_the_output(self, export: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+        """write_dataset_card replaces any README.md beside the output and leaves no temporary file."""
+        _, manifest = export
+        output = tmp_path / "other.jsonl"
+        (tmp_path / "README.md").write_text("old", encoding="utf-8")
+        target = write_dataset_card(output, manifest)
+        assert target == tmp_path / "README.md"
+        assert target.read_text(encoding="utf-8") == dataset_card(manifest)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]

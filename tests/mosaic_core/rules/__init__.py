@@ -1,0 +1,1 @@
+"""Tests of mosaic_core.rules."""

@@ -1,0 +1,46 @@
+"""The decoration layer's building blocks: numbering tags and wrappers."""
+
+from __future__ import annotations
+
+import pytest
+
+from mosaic_core.text.decoration import (
+    BRACKETS,
+    SEPARATORS,
+    TAG_PUNCTUATION,
+    TAG_STYLES,
+    WRAPPER_WORDS,
+    number_tag,
+    wrapper_tags,
+)
+
+ALL_WRAPPERS = [
+    wrapper_tags(w, b, low) for w in range(len(WRAPPER_WORDS)) for b in range(len(BRACKETS)) for low in (False, True)
+]
+ALL_TAGS = [number_tag(s, p, n) for s in range(len(TAG_STYLES)) for p in TAG_PUNCTUATION for n in (1, 9, 10, 65, 120)]
+
+
+class TestMarkers:
+    def test_no_slash_and_no_outer_whitespace(self) -> None:
+        """No tag or wrapper holds "/" or starts or ends with whitespace (the exact token arithmetic relies on it)."""
+        for marker in ALL_TAGS + [tag for pair in ALL_WRAPPERS for tag in pair]:
+            assert "/" not in marker and marker == marker.strip(), marker
+
+    def test_tags_name_their_number(self) -> None:
+        """A tag holds its number, and different numbers give different tags."""
+        for style in range(len(TAG_STYLES)):
+            for punct in TAG_PUNCTUATION:
+                tags = [number_tag(style, punct, n) for n in range(1, 60)]
+                assert len(set(tags)) == len(tags)
+                assert all(str(n) in tag for n, tag in enumerate(tags, start=1))
+
+    def test_wrapper_tags_differ(self) -> None:
+        """The begin and end tags of a wrapper are never the same, and lowercase ones are lower case."""
+        for begin, end in ALL_WRAPPERS:
+            assert begin != end
+        assert wrapper_tags(0, 0, True) == ("[start]", "[end]")
+
+    @pytest.mark.parametrize("sep", SEPARATORS)
+    def test_separators_are_newline_runs(self, sep: str) -> None:
+        """Separators are runs of newlines only."""
+        assert sep and set(sep) == {"\n"}

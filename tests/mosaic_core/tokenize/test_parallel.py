@@ -1,0 +1,41 @@
+"""Counting the source texts in forked processes gives what one process gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from mosaic_core.records import SourceRecord
+from mosaic_core.table import SourceTable
+from mosaic_core.tokenize.joined import count_texts
+from mosaic_core.tokenize.parallel import count_in_parallel
+from mosaic_core.tokenize.registry import get_tokenizer
+from tests.conftest import TOKENIZERS
+
+TEXTS = [
+    f"{word} number {i}: sort these?" if i % 3 else f"/usr/bin/{word}\n({i})"
+    for i, word in enumerate(["alpha", "Beta", "日本", "x", "😀 emoji", "(quoted)", "a/b", "…"] * 13)
+]
+
+
+class TestCountInParallel:
+    @pytest.mark.parametrize("name", TOKENIZERS)
+    @pytest.mark.parametrize("workers", [1, 2, 3])
+    def test_equals_one_process(self, name: str, workers: int) -> None:
+        """Counts and corrections from forked workers equal one count_texts over every text."""
+        counter = get_tokenizer(name)
+        assert count_in_parallel(counter, TEXTS, workers) == count_texts(counter, TEXTS)
+
+    def test_more_workers_than_texts(self) -> None:
+        """Three texts and eight workers still give three counts, in order."""
+        counter = get_tokenizer("cl100k_base")
+        counts, _ = count_in_parallel(counter, ["a b", "hello world", "x"], 8)
+        assert counts == [counter.count("a b"), counter.count("hello world"), counter.count("x")]
+
+
+class TestSourceTableWithWorkers:
+    def test_large_table_counts_equal_serial(self) -> None:
+        """A table large enough to fork (20,000 texts or more) gets the counts and corrections of a serial build."""
+        records = [SourceRecord(str(i), f"Say {i} twice.", "", f"{i} {i}") for i in range(10_001)]
+        serial = SourceTable.build(records, "cl100k_base")
+        forked = SourceTable.build(records, "cl100k_base", workers=3)
+        assert forked.counts == serial.counts and forked.corrections == serial.corrections

@@ -1,0 +1,88 @@
+"""Verifying a whole export, reading its manifest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mosaic_core.config import MosaicConfig
+from mosaic_core.errors import DatasetError
+from mosaic_core.io.exported import manifest_path
+from mosaic_core.io.load import load_dataset
+from mosaic_core.pipeline import ExportOptions, export_mosaics
+from mosaic_core.verify.export import ExportCheck, verify_export
+from tests.conftest import DEMO
+
+
+def export(tmp_path: Path, name: str = "m.jsonl", **options: object) -> Path:
+    output = tmp_path / name
+    export_mosaics(load_dataset(DEMO), MosaicConfig(epochs=1, seed=6), output, ExportOptions(**options))  # type: ignore[arg-type]
+    return output
+
+
+def edit_rows(output: Path, change: dict[int, str]) -> None:
+    lines = output.read_text(encoding="utf-8").splitlines()
+    for index, line in change.items():
+        lines[index] = line
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+class TestVerifyExport:
+    @pytest.mark.parametrize("record_format", ["alpaca", "messages"])
+    def test_fresh_export_passes(self, tmp_path: Path, record_format: str) -> None:
+        """Every mosaic of a fresh export passes, checked against the source too."""
+        output = export(tmp_path, record_format=record_format)
+        check = verify_export(output, DEMO)
+        rows = len(output.read_text(encoding="utf-8").splitlines())
+        assert check.ok and check.rows == check.mosaics == check.passed == rows and not check.failures
+
+    def test_originals_are_counted_not_checked(self, tmp_path: Path) -> None:
+        """Original samples mixed in are counted apart and do not fail."""
+        check = verify_export(export(tmp_path, originals=1.0), DEMO)
+        assert check.ok and check.originals == len(load_dataset(DEMO).records)
+        assert "original samples not checked" in check.summary()
+
+    def test_edited_and_unreadable_rows_fail(self, tmp_path: Path) -> None:
+        """An edited answer and a broken line are failures, each named by its row."""
+        output = export(tmp_path)
+        first = json.loads(output.read_text(encoding="utf-8").splitlines()[0])
+        first["output"] += " (edited)"
+        edit_rows(output, {0: json.dumps(first, ensure_ascii=False), 2: "{broken"})
+        check = verify_export(output)
+        assert not check.ok and check.passed == check.mosaics - 2
+        assert [f.split(":")[0] for f in check.failures] == ["row 1", "row 3"]
+        assert "row 3: unreadable" in check.failures
+        assert sum(check.reasons.values()) == 1
+
+    def test_source_texts_are_checked(self, tmp_path: Path) -> None:
+        """With the source given, a mosaic whose instruction is not its source's text fails."""
+        output = export(tmp_path)
+        rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+        rows[0]["mosaic"]["source_ids"][0] = rows[1]["mosaic"]["source_ids"][0]  # another item of the same epoch
+        edit_rows(output, {0: json.dumps(rows[0], ensure_ascii=False)})
+        assert verify_export(output).ok
+        check = verify_export(output, DEMO)
+        assert not check.ok and "is not the text of source" in check.failures[0]
+
+    def test_without_provenance_nothing_is_checked(self, tmp_path: Path) -> None:
+        """An export without provenance has no mosaic to check, which is not ok, and the summary says why."""
+        check = verify_export(export(tmp_path, provenance=False))
+        assert not check.ok and check.mosaics == 0 and "--no-provenance" in check.summary()
+
+    def test_manifest_without_recipe(self, tmp_path: Path) -> None:
+        """A manifest that is not ours is refused."""
+        output = export(tmp_path)
+        manifest_path(output).write_text('{"tool": "other"}', encoding="utf-8")
+        with pytest.raises(DatasetError, match="no recipe"):
+            verify_export(output)
+
+
+class TestExportCheck:
+    def test_summary_lists_at_most_ten_failures(self) -> None:
+        """The summary counts passes and failures and shows the first ten failures."""
+        check = ExportCheck(rows=20, mosaics=20, passed=8, failures=[f"row {i}: bad" for i in range(12)])
+        lines = check.summary().splitlines()
+        assert lines[0] == "verified 20 mosaics: 8 passed, 12 failed" and len(lines) == 11
+        assert not check.ok and ExportCheck(mosaics=2, passed=2).ok

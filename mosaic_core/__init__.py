@@ -60,6 +60,9 @@ _PUBLIC: dict[str, str] = {
     "TemplateLibrary": "mosaic_core.text.templates",
     "builtin_library": "mosaic_core.text.templates",
     "validate_text": "mosaic_core.text.templates",
+    "validate_template": "mosaic_core.text.templates",
+    "template_from": "mosaic_core.text.templates",
+    "SINGULAR_FAMILIES": "mosaic_core.text.templates",
     "annotate": "mosaic_core.text.annotate",
     "K_MODES": "mosaic_core.generate.kdraw",
     "k_distribution": "mosaic_core.generate.kdraw",
@@ -94,6 +97,7 @@ __all__ = [
     "PRESETS",
     "RECORD_FORMATS",
     "RULES",
+    "SINGULAR_FAMILIES",
     "STRATEGIES",
     "ColumnMapping",
     "ConfigError",
@@ -138,6 +142,8 @@ __all__ = [
     "parse_mix",
     "self_bleu_stats",
     "summarize",
+    "template_from",
+    "validate_template",
     "validate_text",
     "verify_export",
     "verify_mosaic",
@@ -186,7 +192,16 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from mosaic_core.stats.tokens import summarize
     from mosaic_core.table import SourceTable, dataset_fingerprint
     from mosaic_core.text.annotate import annotate
-    from mosaic_core.text.templates import PLACEHOLDERS, Template, TemplateLibrary, builtin_library, validate_text
+    from mosaic_core.text.templates import (
+        PLACEHOLDERS,
+        SINGULAR_FAMILIES,
+        Template,
+        TemplateLibrary,
+        builtin_library,
+        template_from,
+        validate_template,
+        validate_text,
+    )
     from mosaic_core.tokenize.registry import available_tokenizers, get_tokenizer
     from mosaic_core.verify.export import verify_export
     from mosaic_core.verify.mosaic import Verdict, verify_mosaic

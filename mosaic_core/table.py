@@ -7,7 +7,7 @@ the statistics and the app all reuse it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mosaic_core.errors import DatasetError
@@ -19,7 +19,7 @@ from mosaic_core.tokenize.parallel import count_in_parallel
 from mosaic_core.tokenize.pieces import Corrections, SourceCounts
 from mosaic_core.tokenize.registry import get_tokenizer
 
-__all__ = ["SourceTable", "dataset_fingerprint"]
+__all__ = ["Readings", "SourceTable", "dataset_fingerprint"]
 
 
 def dataset_fingerprint(records: Sequence[SourceRecord]) -> str:
@@ -72,6 +72,10 @@ class SourceTable:
             found = self._readings[index] = (word_readings(text)[1:], char_readings(text)[1:])
         return found
 
+    def readings_of(self, positions: Sequence[int]) -> Readings:
+        """The other readings of these instructions' sizes, worked out only if a size rule asks."""
+        return Readings(self, positions)
+
     @property
     def size(self) -> int:
         return len(self.records)
@@ -115,3 +119,25 @@ class SourceTable:
 
             counts, corrections = concat_counts(chunks())
         return cls(records, counter, texts, counts, corrections)
+
+
+class Readings(Mapping[str, Sequence[Sequence[int]]]):
+    """The other readings of the items' sizes (``rules/features.py``), looked up only if a size rule asks."""
+
+    __slots__ = ("positions", "table")
+
+    def __init__(self, table: SourceTable, positions: Sequence[int]) -> None:
+        self.table, self.positions = table, positions
+
+    def __getitem__(self, unit: str) -> list[list[int]]:
+        slot = ("words", "chars").index(unit) if unit in ("words", "chars") else -1
+        if slot < 0:
+            raise KeyError(unit)
+        per_item = [self.table.readings(i)[slot] for i in self.positions]
+        return [[sizes[j] for sizes in per_item] for j in range(len(per_item[0]))] if per_item else []
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(("words", "chars"))
+
+    def __len__(self) -> int:
+        return 2

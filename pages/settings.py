@@ -13,12 +13,15 @@ from mosaic_core import (
     PLACEHOLDERS,
     PRESETS,
     RULES,
+    SINGULAR_FAMILIES,
     STRATEGIES,
     MosaicConfig,
     MosaicError,
     available_tokenizers,
+    get_rule,
     k_distribution,
-    validate_text,
+    template_from,
+    validate_template,
 )
 from pages.studio.html import show_error
 from pages.studio.state import config, set_config
@@ -38,14 +41,7 @@ WIDGETS = {
     "wrapper_rate",
     "templates",
 }
-SAMPLE_VALUES = {
-    "open": "[START]",
-    "close": "[END]",
-    "order": "3, 1, 2",
-    "positions": "2 and 5",
-    "m": "2",
-    "noun": "instructions",
-}
+WRAPPER_SAMPLE = {"open": "[START]", "close": "[END]"}
 
 k_col, chart_col = st.columns([1, 2])
 with k_col:
@@ -146,6 +142,8 @@ rows = [
         "id": t.id,
         "family": t.family,
         "text": t.text,
+        "place": t.place,
+        "claims": ", ".join(t.claims),
         "yours": not t.builtin,
     }
     for family in PLACEHOLDERS
@@ -154,7 +152,9 @@ rows = [
 family_filter = st.multiselect("Families", list(PLACEHOLDERS), default=[], placeholder="all families")
 frame = pd.DataFrame(rows)
 shown = frame[frame.family.isin(family_filter)] if family_filter else frame
-edited = st.data_editor(shown, hide_index=True, disabled=["id", "family", "text", "yours"], key="templates", height=300)
+edited = st.data_editor(
+    shown, hide_index=True, disabled=["id", "family", "text", "place", "claims", "yours"], key="templates", height=300
+)
 off = set(current.disabled_templates) - set(shown.id)
 off |= {row.id for row in edited.itertuples() if not row.on}
 recipe["disabled_templates"] = sorted(off)
@@ -162,14 +162,27 @@ with st.expander("Add your own template"):
     family = st.selectbox("Family", list(PLACEHOLDERS), key="new_family")
     needed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS[family])) or "no placeholders"
     text = st.text_input(f"One sentence, using {needed}", key="new_text")
+    one = None
+    if family in SINGULAR_FAMILIES:
+        one = st.text_input("The same sentence for a single instruction (no placeholders)", key="new_one") or None
+    st.caption(
+        "Where it may stand and what it claims are read from its words: 'below' or 'following' put it before "
+        "the instructions, 'above' or 'preceding' after them; a format sentence that asks for every instruction "
+        "to be answered is never paired with a mask."
+    )
     if text:
         try:
-            validate_text(family, text)
-            st.success("Example: " + text.format(**{k: v for k, v in SAMPLE_VALUES.items() if "{" + k + "}" in text}))
+            item = {"id": f"custom.{family}.{len(current.custom_templates) + 1:02d}", "family": family, "text": text}
+            if one is not None:
+                item["one"] = one
+            template = template_from(item, family, builtin=False)
+            validate_template(template)
+            sample = (
+                WRAPPER_SAMPLE if family == "format.wrapper" else get_rule(family).example(4) if family in RULES else {}
+            )
+            st.text("Example: " + template.render(**sample))
             if st.button("Add to the library"):
-                mine = [t for t in current.custom_templates]
-                mine.append({"id": f"custom.{family}.{len(mine) + 1:02d}", "family": family, "text": text})
-                recipe["custom_templates"] = mine
+                recipe["custom_templates"] = [*current.custom_templates, item]
         except MosaicError as exc:
             show_error(exc)
 

@@ -24,12 +24,13 @@ from __future__ import annotations
 import bisect
 import math
 import random
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from mosaic_core.config import STRATEGIES
 from mosaic_core.generate.kdraw import draw_k
+from mosaic_core.generate.state import State
 from mosaic_core.records import Decoration
 from mosaic_core.rules.base import Outcome, RuleInput
 from mosaic_core.rules.registry import RULES
@@ -39,7 +40,6 @@ from mosaic_core.tokenize.counter import UNKNOWN
 
 if TYPE_CHECKING:
     from mosaic_core.generate.walk import MosaicRun
-    from mosaic_core.table import SourceTable
 
 __all__ = ["Draft", "State"]
 
@@ -218,7 +218,7 @@ class Draft:
                 letters=list(map(table.letters.__getitem__, self.items)),
                 keys=self.keys,
                 mask_ratio=self.mask_ratio,
-                readings=Readings(table, self.items),
+                readings=table.readings_of(self.items),
             )
             drawn = rules[int(self.rule_draw * len(rules))]
             result = RULES[drawn].apply(data)
@@ -295,43 +295,3 @@ class Draft:
             full = Outcome(tuple(range(len(self.items))))
             sizing = count(self.segments(layout, full)[1], sources)
         return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
-
-
-class Readings(Mapping[str, Sequence[Sequence[int]]]):
-    """The other readings of the items' sizes (``rules/features.py``), looked up only if a size rule asks."""
-
-    __slots__ = ("positions", "table")
-
-    def __init__(self, table: SourceTable, positions: Sequence[int]) -> None:
-        self.table, self.positions = table, positions
-
-    def __getitem__(self, unit: str) -> list[list[int]]:
-        slot = ("words", "chars").index(unit) if unit in ("words", "chars") else -1
-        if slot < 0:
-            raise KeyError(unit)
-        per_item = [self.table.readings(i)[slot] for i in self.positions]
-        return [[sizes[j] for sizes in per_item] for j in range(len(per_item[0]))] if per_item else []
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(("words", "chars"))
-
-    def __len__(self) -> int:
-        return 2
-
-
-@dataclass(slots=True)  # made once per mosaic; frozen would cost a call per field
-class State:
-    """A finished-mosaic candidate: its real counts, and the count that sizes it.
-
-    The budget decides how many items a mosaic holds on its unmasked form (every
-    response present), so the strategy does not change k; masking then only
-    shortens the answer. This also matches the reference's statistics.
-    """
-
-    prompt_tokens: int
-    answer_tokens: int
-    sizing_tokens: int
-    rule: str | None
-    outcome: Outcome
-    layout: Layout
-    template_id: str | None

@@ -9,7 +9,8 @@ to byte-identical exports; the reference is too slow for real runs.
 
 from __future__ import annotations
 
-from mosaic_core.generate.draft import Draft, State
+from mosaic_core.generate.draft import Draft
+from mosaic_core.generate.state import State
 from mosaic_core.generate.walk import MosaicRun
 
 __all__ = ["ReferenceRun"]

@@ -16,8 +16,9 @@ import numpy as np
 from mosaic_core.config import STRATEGIES, MosaicConfig
 from mosaic_core.errors import ConfigError
 from mosaic_core.generate.costs import Costs
-from mosaic_core.generate.draft import Draft, State
+from mosaic_core.generate.draft import Draft
 from mosaic_core.generate.report import RunReport, Unusable
+from mosaic_core.generate.state import State
 from mosaic_core.records import Decoration, Mosaic, Plan
 from mosaic_core.rules.registry import ORDERED_STRATEGIES
 from mosaic_core.table import SourceTable

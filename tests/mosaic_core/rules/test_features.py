@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mosaic_core.rules.features import first_letter, word_count
+from mosaic_core.rules.features import char_readings, first_letter, word_count, word_readings
 
 
 class TestFirstLetter:
@@ -12,17 +12,18 @@ class TestFirstLetter:
         ("text", "letter"),
         [
             ("Name a colour.", "n"),
-            ("'Quoted' start", "q"),
-            ("42 is the answer to what?", "i"),
-            ("  \n\tzip two lists", "z"),
+            ("'Quoted' start", ""),
+            ("42 is the answer to what?", ""),
+            ("(a) list", ""),
+            ("zip two lists", "z"),
             ("Été", ""),
             ("日本 then English", ""),
             ("123 ...", ""),
             ("", ""),
         ],
     )
-    def test_first_alphabetic_character_if_ascii(self, text: str, letter: str) -> None:
-        """The first alphabetic character decides, lower-cased; a non-ASCII one gives no letter."""
+    def test_first_character_if_an_ascii_letter(self, text: str, letter: str) -> None:
+        """The first character decides, lower-cased, if it is an ASCII letter (a quote, digit or bracket: none)."""
         assert first_letter(text) == letter
 
 
@@ -34,3 +35,17 @@ class TestWordCount:
     def test_whitespace_separated_pieces(self, text: str, count: int) -> None:
         """Words are what whitespace separates, punctuation included."""
         assert word_count(text) == count
+
+
+class TestReadings:
+    def test_word_readings(self) -> None:
+        """Words as whitespace pieces and as letter-digit runs, for the whole text and its first line."""
+        assert word_readings('String s = "Hi";\nin Java') == (6, 5, 4, 3)
+
+    def test_char_readings(self) -> None:
+        """Characters with and without white space, for the whole text and its first line."""
+        assert char_readings("ab c\nd") == (6, 4, 4, 3)
+
+    def test_readings_agree_on_plain_words(self) -> None:
+        """Plain one-line text reads the same every way."""
+        assert len(set(word_readings("Name three colours"))) == 1

@@ -84,5 +84,6 @@ class TestExportCheck:
         """The summary counts passes and failures and shows the first ten failures."""
         check = ExportCheck(rows=20, mosaics=20, passed=8, failures=[f"row {i}: bad" for i in range(12)])
         lines = check.summary().splitlines()
-        assert lines[0] == "verified 20 mosaics: 8 passed, 12 failed" and len(lines) == 11
+        assert lines[0] == "verified 20 mosaics: 8 passed, 12 failed" and lines[1].startswith("checks: layout")
+        assert len(lines) == 12
         assert not check.ok and ExportCheck(mosaics=2, passed=2).ok

@@ -143,7 +143,9 @@ def generate_on_ray(
     say("counting tokens")
     rows = [{"id": r.id, "prompt": r.prompt_text, "response": r.response_text} for r in loaded.records]
     counted = (
-        ray.data.from_items(rows)
+        # Blocks of up to 100,000 records, laid out the same on every run: the shuffle, and so the output,
+        # depend on the block layout (one row per block, Ray's default here, would also walk one item at a time).
+        ray.data.from_items(rows, override_num_blocks=-(-len(rows) // 100_000))
         .map_batches(_count, batch_format="pyarrow", fn_kwargs={"tokenizer": config.tokenizer})
         .materialize()
     )

@@ -195,4 +195,6 @@ def _tail_piece(text: str) -> str | None:
         return None
     if start > 0 and text[start - 1] == " ":
         start -= 1
+    elif start > 0 and text[start - 1].isspace():
+        return None  # o200k's punctuation pre-token runs on over newlines ("/\n/"): only an encode can tell
     return None if start == 0 else text[start:]

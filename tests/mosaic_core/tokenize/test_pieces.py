@@ -59,6 +59,16 @@ class TestSourceCounts:
             assert total in (-1, counter.count(" " + body + trail))
 
     @pytest.mark.parametrize("name", TOKENIZERS)
+    @pytest.mark.parametrize("body", ["a/\n/", "a.\n.", "x\t!", "end;\r\n?", "a /\n//"])
+    def test_trailing_punctuation_after_a_line_break(self, name: str, body: str) -> None:
+        """A punctuation run after a line break may join it (o200k: "/\\n/"); the count stays exact."""
+        counter = get_tokenizer(name)
+        sources = SourceCounts(counter, [body], [counter.count(body)])
+        for lead in ("", " "):
+            for trail in ("", "\n", "\n\n"):
+                assert sources.count(0, lead, trail) in (None, counter.count(lead + body + trail))
+
+    @pytest.mark.parametrize("name", TOKENIZERS)
     @settings(max_examples=30, deadline=None)
     @given(bodies=st.lists(text, min_size=1, max_size=12))
     def test_handed_corrections_equal_own(self, name: str, bodies: list[str]) -> None:

@@ -53,7 +53,7 @@ class SourceTable:
     """Words of every instruction (the rules' word counts)."""
     letters: list[str] = field(init=False)
     """First character of every instruction if it is an ASCII letter, lower-cased, or ""."""
-    _readings: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = field(init=False, repr=False)
+    _readings: dict[int, tuple[int, ...] | None] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.sources = SourceCounts(self.counter, self.texts, self.counts, self.corrections)
@@ -64,12 +64,15 @@ class SourceTable:
         self.letters = [first_letter(p) for p in prompts]
         self._readings = {}
 
-    def readings(self, index: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """The other reasonable word and character counts of instruction ``index`` (worked out on first use)."""
-        found = self._readings.get(index)
-        if found is None:
-            text = self.texts[index]
-            found = self._readings[index] = (word_readings(text)[1:], char_readings(text)[1:])
+    def readings(self, index: int, unit: str) -> tuple[int, ...] | None:
+        """The other reasonable counts of instruction ``index`` in ``unit`` (words or chars), None where every
+        reading agrees with the first (worked out on first use)."""
+        key = index if unit == "words" else ~index
+        if key in self._readings:
+            return self._readings[key]
+        text = self.texts[index]
+        counts = word_readings(text) if unit == "words" else char_readings(text)
+        found = self._readings[key] = None if counts.count(counts[0]) == 4 else counts[1:]
         return found
 
     def readings_of(self, positions: Sequence[int]) -> Readings:
@@ -130,11 +133,15 @@ class Readings(Mapping[str, Sequence[Sequence[int]]]):
         self.table, self.positions = table, positions
 
     def __getitem__(self, unit: str) -> list[list[int]]:
-        slot = ("words", "chars").index(unit) if unit in ("words", "chars") else -1
-        if slot < 0:
+        if unit not in ("words", "chars"):
             raise KeyError(unit)
-        per_item = [self.table.readings(i)[slot] for i in self.positions]
-        return [[sizes[j] for sizes in per_item] for j in range(len(per_item[0]))] if per_item else []
+        readings = self.table.readings
+        per_item = [readings(i, unit) for i in self.positions]
+        if all(sizes is None for sizes in per_item):
+            return []  # every item reads one way: nothing else to compare
+        first = self.table.words if unit == "words" else self.table.lengths
+        full = [sizes or (first[i],) * 3 for i, sizes in zip(self.positions, per_item, strict=True)]
+        return [[sizes[j] for sizes in full] for j in range(3)]
 
     def __iter__(self) -> Iterator[str]:
         return iter(("words", "chars"))

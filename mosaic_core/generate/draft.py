@@ -60,7 +60,6 @@ class Draft:
         "decoration",
         "epoch",
         "exact_only",
-        "fallback_draw",
         "format_draw",
         "format_family",
         "format_meta",
@@ -75,7 +74,6 @@ class Draft:
         "resp_end",
         "resp_mid",
         "rng",
-        "rule_draw",
         "rules",
         "run",
         "shape",
@@ -119,9 +117,12 @@ class Draft:
         self.format_meta, self.meta_reserve = costs.format_parts(format_template, wrapper)
         if single != format_template:
             self.meta_reserve = max(self.meta_reserve, costs.format_parts(single, wrapper)[1])
-        # The mosaic's rule is drawn; if it has no single answer here, another is drawn among those that have.
-        self.rules: list[str] = run.rules[strategy] if ordered else []
-        self.rule_draw, self.fallback_draw = draw(), draw()
+        # The rules in an order of this mosaic's own: the first with one answer here is used. Any rule
+        # that has one is then first among those that have with equal chance, whichever others fail.
+        self.rules: list[str] = []
+        if ordered:
+            self.rules = list(run.rules[strategy])
+            rng.shuffle(self.rules)
         self.template_draw = draw()
         self.mask_ratio = rng.uniform(0.1, 0.5)
         self.k_target = draw_k(config.k_mode, rng, config.max_k, config.k_weights)
@@ -207,7 +208,7 @@ class Draft:
     # -- finishing -------------------------------------------------------------------------
 
     def outcome(self) -> tuple[str | None, Outcome]:
-        """The mosaic's drawn rule if it has one answer here; else one drawn fairly among the rules that have."""
+        """The first rule in this mosaic's order with one answer for the items: a fair draw among those that have."""
         n = len(self.items)
         rules = self.rules
         if rules and n >= 2:
@@ -220,13 +221,10 @@ class Draft:
                 mask_ratio=self.mask_ratio,
                 readings=table.readings_of(self.items),
             )
-            drawn = rules[int(self.rule_draw * len(rules))]
-            result = RULES[drawn].apply(data)
-            if result is not None:
-                return drawn, result
-            found = [(name, got) for name in rules if name != drawn and (got := RULES[name].apply(data)) is not None]
-            if found:
-                return found[int(self.fallback_draw * len(found))]
+            for name in rules:
+                result = RULES[name].apply(data)
+                if result is not None:
+                    return name, result
         return None, Outcome(tuple(range(n)))
 
     def layout(self, rule: str | None, outcome: Outcome) -> tuple[Layout, str | None]:

@@ -15,7 +15,6 @@ import re
 __all__ = ["char_readings", "first_letter", "word_count", "word_readings"]
 
 _ALNUM_RUNS = re.compile(r"[^\W_]+")
-_SPACE = re.compile(r"\s")
 
 
 def first_letter(text: str) -> str:
@@ -44,14 +43,21 @@ def _first_line(text: str) -> str:
     return text.split("\n", 1)[0]
 
 
+def _no_space(text: str) -> int:
+    return len("".join(text.split()))
+
+
 def word_readings(text: str) -> tuple[int, int, int, int]:
     r"""Words as whitespace pieces, as letter-and-digit runs; then both for the first line only.
 
     >>> word_readings('String s = "Hi";\nin Java')
     (6, 5, 4, 3)
     """
+    whole = len(text.split()), len(_ALNUM_RUNS.findall(text))
+    if "\n" not in text:  # most instructions: one line, no input
+        return (*whole, *whole)
     first = _first_line(text)
-    return len(text.split()), len(_ALNUM_RUNS.findall(text)), len(first.split()), len(_ALNUM_RUNS.findall(first))
+    return (*whole, len(first.split()), len(_ALNUM_RUNS.findall(first)))
 
 
 def char_readings(text: str) -> tuple[int, int, int, int]:
@@ -60,5 +66,8 @@ def char_readings(text: str) -> tuple[int, int, int, int]:
     >>> char_readings("ab c\nd")
     (6, 4, 4, 3)
     """
+    whole = len(text), _no_space(text)
+    if "\n" not in text:
+        return (*whole, *whole)
     first = _first_line(text)
-    return len(text), len(_SPACE.sub("", text)), len(first), len(_SPACE.sub("", first))
+    return (*whole, len(first), _no_space(first))

@@ -7,7 +7,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["bench_engine.py", "bench_app.py", "bench_stats.py", "bench_load.py", "bench_verify.py", "bench_ray.py"]
+SCRIPTS = [
+    "bench_engine.py",
+    "bench_reference.py",
+    "bench_app.py",
+    "bench_stats.py",
+    "bench_load.py",
+    "bench_verify.py",
+    "bench_ray.py",
+]
 
 
 def main() -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from mosaic_core.errors import ConfigError
 from mosaic_core.generate.kdraw import K_MODES
 from mosaic_core.rules.registry import RULES, rules_of
+from mosaic_core.text.meaning import compatible
 from mosaic_core.text.templates import TemplateLibrary, builtin_library
 from mosaic_core.tokenize.registry import available_tokenizers
 
@@ -127,6 +128,14 @@ class MosaicConfig:
         for family in families:
             if not self.enabled_templates(family, library):
                 raise ConfigError(f"every template of {family} is switched off; keep at least one")
+        # Wrapped mosaics need a wrapper sentence that agrees with them, on one item as on several.
+        wrapped = [(s, 2) for s in STRATEGIES if mix[s] > 0 and (s == "format" or self.wrapper_rate > 0)]
+        wrapped += [("format", 1)] if mix["format"] > 0 or self.wrapper_rate > 0 else []
+        claims = [library.get(t).claims for t in self.enabled_templates("format.wrapper", library)]
+        for strategy, k in wrapped:
+            if strategy != "primary" and not any(compatible(c, strategy, k) for c in claims):
+                case = "a single instruction" if k == 1 else f"{strategy} mosaics"
+                raise ConfigError(f"no enabled format.wrapper template can stand in {case}; switch one on")
 
     def library(self) -> TemplateLibrary:
         """Built-in templates plus the recipe's own."""

@@ -5,7 +5,7 @@ either) and, for format sentences, its ``claims``:
 
 * ``all``: every instruction is to be answered; never beside a mask sentence;
 * ``given_order``: answer in the order given; never beside an order sentence;
-* ``plural``: it speaks of several instructions; never on a one-instruction mosaic.
+* ``plural``: it speaks of several instructions; never on a one-instruction mosaic (nor is ``all``).
 
 The words of a sentence are checked against its declaration when the library
 loads (``check_declared``), so a sentence saying "below" cannot be declared to
@@ -113,13 +113,16 @@ def compatible(claims: Iterable[str], strategy: str, k: int) -> bool:
 
     >>> compatible(("all",), "maskout", 3), compatible(("all",), "permute", 3), compatible(("plural",), "format", 1)
     (False, True, False)
+    >>> compatible(("all",), "primary", 1), compatible((), "primary", 1)
+    (False, True)
     """
     claimed = set(claims)
     if strategy == "maskout" and "all" in claimed:
         return False
     if strategy == "permute" and "given_order" in claimed:
         return False
-    return not (k == 1 and "plural" in claimed)
+    # One instruction is not "the instructions", nor "every instruction".
+    return not (k == 1 and claimed & {"plural", "all"})
 
 
 def fits_place(place: str, before: bool) -> bool:

@@ -84,3 +84,21 @@ class TestMix:
         assert parse_mix("primary=1,maskout=3")["maskout"] == 3.0
         with pytest.raises(ConfigError):
             parse_mix("shuffle=1")
+
+
+class TestWrapperSentences:
+    def test_refuses_wrappers_with_no_sentence_for_one_item(self) -> None:
+        """Switching off every wrapper sentence that reads right for one instruction is refused, naming the case."""
+        from mosaic_core.text.templates import builtin_library
+
+        singular = [t.id for t in builtin_library().family("format.wrapper") if not {"all", "plural"} & set(t.claims)]
+        with pytest.raises(ConfigError, match="single instruction"):
+            MosaicConfig(disabled_templates=tuple(singular))
+
+    def test_refuses_wrappers_that_all_claim_every_answer_beside_masks(self) -> None:
+        """With masks on, at least one wrapper sentence must not claim that every instruction is answered."""
+        from mosaic_core.text.templates import builtin_library
+
+        not_all = [t.id for t in builtin_library().family("format.wrapper") if "all" not in t.claims]
+        with pytest.raises(ConfigError, match="maskout"):
+            MosaicConfig(disabled_templates=tuple(not_all))

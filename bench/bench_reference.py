@@ -13,19 +13,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.measure import OUT, SHARED
+from bench.bench_engine import ALPACA, REFERENCE
+from bench.measure import OUT
 from mosaic_core import PRESETS, MosaicConfig, MosaicRun, SourceTable, load_dataset
 
-ALPACA = SHARED / "alpaca_cleaned_52k.json"
-BOTH = {
-    "uniform": (9473, 5.48),
-    "fix_max": (5195, 10.00),
-    "exp": (5510, 9.43),
-    "pareto": (5680, 9.14),
-    "lognormal": (5815, 8.93),
-    "logistic2": (6603, 7.87),
-    "max_length": (2230, 23.29),
-}
+BOTH = REFERENCE  # section 7: preset both, every k mode
 MASK = {"exp": (5506, 9.43), "max_length": (2180, 23.83)}
 
 

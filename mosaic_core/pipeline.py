@@ -167,7 +167,7 @@ def _export_in_parallel(
             progress,
             sink=lambda part: append_part(part, stream),
         )
-        rows = sum(part.mosaics + part.plain_samples for part in parts)
+        rows = sum(part.report.mosaics + part.report.plain_samples for part in parts)
         for row in export_rows(run.leftovers(), options.record_format, options.provenance, originals):
             stream.write(jsonl_line(row))
             rows += 1

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from mosaic_core.generate.report import RunReport, Unusable
+from mosaic_core.generate.report import RunReport
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.export import mosaic_row, write_rows
 
@@ -43,12 +43,8 @@ class EpochPart:
 
     epoch: int
     path: Path
-    mosaics: int = 0
-    item_slots: int = 0
-    plain_samples: int = 0
-    unusable: list[Unusable] = field(default_factory=list)
-    strategies: dict[str, int] = field(default_factory=dict)
-    rules: dict[str, int] = field(default_factory=dict)
+    report: RunReport = field(default_factory=RunReport)
+    """The epoch's own counts; its unusable items are those its walk met (not the over-long ones)."""
 
 
 def _epoch_job(epoch: int) -> EpochPart:
@@ -72,9 +68,8 @@ def _epoch_job(epoch: int) -> EpochPart:
 
     write_rows(part.path, rows(), "jsonl")
     report = run.report
-    part.mosaics, part.item_slots, part.plain_samples = report.mosaics, report.item_slots, report.plain_samples
-    part.unusable = report.unusable[len(run.too_long) :]
-    part.strategies, part.rules = report.strategies, report.rules
+    report.unusable = report.unusable[len(run.too_long) :]
+    part.report = report
     return part
 
 
@@ -122,17 +117,9 @@ def generate_epochs_in_parallel(
         progress(total, total)
     report = run.report
     for part in parts:
-        report.merge(
-            RunReport(
-                mosaics=part.mosaics,
-                item_slots=part.item_slots,
-                plain_samples=part.plain_samples,
-                strategies=part.strategies,
-                rules=part.rules,
-            )
-        )
-        report.mosaics_per_epoch[part.epoch] = part.mosaics
-        report.unusable.extend(part.unusable)
+        report.merge(part.report)
+        report.mosaics_per_epoch[part.epoch] = part.report.mosaics
+        report.unusable.extend(part.report.unusable)
     return parts
 
 

@@ -90,7 +90,7 @@ class TestGenerateEpochsInParallel:
         for part in parts:
             expected = b"".join(jsonl_line(mosaic_row(m, "sharegpt", True)) for m in serial.walk(part.epoch))
             assert part.path.read_bytes() == expected
-            assert part.mosaics + part.plain_samples == expected.count(b"\n")
+            assert part.report.mosaics + part.report.plain_samples == expected.count(b"\n")
 
     def test_counts_folded_into_the_report_equal_a_serial_run(
         self, demo_records: list[SourceRecord], tmp_path: Path

@@ -241,7 +241,7 @@ def run_job(
         job.config,
         record_format=options.record_format,
         provenance=options.provenance,
-        file_type=options.file_type if options.file_type in ("jsonl", "parquet") else "jsonl",
+        file_type=options.file_type,
         address=job.ray_address,
         blocks=job.blocks,
         input_sha256=digest,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from mosaic_core.errors import DatasetError
 from mosaic_core.records import SourceRecord
-from mosaic_core.rules.features import char_readings, first_letter, word_count, word_readings
+from mosaic_core.rules.features import alternatives, char_readings, first_letter, word_count, word_readings
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
 from mosaic_core.tokenize.parallel import count_in_parallel
@@ -53,7 +53,7 @@ class SourceTable:
     """Words of every instruction (the rules' word counts)."""
     letters: list[str] = field(init=False)
     """First character of every instruction if it is an ASCII letter, lower-cased, or ""."""
-    _readings: dict[int, tuple[int, ...] | None] = field(init=False, repr=False)
+    _readings: dict[str, dict[int, tuple[int, ...] | None]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.sources = SourceCounts(self.counter, self.texts, self.counts, self.corrections)
@@ -62,17 +62,17 @@ class SourceTable:
         prompts = self.texts[: len(self.records)]
         self.words = [word_count(p) for p in prompts]
         self.letters = [first_letter(p) for p in prompts]
-        self._readings = {}
+        self._readings = {"words": {}, "chars": {}}
 
     def readings(self, index: int, unit: str) -> tuple[int, ...] | None:
         """The other reasonable counts of instruction ``index`` in ``unit`` (words or chars), None where every
         reading agrees with the first (worked out on first use)."""
-        key = index if unit == "words" else ~index
-        if key in self._readings:
-            return self._readings[key]
+        known = self._readings[unit]
+        if index in known:
+            return known[index]
         text = self.texts[index]
         counts = word_readings(text) if unit == "words" else char_readings(text)
-        found = self._readings[key] = None if counts.count(counts[0]) == 4 else counts[1:]
+        found = known[index] = None if counts.count(counts[0]) == 4 else counts[1:]
         return found
 
     def readings_of(self, positions: Sequence[int]) -> Readings:
@@ -140,8 +140,7 @@ class Readings(Mapping[str, Sequence[Sequence[int]]]):
         if all(sizes is None for sizes in per_item):
             return []  # every item reads one way: nothing else to compare
         first = self.table.words if unit == "words" else self.table.lengths
-        full = [sizes or (first[i],) * 3 for i, sizes in zip(self.positions, per_item, strict=True)]
-        return [[sizes[j] for sizes in full] for j in range(3)]
+        return alternatives([sizes or (first[i],) * 3 for i, sizes in zip(self.positions, per_item, strict=True)])
 
     def __iter__(self) -> Iterator[str]:
         return iter(("words", "chars"))

@@ -127,6 +127,27 @@ class TestSettingsPage:
         app.text_input(key="new_text").input("no capital letter here").run()
         assert app.error and "one sentence" in app.error[0].value
 
+    def test_size_mask_template_asks_for_its_singular_form(self, app: AppTest) -> None:
+        """A size-mask template needs its one-instruction sentence; with it, the example renders and it is added."""
+        visit(app, "settings")
+        app.selectbox(key="new_family").set_value("maskout.longest_words").run()
+        app.text_input(key="new_text").input("Skip the {m} longest {noun} by word count.").run()
+        assert app.error and "singular" in app.error[0].value
+        app.text_input(key="new_one").input("Skip the longest instruction by word count.").run()
+        assert not app.error
+        assert any("Example: Skip the 2 longest instructions by word count." in t.value for t in app.text)
+        app.button[[b.label for b in app.button].index("Add to the library")].click().run()
+        added = app.session_state.recipe["custom_templates"]
+        assert added[-1]["one"] == "Skip the longest instruction by word count."
+
+    def test_custom_template_place_is_read_from_its_words(self, app: AppTest) -> None:
+        """A custom sentence saying "above" is taken as one that stands after the instructions, without error."""
+        visit(app, "settings")
+        app.selectbox(key="new_family").set_value("permute.reverse").run()
+        app.text_input(key="new_text").input("Answer the instructions above in reverse order.").run()
+        assert not app.error  # its place is read from its words: after
+        assert any("Example: Answer the instructions above" in t.value for t in app.text)
+
 
 class TestPreviewPage:
     def test_shows_verified_mosaics(self, app: AppTest) -> None:

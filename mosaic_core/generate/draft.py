@@ -41,7 +41,7 @@ from mosaic_core.tokenize.counter import UNKNOWN
 if TYPE_CHECKING:
     from mosaic_core.generate.walk import MosaicRun
 
-__all__ = ["Draft", "State"]
+__all__ = ["Draft"]
 
 T = TypeVar("T")
 BOUND_SLACK = 4
@@ -77,6 +77,7 @@ class Draft:
         "rules",
         "run",
         "shape",
+        "single_reserve",
         "strategy",
         "tag_costs",
         "template_draw",
@@ -115,8 +116,8 @@ class Draft:
             outer_sep=_pick(rng, SEPARATORS),
         )
         self.format_meta, self.meta_reserve = costs.format_parts(format_template, wrapper)
-        if single != format_template:
-            self.meta_reserve = max(self.meta_reserve, costs.format_parts(single, wrapper)[1])
+        # One item may take another sentence (``layout``); its bound is kept apart so the others stay tight.
+        self.single_reserve = self.meta_reserve if single == format_template else costs.format_parts(single, wrapper)[1]
         # The rules in an order of this mosaic's own: the first with one answer here is used. Any rule
         # that has one is then first among those that have with equal chance, whichever others fail.
         self.rules: list[str] = []
@@ -197,11 +198,12 @@ class Draft:
         """An upper bound of the finished mosaic's tokens, cheap enough to take at every step."""
         if self.exact_only:
             return math.inf
+        n = len(self.items)
         return (
             self.prompt_sum
             + self.answer_sum
-            + self.meta_reserve
-            + self.run.costs.outer_bound(self.strategy, len(self.items))
+            + (self.meta_reserve if n > 1 else self.single_reserve)
+            + self.run.costs.outer_bound(self.strategy, n)
             + BOUND_SLACK
         )
 

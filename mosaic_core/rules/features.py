@@ -11,8 +11,9 @@ sentence names; a rule applies only when all four agree.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-__all__ = ["char_readings", "first_letter", "word_count", "word_readings"]
+__all__ = ["alternatives", "char_readings", "first_letter", "word_count", "word_readings"]
 
 _ALNUM_RUNS = re.compile(r"[^\W_]+")
 
@@ -71,3 +72,12 @@ def char_readings(text: str) -> tuple[int, int, int, int]:
         return (*whole, *whole)
     first = _first_line(text)
     return (*whole, len(first), _no_space(first))
+
+
+def alternatives(per_item: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Per-item alternative readings turned into one list of sizes per reading, as rules compare them.
+
+    >>> alternatives([(6, 5, 4), (2, 2, 2)])
+    [[6, 2], [5, 2], [4, 2]]
+    """
+    return [list(column) for column in zip(*per_item, strict=True)]

@@ -84,6 +84,10 @@ def validate_text(family: str, text: str) -> None:
     """
     if family not in PLACEHOLDERS:
         raise UnknownNameError("template family", family, PLACEHOLDERS)
+    _check_sentence(text, PLACEHOLDERS[family], family)
+
+
+def _check_sentence(text: str, expected: frozenset[str], family: str) -> None:
     if text != text.strip() or "  " in text:
         raise TemplateError(f"template {text!r} has stray whitespace")
     if not text.isascii() or not text.isprintable():
@@ -91,7 +95,6 @@ def validate_text(family: str, text: str) -> None:
     if not _SENTENCE.fullmatch(text):
         raise TemplateError(f"template {text!r} must be one sentence: a capital letter first, one full stop at the end")
     fields = _placeholders(text)
-    expected = PLACEHOLDERS[family]
     if sorted(fields) != sorted(expected):
         want = ", ".join("{" + name + "}" for name in sorted(expected)) or "none"
         raise TemplateError(f"template {text!r} for {family} must use each placeholder once: {want}")
@@ -113,7 +116,7 @@ def validate_template(template: Template) -> None:
     if not singular and template.one is not None:
         raise TemplateError(f"template {template.id!r}: only {', '.join(SINGULAR_FAMILIES)} have a singular sentence")
     if template.one is not None:
-        validate_text("maskout.odd", template.one)  # one plain sentence, no placeholders
+        _check_sentence(template.one, frozenset(), f"{template.family} (singular, for m = 1)")
         if inferred_place(template.one) not in ("either", template.place):
             raise TemplateError(f"template {template.id!r}: its singular sentence stands elsewhere than its plural one")
         if disagreement(template.render(m="1", noun="instruction")) or disagreement(

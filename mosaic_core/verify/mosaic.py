@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from mosaic_core.errors import MosaicError
 from mosaic_core.records import Mosaic, Plan, SourceRecord
 from mosaic_core.rules.base import RuleInput
-from mosaic_core.rules.features import char_readings, first_letter, word_count, word_readings
+from mosaic_core.rules.features import alternatives, char_readings, first_letter, word_readings
 from mosaic_core.rules.registry import RULES
 from mosaic_core.text.annotate import annotate, plan_layout, read_answer, read_prompt
 from mosaic_core.text.templates import TemplateLibrary
@@ -61,9 +61,11 @@ def _expected_positions(
             verdict.fail(problem)
         return plan.order, plan.masked
     size = len(plan.masked) if plan.masked else 1
+    words = [word_readings(t) for t in instructions]
+    chars = [char_readings(t) for t in instructions]
     data = RuleInput(
-        words=[word_count(t) for t in instructions],
-        chars=[len(t) for t in instructions],
+        words=[w[0] for w in words],
+        chars=[c[0] for c in chars],
         letters=[first_letter(t) for t in instructions],
         keys=[0.0] * n,
         mask_ratio=(size + 0.5) / n,
@@ -72,12 +74,7 @@ def _expected_positions(
     if outcome is None:
         verdict.fail(f"{plan.rule} has no single correct answer for these instructions")
         return plan.order, plan.masked
-    words = [word_readings(t)[1:] for t in instructions]
-    chars = [char_readings(t)[1:] for t in instructions]
-    data.readings = {
-        "words": [[w[j] for w in words] for j in range(3)],
-        "chars": [[c[j] for c in chars] for j in range(3)],
-    }
+    data.readings = {"words": alternatives([w[1:] for w in words]), "chars": alternatives([c[1:] for c in chars])}
     if rule.apply(data) is None:
         verdict.fail(f"{plan.rule} gives another answer when words or characters are counted otherwise", "one_reading")
     if "m" in values and values["m"] != str(len(outcome.masked)):

@@ -103,3 +103,17 @@ class TestRunJob:
         job = Job(Source.from_path(tmp_path / "missing.jsonl"), tmp_path / "m.jsonl", MosaicConfig(), engine="spark")
         with pytest.raises(ConfigError, match="unknown engine"):
             run_job(job)
+
+    @pytest.mark.parametrize("file_type", ["json", "hf"])
+    def test_ray_refuses_file_types_it_cannot_write(self, tmp_path: Path, file_type: str) -> None:
+        """Asking Ray for a file type it does not write is an error, not a silent switch to JSONL."""
+        job = Job(
+            Source.from_path(DEMO),
+            tmp_path / "shards",
+            MosaicConfig(epochs=1),
+            ExportOptions(file_type=file_type),
+            engine="ray",
+        )
+        with pytest.raises(ConfigError, match="jsonl or parquet"):
+            run_job(job)
+        assert not (tmp_path / "shards").exists()

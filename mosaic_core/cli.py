@@ -38,6 +38,17 @@ def _build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--mix", help="both|format|order|mask|primary, or primary=W,format=W,permute=W,maskout=W")
     gen.add_argument("--seed", type=int)
     gen.add_argument("--keep-unusable", action="store_true", default=None, help="keep over-long items as plain samples")
+    gen.add_argument(
+        "--meta-language",
+        help="language of the meta-instructions: auto (each mosaic in its items' language, the default) "
+        "or a pack: en (the paper's behaviour), zh, ja, es, fr, de, ru",
+    )
+    gen.add_argument(
+        "--mixed-languages",
+        choices=["main", "separate"],
+        help="under auto: items of different languages share a mosaic in the main language (main, the default), "
+        "or never share one (separate)",
+    )
     gen.add_argument("--to", default="alpaca", help="record format: alpaca, sharegpt, messages, prompt_completion")
     gen.add_argument("--file-type", default=None, help="jsonl (default), json, parquet, hf")
     gen.add_argument("--include-originals", nargs="?", const="all", default=None, metavar="all|none|FRACTION")
@@ -122,6 +133,8 @@ def _job(args: argparse.Namespace) -> Any:
         "tokenizer": args.tokenizer,
         "seed": args.seed,
         "keep_unusable": args.keep_unusable,
+        "meta_language": args.meta_language,
+        "mixed_languages": args.mixed_languages,
         "mix": parse_mix(args.mix) if args.mix else None,
     }
     config = MosaicConfig.from_recipe(_recipe(args.recipe), **overrides)

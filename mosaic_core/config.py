@@ -15,6 +15,7 @@ from typing import Any
 from mosaic_core.errors import ConfigError
 from mosaic_core.generate.kdraw import K_MODES
 from mosaic_core.rules.registry import RULES, rules_of
+from mosaic_core.text.language import AUTO
 from mosaic_core.text.meaning import compatible
 from mosaic_core.text.templates import TemplateLibrary, builtin_library
 from mosaic_core.tokenize.registry import available_tokenizers
@@ -34,6 +35,7 @@ PRESETS: dict[str, dict[str, float]] = {
     "primary": {"primary": 1.0, "format": 0.0, "permute": 0.0, "maskout": 0.0},
 }
 RECIPE_VERSION = 1
+MIXED_LANGUAGES = ("main", "separate")
 
 
 def parse_mix(text: str) -> dict[str, float]:
@@ -82,6 +84,11 @@ class MosaicConfig:
     custom_templates: tuple[Mapping[str, str], ...] = ()
     keep_unusable: bool = False
     seed: int = 0
+    meta_language: str = "auto"
+    """``auto``: each mosaic in its items' language (``text/language.py``); or one pack's code, e.g. ``en``."""
+    mixed_languages: str = "main"
+    """Under ``auto``, items of different languages: ``main`` joins them under the dataset's main language,
+    ``separate`` never puts two languages in one mosaic."""
 
     def __post_init__(self) -> None:
         if self.k_mode not in K_MODES:
@@ -120,22 +127,40 @@ class MosaicConfig:
         library = self.library()
         for template_id in self.disabled_templates:
             library.get(template_id)
+        if self.meta_language != AUTO and self.meta_language not in library.languages():
+            known = ", ".join([AUTO, *library.languages()])
+            raise ConfigError(f"unknown meta_language {self.meta_language!r}; known: {known}")
+        if self.mixed_languages not in MIXED_LANGUAGES:
+            raise ConfigError(
+                f"mixed_languages must be one of {', '.join(MIXED_LANGUAGES)}, not {self.mixed_languages!r}"
+            )
         for strategy in ("permute", "maskout"):
             if mix[strategy] > 0 and not self.enabled_rules(strategy):
                 raise ConfigError(f"strategy {strategy} has weight {mix[strategy]} but all its rules are off")
+        for language in self.languages(library):
+            self._check_language(library, language)
+
+    def _check_language(self, library: TemplateLibrary, language: str) -> None:
+        mix, pack = self.mix, library.pack(language)
+        where = "" if language == "en" else f" ({pack.name})"
         families = ["format.plain", "format.wrapper"]
         families += [name for name in RULES if name not in self.disabled_rules and mix[RULES[name].strategy] > 0]
         for family in families:
-            if not self.enabled_templates(family, library):
-                raise ConfigError(f"every template of {family} is switched off; keep at least one")
+            if pack.uses_family(family) and not self.enabled_templates(family, library, language):
+                raise ConfigError(f"every template of {family}{where} is switched off; keep at least one")
         # Wrapped mosaics need a wrapper sentence that agrees with them, on one item as on several.
         wrapped = [(s, 2) for s in STRATEGIES if mix[s] > 0 and (s == "format" or self.wrapper_rate > 0)]
         wrapped += [("format", 1)] if mix["format"] > 0 or self.wrapper_rate > 0 else []
-        claims = [library.get(t).claims for t in self.enabled_templates("format.wrapper", library)]
+        claims = [library.get(t).claims for t in self.enabled_templates("format.wrapper", library, language)]
         for strategy, k in wrapped:
             if strategy != "primary" and not any(compatible(c, strategy, k) for c in claims):
                 case = "a single instruction" if k == 1 else f"{strategy} mosaics"
-                raise ConfigError(f"no enabled format.wrapper template can stand in {case}; switch one on")
+                raise ConfigError(f"no enabled format.wrapper template{where} can stand in {case}; switch one on")
+
+    def languages(self, library: TemplateLibrary | None = None) -> list[str]:
+        """The packs this recipe may write in: the fixed one, or every pack under ``auto``."""
+        library = library or self.library()
+        return library.languages() if self.meta_language == AUTO else [self.meta_language]
 
     def library(self) -> TemplateLibrary:
         """Built-in templates plus the recipe's own."""
@@ -146,10 +171,10 @@ class MosaicConfig:
     def enabled_rules(self, strategy: str) -> list[str]:
         return [name for name in rules_of(strategy) if name not in self.disabled_rules]
 
-    def enabled_templates(self, family: str, library: TemplateLibrary | None = None) -> list[str]:
+    def enabled_templates(self, family: str, library: TemplateLibrary | None = None, language: str = "en") -> list[str]:
         library = library or self.library()
         off = set(self.disabled_templates)
-        return [t.id for t in library.family(family) if t.id not in off]
+        return [t.id for t in library.family(family, language) if t.id not in off]
 
     def to_recipe(self) -> dict[str, Any]:
         """The JSON-ready recipe.

@@ -75,6 +75,8 @@ class Plan:
     response_chars: tuple[int, ...]
     prompt_tokens: int
     answer_tokens: int
+    language: str = "en"
+    """The language of its meta-instructions (a template pack's code)."""
 
     @property
     def k(self) -> int:
@@ -115,6 +117,7 @@ class Plan:
             "response_chars": list(self.response_chars),
             "prompt_tokens": self.prompt_tokens,
             "answer_tokens": self.answer_tokens,
+            "language": self.language,
         }
 
     @classmethod
@@ -141,6 +144,7 @@ class Plan:
                 response_chars=tuple(int(c) for c in data["response_chars"]),
                 prompt_tokens=int(data["prompt_tokens"]),
                 answer_tokens=int(data["answer_tokens"]),
+                language=str(data.get("language", "en")),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DatasetError(f"the mosaic plan is incomplete or malformed: {exc!r}") from None

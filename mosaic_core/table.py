@@ -12,7 +12,15 @@ from dataclasses import dataclass, field
 
 from mosaic_core.errors import DatasetError
 from mosaic_core.records import SourceRecord
-from mosaic_core.rules.features import alternatives, char_readings, first_letter, word_count, word_readings
+from mosaic_core.rules.features import (
+    alternatives,
+    char_readings,
+    cjk_char_readings,
+    first_letter,
+    word_count,
+    word_readings,
+)
+from mosaic_core.text.language import detect_languages
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
 from mosaic_core.tokenize.parallel import count_in_parallel
@@ -52,8 +60,10 @@ class SourceTable:
     words: list[int] = field(init=False)
     """Words of every instruction (the rules' word counts)."""
     letters: list[str] = field(init=False)
-    """First character of every instruction if it is an ASCII letter, lower-cased, or ""."""
+    """First character of every instruction if it is a letter, lower-cased, or ""."""
     _readings: dict[str, dict[int, tuple[int, ...] | None]] = field(init=False, repr=False)
+    _languages: list[str] | None = field(default=None, init=False, repr=False)
+    _no_space: dict[int, int] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.sources = SourceCounts(self.counter, self.texts, self.counts, self.corrections)
@@ -62,22 +72,43 @@ class SourceTable:
         prompts = self.texts[: len(self.records)]
         self.words = [word_count(p) for p in prompts]
         self.letters = [first_letter(p) for p in prompts]
-        self._readings = {"words": {}, "chars": {}}
+        self._readings = {unit: {} for unit in _READERS}
+
+    @property
+    def languages(self) -> list[str]:
+        """The detected language of every record ("" where undetermined; ``text/language.py``), on first use."""
+        if self._languages is None:
+            self._languages = detect_languages(self.texts[: len(self.records)])
+        return self._languages
 
     def readings(self, index: int, unit: str) -> tuple[int, ...] | None:
-        """The other reasonable counts of instruction ``index`` in ``unit`` (words or chars), None where every
-        reading agrees with the first (worked out on first use)."""
+        """The other reasonable counts of instruction ``index`` in ``unit`` (words, chars or cjk_chars), None
+        where every reading agrees with the first (worked out on first use)."""
         known = self._readings[unit]
         if index in known:
             return known[index]
-        text = self.texts[index]
-        counts = word_readings(text) if unit == "words" else char_readings(text)
-        found = known[index] = None if counts.count(counts[0]) == 4 else counts[1:]
+        counts = _READERS[unit](self.texts[index])
+        found = known[index] = None if counts.count(counts[0]) == len(counts) else counts[1:]
         return found
 
-    def readings_of(self, positions: Sequence[int]) -> Readings:
-        """The other readings of these instructions' sizes, worked out only if a size rule asks."""
-        return Readings(self, positions)
+    def readings_of(self, positions: Sequence[int], chars: str = "chars") -> Readings:
+        """The other readings of these instructions' sizes, worked out only if a size rule asks.
+
+        ``chars``: ``cjk_chars`` reads characters as Chinese and Japanese may count them (with or without
+        punctuation too); ``exact`` has no other reading (the sentence states its unit).
+        """
+        return Readings(self, positions, chars)
+
+    def no_space_chars(self, positions: Sequence[int]) -> list[int]:
+        """Characters of these instructions, white space left out (a pack's exact ``char_unit``)."""
+        found = self._no_space
+        sizes = []
+        for index in positions:
+            size = found.get(index)
+            if size is None:
+                size = found[index] = len("".join(self.texts[index].split()))
+            sizes.append(size)
+        return sizes
 
     @property
     def size(self) -> int:
@@ -124,23 +155,30 @@ class SourceTable:
         return cls(records, counter, texts, counts, corrections)
 
 
+_READERS = {"words": word_readings, "chars": char_readings, "cjk_chars": cjk_char_readings}
+
+
 class Readings(Mapping[str, Sequence[Sequence[int]]]):
     """The other readings of the items' sizes (``rules/features.py``), looked up only if a size rule asks."""
 
-    __slots__ = ("positions", "table")
+    __slots__ = ("chars", "positions", "table")
 
-    def __init__(self, table: SourceTable, positions: Sequence[int]) -> None:
-        self.table, self.positions = table, positions
+    def __init__(self, table: SourceTable, positions: Sequence[int], chars: str = "chars") -> None:
+        self.table, self.positions, self.chars = table, positions, chars
 
     def __getitem__(self, unit: str) -> list[list[int]]:
         if unit not in ("words", "chars"):
             raise KeyError(unit)
+        kind = self.chars if unit == "chars" else unit
+        if kind == "exact":
+            return []
         readings = self.table.readings
-        per_item = [readings(i, unit) for i in self.positions]
+        per_item = [readings(i, kind) for i in self.positions]
         if all(sizes is None for sizes in per_item):
             return []  # every item reads one way: nothing else to compare
         first = self.table.words if unit == "words" else self.table.lengths
-        return alternatives([sizes or (first[i],) * 3 for i, sizes in zip(self.positions, per_item, strict=True)])
+        width = 5 if kind == "cjk_chars" else 3
+        return alternatives([sizes or (first[i],) * width for i, sizes in zip(self.positions, per_item, strict=True)])
 
     def __iter__(self) -> Iterator[str]:
         return iter(("words", "chars"))

@@ -125,7 +125,7 @@ class TestSettingsPage:
         """A malformed custom template is refused with st.error."""
         visit(app, "settings")
         app.text_input(key="new_text").input("no capital letter here").run()
-        assert app.error and "one sentence" in app.error[0].value
+        assert app.error and "must end with" in app.error[0].value
 
     def test_size_mask_template_asks_for_its_singular_form(self, app: AppTest) -> None:
         """A size-mask template needs its one-instruction sentence; with it, the example renders and it is added."""

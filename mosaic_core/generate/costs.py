@@ -14,6 +14,7 @@ from mosaic_core.rules.registry import RULES
 from mosaic_core.table import SourceTable
 from mosaic_core.text.decoration import number_tag
 from mosaic_core.text.meaning import compatible
+from mosaic_core.text.pack import Pack
 from mosaic_core.text.templates import TemplateLibrary
 
 __all__ = ["Costs", "Shape"]
@@ -72,32 +73,56 @@ class Costs:
     """Token costs of a run's decoration pieces, each worked out on first use."""
 
     def __init__(
-        self, table: SourceTable, library: TemplateLibrary, templates: dict[str, list[str]], rules: dict[str, list[str]]
+        self,
+        table: SourceTable,
+        library: TemplateLibrary,
+        templates: dict[tuple[str, str], list[str]],
+        rules: dict[str, list[str]],
+        languages: list[str],
     ) -> None:
         self.table = table
         self.library = library
         self.templates = templates
+        """Enabled template ids by (language, family)."""
         self.rules = rules
+        self.languages = languages
+        """Every language a mosaic of this run may be written in (the bounds cover them all)."""
         self.literal = table.counter.count_literal
         self._tag_costs: dict[tuple[int, str, bool], list[int]] = {}
         self._outer_bounds: dict[tuple[str, int], int] = {}
         self._format_bounds: dict[str, int] = {}
         self._format_parts: dict[tuple[str, tuple[str, str] | None], tuple[str, int]] = {}
         self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
-        self._format_lists: dict[tuple[str, str, bool], list[str]] = {}
+        self._format_lists: dict[tuple[str, str, bool, str], list[str]] = {}
 
-    def format_choice(self, family: str | None, strategy: str, single: bool, draw: float) -> str | None:
+    def format_choice(
+        self, family: str | None, strategy: str, single: bool, draw: float, language: str = "en"
+    ) -> str | None:
         """The format sentence a draw picks among those that agree with the strategy (and with one item)."""
         if family is None:
             return None
-        key = (family, strategy, single)
+        key = (family, strategy, single, language)
         choices = self._format_lists.get(key)
         if choices is None:
             get = self.library.get
             k, kind = (1, "format") if single else (2, strategy)
-            choices = [t for t in self.templates[family] if compatible(get(t).claims, kind, k)]
+            choices = [t for t in self.templates[language, family] if compatible(get(t).claims, kind, k)]
             self._format_lists[key] = choices
         return choices[int(draw * len(choices))] if choices else None
+
+    def reserves(
+        self, family: str | None, strategy: str, draw: float, wrapper: tuple[str, str] | None
+    ) -> tuple[int, int]:
+        """The growth bound's share for a drawn format sentence, for several items and for one, in any language."""
+        if family is None:
+            return 0, 0
+        several = one = 0
+        for language in self.languages:
+            several = max(
+                several, self.format_parts(self.format_choice(family, strategy, False, draw, language), wrapper)[1]
+            )
+            one = max(one, self.format_parts(self.format_choice(family, strategy, True, draw, language), wrapper)[1])
+        return several, one
 
     def placed(self, template_id: str | None, drawn_before: bool) -> bool:
         """Whether a sentence stands before the instructions: where its words say, else where it was drawn."""
@@ -154,11 +179,25 @@ class Costs:
         key = (strategy, n)
         found = self._outer_bounds.get(key)
         if found is None:
-            get = self.library.get
             found = 2 + max(
-                max(self.literal(get(t).render(**RULES[rule].widest(n))), self.literal(get(t).one or ""))
-                for rule in self.rules[strategy]
-                for t in self.templates[rule]
+                (
+                    self.literal(form.format(**widest))
+                    for language in self.languages
+                    for rule in self.rules[strategy]
+                    for widest in [_widest(self.library.pack(language), rule, n)]
+                    for t in map(self.library.get, self.templates.get((language, rule), ()))
+                    for form in (t.text, t.one or "", *(text for _, text in t.plural))
+                ),
+                default=0,
             )
             self._outer_bounds[key] = found
         return found
+
+
+def _widest(pack: Pack, rule: str, n: int) -> dict[str, str]:
+    """Values that make a rule's sentences in this language as long as they get for n items."""
+    number = 10 ** len(str(n)) - 1
+    every = [number] * n
+    noun = max(pack.noun_one, pack.noun_other, key=len)
+    known = {"order": pack.order(every), "positions": pack.join(every), "m": str(number), "noun": noun}
+    return {name: known[name] for name in RULES[rule].placeholders}

@@ -29,10 +29,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 from mosaic_core.config import STRATEGIES
+from mosaic_core.generate.choose import first_outcome
 from mosaic_core.generate.kdraw import draw_k
 from mosaic_core.generate.state import State
 from mosaic_core.records import Decoration
-from mosaic_core.rules.base import Outcome, RuleInput
+from mosaic_core.rules.base import Outcome
 from mosaic_core.rules.registry import RULES
 from mosaic_core.text.compose import Layout, Segment, answer_segments, count, prompt_segments
 from mosaic_core.text.decoration import BRACKETS, SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, WRAPPER_WORDS, wrapper_tags
@@ -67,6 +68,7 @@ class Draft:
         "items",
         "k_target",
         "keys",
+        "language",
         "mask_ratio",
         "meta_reserve",
         "prompt_mid",
@@ -100,9 +102,10 @@ class Draft:
             family = "format.plain"
         self.format_family, self.format_draw = family, draw()
         costs = run.costs
+        # The language is the items' (``languages.py``); drafted in the run's main one, redrawn if they differ.
+        self.language = language = run.languages.main
         # The format sentence must agree with the order or mask sentence, and on one item read in the singular.
-        format_template = costs.format_choice(family, strategy, False, self.format_draw)
-        single = costs.format_choice(family, strategy, True, self.format_draw)
+        format_template = costs.format_choice(family, strategy, False, self.format_draw, language)
         self.decoration = deco = Decoration(
             tag_style=int(draw() * len(TAG_STYLES)),
             tag_punct=_pick(rng, TAG_PUNCTUATION),
@@ -115,9 +118,9 @@ class Draft:
             outer_before=draw() < 0.5,
             outer_sep=_pick(rng, SEPARATORS),
         )
-        self.format_meta, self.meta_reserve = costs.format_parts(format_template, wrapper)
+        self.format_meta = costs.format_parts(format_template, wrapper)[0]
         # One item may take another sentence (``layout``); its bound is kept apart so the others stay tight.
-        self.single_reserve = self.meta_reserve if single == format_template else costs.format_parts(single, wrapper)[1]
+        self.meta_reserve, self.single_reserve = costs.reserves(family, strategy, self.format_draw, wrapper)
         # The rules in an order of this mosaic's own: the first with one answer here is used. Any rule
         # that has one is then first among those that have with equal chance, whichever others fail.
         self.rules: list[str] = []
@@ -209,47 +212,37 @@ class Draft:
 
     # -- finishing -------------------------------------------------------------------------
 
-    def outcome(self) -> tuple[str | None, Outcome]:
-        """The first rule in this mosaic's order with one answer for the items: a fair draw among those that have."""
-        n = len(self.items)
-        rules = self.rules
-        if rules and n >= 2:
-            table = self.run.table
-            data = RuleInput(
-                words=list(map(table.words.__getitem__, self.items)),
-                chars=list(map(table.lengths.__getitem__, self.items)),
-                letters=list(map(table.letters.__getitem__, self.items)),
-                keys=self.keys,
-                mask_ratio=self.mask_ratio,
-                readings=table.readings_of(self.items),
-            )
-            for name in rules:
-                result = RULES[name].apply(data)
-                if result is not None:
-                    return name, result
-        return None, Outcome(tuple(range(n)))
+    def outcome(self, language: str | None = None) -> tuple[str | None, Outcome]:
+        """The first rule in this mosaic's order with one answer for the items (``choose.py``)."""
+        return first_outcome(self.run, self, language or self.run.languages.of_items(self.items))
 
-    def layout(self, rule: str | None, outcome: Outcome) -> tuple[Layout, str | None]:
+    def layout(self, rule: str | None, outcome: Outcome, language: str | None = None) -> tuple[Layout, str | None]:
         """The sentences of the mosaic as it stands, each placed where its words let it stand."""
         deco, format_meta = self.decoration, self.format_meta
-        costs = self.run.costs
-        if len(self.items) == 1 and self.format_family is not None:
-            single = costs.format_choice(self.format_family, self.strategy, True, self.format_draw)
-            if single != deco.format_template:
-                format_meta = costs.format_parts(single, deco.wrapper)[0]
-                deco = replace(deco, format_template=single)
+        run = self.run
+        costs = run.costs
+        language = language or run.languages.of_items(self.items)
+        single = len(self.items) == 1
+        if (single or language != self.language) and self.format_family is not None:
+            chosen = costs.format_choice(self.format_family, self.strategy, single, self.format_draw, language)
+            if chosen != deco.format_template:
+                format_meta = costs.format_parts(chosen, deco.wrapper)[0]
+                deco = replace(deco, format_template=chosen)
         format_before = costs.placed(deco.format_template, deco.format_before)
         if rule is None:
             if format_before != deco.format_before:
                 deco = replace(deco, format_before=format_before)
             return Layout(deco, format_meta, None), None
-        choices = self.run.templates[rule]
+        choices = run.templates[language, rule]
         template_id = choices[int(self.template_draw * len(choices))]
-        template = self.run.library.get(template_id)
+        template = run.library.get(template_id)
         outer_before = costs.placed(template_id, deco.outer_before)
         if format_before != deco.format_before or outer_before != deco.outer_before:
             deco = replace(deco, format_before=format_before, outer_before=outer_before)
-        return Layout(deco, format_meta, template.render(**outcome.values)), template_id
+        pack = run.library.pack(language)
+        outcome.values = values = pack.values(RULES[rule].placeholders, outcome.order, outcome.masked)
+        sentence = template.render(len(outcome.masked) or None, **values)
+        return Layout(deco, format_meta, sentence), template_id
 
     def segments(self, layout: Layout, outcome: Outcome) -> tuple[list[Segment], list[Segment]]:
         n = self.run.table.size
@@ -259,8 +252,9 @@ class Draft:
 
     def tally(self) -> State:
         """Exact tokens of the mosaic as it would be finished now."""
-        rule, outcome = self.outcome()
-        layout, template_id = self.layout(rule, outcome)
+        language = self.run.languages.of_items(self.items)
+        rule, outcome = self.outcome(language)
+        layout, template_id = self.layout(rule, outcome, language)
         sources = self.run.table.sources
         last_inst = None
         if not self.exact_only:
@@ -270,7 +264,7 @@ class Draft:
                 last_inst = sources.count(last, self.shape.lead, trail)
         if last_inst is None:
             self.exact_only = True
-            return self.composed_tally(rule, outcome, layout, template_id)
+            return self.composed_tally(rule, outcome, layout, template_id, language)
         literal = self.run.counter.count_literal
         prompt = self.prompt_sum - self.prompt_mid[-1] + self.tag_costs[len(self.items)] + last_inst
         for piece in layout.meta_pieces():
@@ -283,9 +277,11 @@ class Draft:
         sizing = answer
         if outcome.masked:
             sizing = self.answer_sum + self.resp_end[-1] - self.resp_mid[-1]
-        return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
+        return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id, language)
 
-    def composed_tally(self, rule: str | None, outcome: Outcome, layout: Layout, template_id: str | None) -> State:
+    def composed_tally(
+        self, rule: str | None, outcome: Outcome, layout: Layout, template_id: str | None, language: str | None = None
+    ) -> State:
         """The tally taken from the composer's own segments: the definition the running sums follow."""
         sources = self.run.table.sources
         prompt_segs, answer_segs = self.segments(layout, outcome)
@@ -294,4 +290,5 @@ class Draft:
         if outcome.masked:
             full = Outcome(tuple(range(len(self.items))))
             sizing = count(self.segments(layout, full)[1], sources)
-        return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id)
+        language = language or self.run.languages.of_items(self.items)
+        return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id, language)

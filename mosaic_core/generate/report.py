@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from mosaic_core.config import MosaicConfig
@@ -51,11 +51,18 @@ class RunReport:
     """Mosaics per strategy as made (a one-item mosaic or one whose rules all fail is primary or format)."""
     rules: dict[str, int] = field(default_factory=dict)
     """Mosaics per rule as made (after the fair fallback)."""
+    languages: dict[str, int] = field(default_factory=dict)
+    """Mosaics per language of their meta-instructions."""
+    language_rules: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Mosaics per rule, in each language."""
 
-    def count(self, strategy: str, rule: str | None) -> None:
+    def count(self, strategy: str, rule: str | None, language: str = "en") -> None:
         self.strategies[strategy] = self.strategies.get(strategy, 0) + 1
+        self.languages[language] = self.languages.get(language, 0) + 1
         if rule is not None:
             self.rules[rule] = self.rules.get(rule, 0) + 1
+            per = self.language_rules.setdefault(language, {})
+            per[rule] = per.get(rule, 0) + 1
 
     @classmethod
     def from_plans(cls, plans: Iterable[Plan]) -> RunReport:
@@ -65,7 +72,7 @@ class RunReport:
             if plan.strategy != "plain":
                 report.mosaics += 1
                 report.item_slots += plan.k
-                report.count(plan.strategy, plan.rule)
+                report.count(plan.strategy, plan.rule, plan.language)
         return report
 
     def merge(self, other: RunReport) -> None:
@@ -73,7 +80,9 @@ class RunReport:
         self.mosaics += other.mosaics
         self.item_slots += other.item_slots
         self.plain_samples += other.plain_samples
-        for mine, theirs in ((self.strategies, other.strategies), (self.rules, other.rules)):
+        pairs = [(self.strategies, other.strategies), (self.rules, other.rules), (self.languages, other.languages)]
+        pairs += [(self.language_rules.setdefault(lang, {}), theirs) for lang, theirs in other.language_rules.items()]
+        for mine, theirs in pairs:
             for name, value in theirs.items():
                 mine[name] = mine.get(name, 0) + value
 
@@ -97,13 +106,25 @@ def shares(config: MosaicConfig, report: RunReport) -> dict[str, dict[str, dict[
         }
         for name, weight in config.mix.items()
     }
+    library = config.library()
+    by_language = {
+        language: _rule_shares(config, counts, library.pack(language).uses_family)
+        for language, counts in sorted(report.language_rules.items())
+    }
+    return {"strategies": strategies, "rules": _rule_shares(config, report.rules), "by_language": by_language}
+
+
+def _rule_shares(
+    config: MosaicConfig, counts: dict[str, int], applies: Callable[[str], bool] = lambda name: True
+) -> dict[str, dict[str, float]]:
+    """Each enabled rule's configured share of its strategy (among the rules that apply) against its realised one."""
     rules: dict[str, dict[str, float]] = {}
     for strategy in ORDERED_STRATEGIES:
-        enabled = config.enabled_rules(strategy) if config.mix[strategy] > 0 else []
-        with_rule = max(sum(report.rules.get(name, 0) for name in enabled), 1)
+        enabled = [n for n in config.enabled_rules(strategy) if applies(n)] if config.mix[strategy] > 0 else []
+        with_rule = max(sum(counts.get(name, 0) for name in enabled), 1)
         for name in enabled:
             rules[name] = {
                 "configured": round(1 / len(enabled), 4),
-                "realised": round(report.rules.get(name, 0) / with_rule, 4),
+                "realised": round(counts.get(name, 0) / with_rule, 4),
             }
-    return {"strategies": strategies, "rules": rules}
+    return rules

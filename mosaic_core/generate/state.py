@@ -26,3 +26,4 @@ class State:
     outcome: Outcome
     layout: Layout
     template_id: str | None
+    language: str = "en"

@@ -17,13 +17,14 @@ from mosaic_core.config import STRATEGIES, MosaicConfig
 from mosaic_core.errors import ConfigError
 from mosaic_core.generate.costs import Costs
 from mosaic_core.generate.draft import Draft
+from mosaic_core.generate.languages import Languages
 from mosaic_core.generate.report import RunReport, Unusable
 from mosaic_core.generate.state import State
 from mosaic_core.records import Decoration, Mosaic, Plan
 from mosaic_core.rules.registry import ORDERED_STRATEGIES
 from mosaic_core.table import SourceTable
 from mosaic_core.text.compose import answer_text, prompt_text
-from mosaic_core.text.templates import TemplateLibrary
+from mosaic_core.text.templates import PLACEHOLDERS, TemplateLibrary
 
 __all__ = ["MosaicRun"]
 
@@ -49,8 +50,13 @@ class MosaicRun:
         self.library: TemplateLibrary = config.library()
         self.mix_cumulative = list(itertools.accumulate(config.mix[s] for s in STRATEGIES))
         self.rules = {s: config.enabled_rules(s) for s in ORDERED_STRATEGIES}
-        self.templates = {f: config.enabled_templates(f, self.library) for f in self.library.families()}
-        self.costs = Costs(table, self.library, self.templates, self.rules)
+        self.languages = Languages.of(table, config, self.library)
+        self.templates = {
+            (language, family): config.enabled_templates(family, self.library, language)
+            for language in self.languages.in_play
+            for family in PLACEHOLDERS
+        }
+        self.costs = Costs(table, self.library, self.templates, self.rules, self.languages.in_play)
         budget = config.max_tokens
         n = table.size
         self.usable: list[int] = []
@@ -67,6 +73,8 @@ class MosaicRun:
     def epoch_order(self, epoch: int) -> list[int]:
         generator = np.random.default_rng([self.config.seed, epoch])
         order: list[int] = generator.permutation(np.asarray(self.usable, dtype=np.int64)).tolist()
+        if self.languages.separate:
+            order.sort(key=self.languages.group.__getitem__)  # stable: each language keeps its shuffle
         return order
 
     def walk(self, epoch: int, order: list[int] | None = None) -> Iterator[Mosaic]:
@@ -98,6 +106,8 @@ class MosaicRun:
         limit = len(order) - position
         if draft.k_target is not None:
             limit = min(limit, draft.k_target)
+        if self.languages.separate:
+            limit = self.languages.same_group(order, position, limit)
         items, add, bound = draft.items, draft.add, draft.bound
         state: State | None = None  # the tally of the current items, when one was taken
         while len(items) < limit:
@@ -144,11 +154,12 @@ class MosaicRun:
             response_chars=tuple(map(self.response_chars.__getitem__, items)),
             prompt_tokens=state.prompt_tokens,
             answer_tokens=state.answer_tokens,
+            language=state.language,
         )
         report = self.report
         report.mosaics += 1
         report.item_slots += plan.k
-        report.count(strategy, rule)
+        report.count(strategy, rule, state.language)
         report.mosaics_per_epoch[draft.epoch] = report.mosaics_per_epoch.get(draft.epoch, 0) + 1
         prompt = prompt_text(layout, items, texts)
         answer = answer_text(layout, [(p + 1, n + items[p]) for p in outcome.order], texts)
@@ -175,6 +186,7 @@ class MosaicRun:
             response_chars=(len(answer),),
             prompt_tokens=self.table.counts[source],
             answer_tokens=self.table.counts[n + source],
+            language=self.languages.of_items([source]),
         )
         self.report.plain_samples += 1
         return Mosaic(prompt, answer, plan)

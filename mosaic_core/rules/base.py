@@ -29,12 +29,16 @@ class RuleInput:
     words: Sequence[int]
     chars: Sequence[int]
     letters: Sequence[str]
-    """Lower-cased first ASCII letter of each instruction, "" if it has none."""
+    """Lower-cased first character of each instruction if it is a letter, "" if it is not."""
     keys: Sequence[float]
     """Pre-drawn random numbers, one per position (for the fixed order and mask)."""
     mask_ratio: float
     readings: Mapping[str, Sequence[Sequence[int]]] = field(default_factory=dict)
     """The other reasonable counts of ``words`` and ``chars`` (``rules/features.py``), per position."""
+    alphabet: str = "abcdefghijklmnopqrstuvwxyz"
+    """The letters of the meta-instruction's language in alphabetical order ("" where it has no such order)."""
+    units: tuple[str, ...] = ("words", "chars")
+    """What sizes mean in that language: words only where words are separated by spaces."""
 
     @property
     def n(self) -> int:
@@ -55,8 +59,10 @@ class Outcome:
     values: dict[str, str] = field(default_factory=dict)
 
 
-Check = Callable[[int, Sequence[int], Sequence[int], dict[str, str]], list[str]]
-"""For a drawn rule: (k, order, masked, values) -> what is wrong with them (empty when nothing is)."""
+Check = Callable[[int, Sequence[int], Sequence[int]], list[str]]
+"""For a drawn rule: (k, order, masked) -> what is wrong with them (empty when nothing is).
+
+The sentence's own values are checked against the plan by the verifier, in the mosaic's language."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +80,8 @@ class Rule:
     placeholders: tuple[str, ...] = ()
     check_drawn: Check | None = None
     """Set for rules whose answer comes from the mosaic's random keys (fixed order, fixed mask)."""
+    unit: str | None = None
+    """The size a size rule compares (``words`` or ``chars``): it applies only where the language has it."""
 
     @property
     def strategy(self) -> str:

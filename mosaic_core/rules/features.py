@@ -4,31 +4,35 @@ A size rule must give the same answer however a reader counts, so each
 instruction is measured four ways for words (whitespace pieces or runs of
 letters and digits; the whole text or its first line, that is without the
 input that follows it) and four ways for characters (with or without white
-space; whole text or first line). The first of each is the one a rule's
-sentence names; a rule applies only when all four agree.
+space; whole text or first line). Chinese and Japanese count characters (字数,
+文字数) and may or may not count punctuation, so there each is measured six ways
+(``cjk_char_readings``). The first of each is the one a rule's sentence names;
+a rule applies only when all agree.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["alternatives", "char_readings", "first_letter", "word_count", "word_readings"]
+__all__ = ["alternatives", "char_readings", "cjk_char_readings", "first_letter", "word_count", "word_readings"]
 
 _ALNUM_RUNS = re.compile(r"[^\W_]+")
 
 
 def first_letter(text: str) -> str:
-    """The first character of ``text``, lower-cased, if it is an ASCII letter; else "".
+    """The first character of ``text``, lower-cased, if it is a letter; else "".
 
     An instruction that opens with a quote, a digit or a bracket has no first letter a reader
-    would agree on, so alphabetical rules leave it alone.
+    would agree on, so alphabetical rules leave it alone; they also leave alone a letter that is
+    not in the alphabet of the meta-instruction's language (``RuleInput.alphabet``).
 
-    >>> first_letter("Quick brown"), first_letter('"Quick" brown'), first_letter("été")
-    ('q', '', '')
+    >>> first_letter("Quick brown"), first_letter('"Quick" brown'), first_letter("Écris"), first_letter("Опиши")
+    ('q', '', 'é', 'о')
     """
     first = text[:1]
-    return first.lower() if first.isascii() and first.isalpha() else ""
+    return first.lower() if first.isalpha() else ""
 
 
 def word_count(text: str) -> int:
@@ -72,6 +76,23 @@ def char_readings(text: str) -> tuple[int, int, int, int]:
         return (*whole, *whole)
     first = _first_line(text)
     return (*whole, len(first), _no_space(first))
+
+
+def _no_punct(text: str) -> int:
+    return sum(1 for c in text if not c.isspace() and not unicodedata.category(c).startswith("P"))
+
+
+def cjk_char_readings(text: str) -> tuple[int, ...]:
+    r"""Characters with white space, without it, and without punctuation either; then all three for the first line.
+
+    >>> cjk_char_readings("写一首诗，关于秋天。\n秋天")
+    (13, 12, 10, 10, 10, 8)
+    """
+    whole = len(text), _no_space(text), _no_punct(text)
+    if "\n" not in text:
+        return (*whole, *whole)
+    first = _first_line(text)
+    return (*whole, len(first), _no_space(first), _no_punct(first))
 
 
 def alternatives(per_item: Sequence[Sequence[int]]) -> list[list[int]]:

@@ -21,12 +21,10 @@ def _mask_fixed(data: RuleInput) -> Outcome:
     return _without(data.n, chosen, values)
 
 
-def _check_fixed(n: int, order: Sequence[int], masked: Sequence[int], values: dict[str, str]) -> list[str]:
+def _check_fixed(n: int, order: Sequence[int], masked: Sequence[int]) -> list[str]:
     problems = []
     if not 1 <= len(masked) <= max(n // 2, 1):
         problems.append("the fixed mask hides too many or too few instructions")
-    if values.get("positions") != join_numbers([p + 1 for p in masked]):
-        problems.append("the instructions named in the meta-instruction differ from the masked ones")
     hidden = set(masked)
     if tuple(order) != tuple(p for p in range(n) if p not in hidden):
         problems.append("the answer does not keep the unmasked instructions in their order")
@@ -42,6 +40,8 @@ def _cut(words: Sequence[int], m: int, longest: bool) -> frozenset[int] | None:
 
 
 def _mask_by_words(data: RuleInput, longest: bool) -> Outcome | None:
+    if "words" not in data.units:
+        return None  # no word counts where words are not separated by spaces
     m = data.mask_size
     chosen = _cut(data.words, m, longest)
     if chosen is None:
@@ -54,8 +54,8 @@ def _mask_by_words(data: RuleInput, longest: bool) -> Outcome | None:
 
 MASKOUT_RULES: tuple[Rule, ...] = (
     Rule("maskout.fix", _mask_fixed, ("noun", "positions"), check_drawn=_check_fixed),
-    Rule("maskout.longest_words", lambda data: _mask_by_words(data, longest=True), ("m", "noun")),
-    Rule("maskout.shortest_words", lambda data: _mask_by_words(data, longest=False), ("m", "noun")),
+    Rule("maskout.longest_words", lambda data: _mask_by_words(data, longest=True), ("m", "noun"), unit="words"),
+    Rule("maskout.shortest_words", lambda data: _mask_by_words(data, longest=False), ("m", "noun"), unit="words"),
     Rule("maskout.odd", lambda data: _without(data.n, range(0, data.n, 2))),
     Rule("maskout.even", lambda data: _without(data.n, range(1, data.n, 2))),
 )

@@ -14,13 +14,10 @@ def _fixed_order(data: RuleInput) -> Outcome:
     return Outcome(order, values={"order": ", ".join(str(p + 1) for p in order)})
 
 
-def _check_fixed(n: int, order: Sequence[int], masked: Sequence[int], values: dict[str, str]) -> list[str]:
-    problems = []
+def _check_fixed(n: int, order: Sequence[int], masked: Sequence[int]) -> list[str]:
     if sorted(order) != list(range(n)) or masked:
-        problems.append("the fixed order is not a permutation of the instructions")
-    if values.get("order") != ", ".join(str(p + 1) for p in order):
-        problems.append("the order named in the meta-instruction differs from the answer's order")
-    return problems
+        return ["the fixed order is not a permutation of the instructions"]
+    return []
 
 
 def _reverse(data: RuleInput) -> Outcome:
@@ -28,11 +25,14 @@ def _reverse(data: RuleInput) -> Outcome:
 
 
 def _by_letter(data: RuleInput, descending: bool) -> Outcome | None:
-    if not all(data.letters):
-        return None  # "first letter" has no answer for an instruction without one
+    alphabet, letters = data.alphabet, data.letters
+    if not alphabet or not all(letter and letter in alphabet for letter in letters):
+        # "First letter" has no answer for an instruction without one in the language's alphabet (which
+        # also rules out a mosaic that mixes scripts), nor in a script with no alphabetical order.
+        return None
     sign = -1 if descending else 1
     # sorted() is stable, which is the tie-break every template states.
-    return Outcome(tuple(sorted(range(data.n), key=lambda p: sign * ord(data.letters[p]))))
+    return Outcome(tuple(sorted(range(data.n), key=lambda p: sign * alphabet.index(letters[p]))))
 
 
 def _sorted_by(sizes: Sequence[int], descending: bool) -> tuple[int, ...]:
@@ -42,6 +42,8 @@ def _sorted_by(sizes: Sequence[int], descending: bool) -> tuple[int, ...]:
 
 def _by_size(data: RuleInput, unit: str, descending: bool) -> Outcome | None:
     """Sort by size; None when another reasonable way of counting the unit would sort otherwise."""
+    if unit not in data.units:
+        return None  # no word counts where words are not separated by spaces
     sizes = data.words if unit == "words" else data.chars
     order = _sorted_by(sizes, descending)
     for other in data.readings.get(unit, ()):
@@ -55,10 +57,10 @@ PERMUTE_RULES: tuple[Rule, ...] = (
     Rule("permute.reverse", _reverse),
     Rule("permute.alphabetical", lambda data: _by_letter(data, descending=False)),
     Rule("permute.reverse_alphabetical", lambda data: _by_letter(data, descending=True)),
-    Rule("permute.shortest_words", lambda data: _by_size(data, "words", descending=False)),
-    Rule("permute.longest_words", lambda data: _by_size(data, "words", descending=True)),
-    Rule("permute.shortest_chars", lambda data: _by_size(data, "chars", descending=False)),
-    Rule("permute.longest_chars", lambda data: _by_size(data, "chars", descending=True)),
+    Rule("permute.shortest_words", lambda data: _by_size(data, "words", descending=False), unit="words"),
+    Rule("permute.longest_words", lambda data: _by_size(data, "words", descending=True), unit="words"),
+    Rule("permute.shortest_chars", lambda data: _by_size(data, "chars", descending=False), unit="chars"),
+    Rule("permute.longest_chars", lambda data: _by_size(data, "chars", descending=True), unit="chars"),
     Rule("permute.odd_first", lambda data: Outcome((*range(0, data.n, 2), *range(1, data.n, 2)))),
     Rule("permute.even_first", lambda data: Outcome((*range(1, data.n, 2), *range(0, data.n, 2)))),
 )

@@ -2,8 +2,9 @@
 
 Adding a rule: write it in ``permute.py`` or ``maskout.py`` and add it to that
 module's tuple; give its template family sentences in each template pack
-(``text/templates.json``). The engine, the verifier, the template checks and the
-settings page read everything else from the ``Rule`` itself.
+(``text/packs/<language>.json``, ``docs/template_packs.md``). The engine, the
+verifier, the template checks and the settings page read everything else from
+the ``Rule`` itself.
 """
 
 from __future__ import annotations

@@ -46,6 +46,8 @@ def plan_layout(plan: Plan, library: TemplateLibrary) -> Layout:
     format_meta = None
     if deco.format_template is not None:
         template = library.get(deco.format_template)
+        if template.language != plan.language:
+            raise LayoutMismatch(f"template {template.id} is in {template.language!r}, the mosaic in {plan.language!r}")
         if deco.wrapper is not None:
             if template.family != "format.wrapper":
                 raise LayoutMismatch(f"template {template.id} does not name wrapper tags")
@@ -59,7 +61,9 @@ def plan_layout(plan: Plan, library: TemplateLibrary) -> Layout:
         template = library.get(plan.outer_template)
         if template.family != plan.rule:
             raise LayoutMismatch(f"template {template.id} belongs to {template.family}, not {plan.rule}")
-        outer_meta = template.render(**dict(plan.values))
+        if template.language != plan.language:
+            raise LayoutMismatch(f"template {template.id} is in {template.language!r}, the mosaic in {plan.language!r}")
+        outer_meta = template.render(len(plan.masked) or None, **dict(plan.values))
     return Layout(deco, format_meta, outer_meta)
 
 

@@ -8,7 +8,8 @@ either) and, for format sentences, its ``claims``:
 * ``plural``: it speaks of several instructions; never on a one-instruction mosaic (nor is ``all``).
 
 The words of a sentence are checked against its declaration when the library
-loads (``check_declared``), so a sentence saying "below" cannot be declared to
+loads (``check_declared``), through the cues of its language's pack
+(``text/pack.py``), so a sentence saying "below" cannot be declared to
 stand after the instructions. The engine composes only compatible sentences
 (``compatible``) and places each where its words fit; the verifier checks both
 again on every mosaic, and that counts agree (``disagreement``).
@@ -18,8 +19,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from mosaic_core.errors import TemplateError
+
+if TYPE_CHECKING:
+    from mosaic_core.text.pack import Pack
 
 __all__ = [
     "CLAIMS",
@@ -35,18 +40,6 @@ __all__ = [
 PLACES = ("before", "after", "either")
 CLAIMS = ("all", "given_order", "plural")
 
-_BEFORE = re.compile(r"\b(below|follow|follows|following|next)\b", re.IGNORECASE)
-_AFTER = re.compile(r"\b(above|preceding|previous|foregoing)\b", re.IGNORECASE)
-_ALL = re.compile(
-    r"\b(every|each|all)\b.*\b(instruction|task|request|question|prompt)|unanswered|without skipping|none of",
-    re.IGNORECASE,
-)
-_GIVEN_ORDER = re.compile(
-    r"\b(in order|in the order|same order|original order|in sequence|one by one"
-    r"|order given|order shown|order listed)\b",
-    re.IGNORECASE,
-)
-_PLURAL = re.compile(r"\b(instructions|tasks|requests|questions|prompts|them|these|those)\b", re.IGNORECASE)
 _NOUNS = "instruction|task|item|question|request|prompt"
 _BAD_COUNT = re.compile(
     rf"\b1 (?:[a-z]+ )?(?:{_NOUNS})s\b|\bthe 1 [a-z]+\b|\b(?:[02-9]|\d{{2,}}) (?:[a-z]+ )?(?:{_NOUNS})\b(?!s)"
@@ -54,50 +47,47 @@ _BAD_COUNT = re.compile(
 _FORMAT_FAMILIES = ("format.wrapper", "format.plain")
 
 
-def inferred_place(text: str) -> str:
-    """Where a sentence's own words put it.
+def inferred_place(text: str, pack: Pack) -> str:
+    """Where a sentence's own words put it, read by its pack's cues.
 
-    >>> inferred_place("Answer the instructions below."), inferred_place("Reverse the order of the answers.")
+    >>> from mosaic_core.text.templates import builtin_library
+    >>> en = builtin_library().pack("en")
+    >>> inferred_place("Answer the instructions below.", en), inferred_place("Reverse the order of the answers.", en)
     ('before', 'either')
     """
-    before, after = bool(_BEFORE.search(text)), bool(_AFTER.search(text))
+    before, after = pack.cue("before", text), pack.cue("after", text)
     if before and after:
         raise TemplateError(f"template {text!r} points both below and above; it can stand in neither place")
     return "before" if before else "after" if after else "either"
 
 
-def inferred_claims(family: str, text: str) -> tuple[str, ...]:
+def inferred_claims(family: str, text: str, pack: Pack) -> tuple[str, ...]:
     """The claims a format sentence's words make (other families claim by their rule).
 
-    >>> inferred_claims("format.plain", "Answer every one of the instructions that follow.")
+    >>> from mosaic_core.text.templates import builtin_library
+    >>> en = builtin_library().pack("en")
+    >>> inferred_claims("format.plain", "Answer every one of the instructions that follow.", en)
     ('all', 'plural')
     """
     if family not in _FORMAT_FAMILIES:
         return ()
-    found = []
-    if _ALL.search(text):
-        found.append("all")
-    if _GIVEN_ORDER.search(text):
-        found.append("given_order")
-    if _PLURAL.search(text):
-        found.append("plural")
-    return tuple(found)
+    return tuple(claim for claim in CLAIMS if pack.cue(claim, text))
 
 
-def check_declared(template_id: str, family: str, text: str, place: str, claims: Iterable[str]) -> None:
+def check_declared(template_id: str, family: str, text: str, place: str, claims: Iterable[str], pack: Pack) -> None:
     """Raise TemplateError when a declaration does not match the sentence's words."""
     if place not in PLACES:
         raise TemplateError(f"template {template_id!r}: place must be one of {', '.join(PLACES)}, not {place!r}")
     unknown = set(claims) - set(CLAIMS)
     if unknown:
         raise TemplateError(f"template {template_id!r}: unknown claims {sorted(unknown)}; known: {', '.join(CLAIMS)}")
-    words = inferred_place(text)
+    words = inferred_place(text, pack)
     if words not in ("either", place):
         raise TemplateError(
             f"template {template_id!r} is declared to stand {place!r} the instructions, but its words "
             f"({'below/following' if words == 'before' else 'above/preceding'}) put it {words} them"
         )
-    missing = set(inferred_claims(family, text)) - set(claims)
+    missing = set(inferred_claims(family, text, pack)) - set(claims)
     if missing:
         raise TemplateError(
             f"template {template_id!r} says {', '.join(sorted(missing))} by its words but does not declare it"
@@ -129,11 +119,15 @@ def fits_place(place: str, before: bool) -> bool:
     return place == "either" or (place == "before") == before
 
 
-def disagreement(sentence: str) -> str | None:
+def disagreement(sentence: str, language: str = "en") -> str | None:
     """A count that disagrees with its noun ("1 instructions", "the 1 longest", "3 instruction"), if any.
+
+    Only English is read this way; other packs give a form per plural category instead (``text/pack.py``).
 
     >>> disagreement("Skip the 1 longest instructions."), disagreement("Skip the 2 longest instructions.")
     ('the 1 longest', None)
     """
+    if language != "en":
+        return None
     found = _BAD_COUNT.search(sentence)
     return found.group() if found else None

@@ -1,15 +1,15 @@
-"""The template library: meta-instruction sentences, stored as data and validated.
+"""The template library: meta-instruction sentences in every language, stored as data and validated.
 
-Templates live in ``text/templates.json`` as ``{family: [{"id", "text"}, ...]}``.
-A family is ``format.wrapper``, ``format.plain``, or ``<strategy>.<rule>``; each
-family fixes the placeholders its sentences must use. Users may add their own
-templates through the recipe; they pass the same checks.
+Each language's sentences live in its pack, ``text/packs/<code>.json``
+(``docs/template_packs.md``). A family is ``format.wrapper``, ``format.plain``,
+or ``<strategy>.<rule>``; each family fixes the placeholders its sentences must
+use. Users may add their own templates, in any pack's language, through the
+recipe; they pass the same checks.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -20,8 +20,11 @@ from typing import Any
 from mosaic_core.errors import TemplateError, UnknownNameError
 from mosaic_core.rules.registry import RULES
 from mosaic_core.text.meaning import check_declared, disagreement, inferred_claims, inferred_place
+from mosaic_core.text.pack import Pack, plural_category
 
 __all__ = [
+    "BUILTIN_LANGUAGES",
+    "OPTIONAL_PLACEHOLDERS",
     "PLACEHOLDERS",
     "SINGULAR_FAMILIES",
     "Template",
@@ -37,16 +40,18 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "format.plain": frozenset(),
     **{name: frozenset(rule.placeholders) for name, rule in RULES.items()},
 }
-"""The placeholders each family's sentences must fill: the format families', then each rule's own."""
+"""The placeholders each family's sentences fill: the format families', then each rule's own."""
+OPTIONAL_PLACEHOLDERS = frozenset({"noun"})
+"""Placeholders a sentence may leave out (a language that writes the noun into each sentence)."""
 SINGULAR_FAMILIES = tuple(name for name, rule in RULES.items() if "m" in rule.placeholders)
 """Families whose sentences name a count m, and so carry a singular sentence for m = 1."""
-
-_SENTENCE = re.compile(r"[A-Z][^.!?\n\t]*\.")
+BUILTIN_LANGUAGES = ("en", "zh", "ja", "es", "fr", "de", "ru")
+"""The packs shipped in ``text/packs/``, English first (the paper's language and the fallback)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Template:
-    """One meta-instruction sentence of a family."""
+    """One meta-instruction sentence of a family, in one language."""
 
     id: str
     family: str
@@ -57,45 +62,59 @@ class Template:
     claims: tuple[str, ...] = ()
     """What a format sentence asserts (``text/meaning.py``): all, given_order, plural."""
     one: str | None = None
-    """The singular sentence of a size-mask template, used when it hides one instruction."""
+    """The sentence used when exactly one instruction is hidden."""
+    language: str = "en"
+    plural: tuple[tuple[str, str], ...] = ()
+    """Forms for counts of two or more, by CLDR plural category, where ``text`` does not fit (Russian)."""
 
-    def render(self, **values: object) -> str:
-        """Fill the placeholders; a count of one takes the singular sentence.
+    def form(self, count: int | None) -> str:
+        """The sentence for a count of hidden instructions (None: no count)."""
+        if count == 1 and self.one is not None:
+            return self.one
+        if count is not None and count >= 2 and self.plural:
+            category = plural_category(self.language, count)
+            for name, text in self.plural:
+                if name == category:
+                    return text
+        return self.text
+
+    def render(self, count: int | None = None, **values: object) -> str:
+        """Fill the placeholders; the count (``m`` if not given) picks the singular or plural form.
 
         >>> Template("x.01", "permute.fix", "Answer in this order: {order}.").render(order="2, 1")
         'Answer in this order: 2, 1.'
         """
-        if self.one is not None and values.get("m") == "1":
-            return self.one
-        return self.text.format(**values)
+        if count is None and "m" in values:
+            count = int(str(values["m"]))
+        return self.form(count).format(**values)
 
 
 def _placeholders(text: str) -> list[str]:
     try:
-        return [field for _, field, _, _ in string.Formatter().parse(text) if field is not None]
+        parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
         raise TemplateError(f"template {text!r} has unbalanced braces: {exc}") from exc
+    for _, field, spec, conversion in parsed:
+        if field is not None and (spec or conversion):
+            raise TemplateError(f"template {text!r}: a placeholder takes no format spec or conversion")
+    return [field for _, field, _, _ in parsed if field is not None]
 
 
-def validate_text(family: str, text: str) -> None:
-    """Raise TemplateError unless ``text`` is a well-formed sentence for ``family``.
+def validate_text(family: str, text: str, pack: Pack | None = None, needed: frozenset[str] | None = None) -> None:
+    """Raise TemplateError unless ``text`` is a well-formed sentence for ``family`` in the pack's language.
 
     >>> validate_text("permute.reverse", "Answer them backwards.")
     """
     if family not in PLACEHOLDERS:
         raise UnknownNameError("template family", family, PLACEHOLDERS)
-    _check_sentence(text, PLACEHOLDERS[family], family)
-
-
-def _check_sentence(text: str, expected: frozenset[str], family: str) -> None:
-    if text != text.strip() or "  " in text:
-        raise TemplateError(f"template {text!r} has stray whitespace")
-    if not text.isascii() or not text.isprintable():
-        raise TemplateError(f"template {text!r} must be printable ASCII")
-    if not _SENTENCE.fullmatch(text):
-        raise TemplateError(f"template {text!r} must be one sentence: a capital letter first, one full stop at the end")
+    pack = pack or builtin_library().pack("en")
+    problem = pack.sentence_problem(text)
+    if problem is not None:
+        raise TemplateError(f"template {text!r} {problem}")
+    expected = PLACEHOLDERS[family] if needed is None else needed
     fields = _placeholders(text)
-    if sorted(fields) != sorted(expected):
+    required = expected - OPTIONAL_PLACEHOLDERS
+    if len(fields) != len(set(fields)) or not required <= set(fields) or not set(fields) <= expected:
         want = ", ".join("{" + name + "}" for name in sorted(expected)) or "none"
         raise TemplateError(f"template {text!r} for {family} must use each placeholder once: {want}")
 
@@ -104,50 +123,95 @@ def _normal(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def validate_template(template: Template) -> None:
-    """Raise TemplateError unless the sentence, its singular form and its declarations are sound."""
-    validate_text(template.family, template.text)
-    check_declared(template.id, template.family, template.text, template.place, template.claims)
-    singular = template.family in SINGULAR_FAMILIES
-    if singular and template.one is None:
+def _check_forms(template: Template, pack: Pack) -> None:
+    family, expected = template.family, PLACEHOLDERS[template.family]
+    counted = family in SINGULAR_FAMILIES or family == "maskout.fix"
+    if (template.one is not None or template.plural) and not counted:
+        raise TemplateError(f"template {template.id!r}: only count-naming families have singular or plural forms")
+    if family in SINGULAR_FAMILIES and template.one is None:
+        raise TemplateError(f"template {template.id!r}: {family} needs its singular sentence ('one') for m = 1")
+    noun_free = counted and "noun" not in _placeholders(template.text)
+    differs = plural_category(pack.language, 1) != plural_category(pack.language, 2)
+    if family == "maskout.fix" and noun_free and differs and template.one is None:
         raise TemplateError(
-            f"template {template.id!r}: {template.family} needs its singular sentence ('one') for m = 1"
+            f"template {template.id!r}: without {{noun}}, a maskout.fix sentence needs its 'one' form for one position"
         )
-    if not singular and template.one is not None:
-        raise TemplateError(f"template {template.id!r}: only {', '.join(SINGULAR_FAMILIES)} have a singular sentence")
     if template.one is not None:
-        _check_sentence(template.one, frozenset(), f"{template.family} (singular, for m = 1)")
-        if inferred_place(template.one) not in ("either", template.place):
+        needed = expected - {"m"} if family in SINGULAR_FAMILIES else expected
+        validate_text(family, template.one, pack, frozenset(needed) if family != "maskout.fix" else None)
+        if inferred_place(template.one, pack) not in ("either", template.place):
             raise TemplateError(f"template {template.id!r}: its singular sentence stands elsewhere than its plural one")
-        if disagreement(template.render(m="1", noun="instruction")) or disagreement(
-            template.render(m="2", noun="instructions")
-        ):
-            raise TemplateError(f"template {template.id!r}: its count and noun disagree")
+    for category, text in template.plural:
+        if category not in ("zero", "one", "two", "few", "many", "other"):
+            raise TemplateError(f"template {template.id!r}: {category!r} is not a CLDR plural category")
+        validate_text(family, text, pack)
+    if family in SINGULAR_FAMILIES:
+        default = "many" if pack.language == "ru" else "other"
+        given = {name for name, _ in template.plural} | {default}
+        needed_forms = {plural_category(pack.language, m) for m in range(2, 120)} - given
+        if needed_forms:
+            raise TemplateError(
+                f"template {template.id!r}: {pack.name} needs plural forms {sorted(needed_forms)} "
+                "for counts of two or more"
+            )
+        for m in (1, 2):
+            if disagreement(template.render(m=str(m), noun=pack.noun(m)), pack.language):
+                raise TemplateError(f"template {template.id!r}: its count and noun disagree")
 
 
-def template_from(data: Mapping[str, Any], family: str, builtin: bool) -> Template:
+def validate_template(template: Template, pack: Pack | None = None) -> None:
+    """Raise TemplateError unless the sentence, its other forms and its declarations are sound."""
+    pack = pack or builtin_library().pack(template.language)
+    if template.language != pack.language:
+        raise TemplateError(f"template {template.id!r} is in {template.language!r}, not in pack {pack.language!r}")
+    if not pack.uses_family(template.family):
+        raise TemplateError(
+            f"template {template.id!r}: {pack.name} has no {template.family} (its script has no alphabetical "
+            "order, or its words are not separated by spaces)"
+        )
+    validate_text(template.family, template.text, pack)
+    check_declared(template.id, template.family, template.text, template.place, template.claims, pack)
+    _check_forms(template, pack)
+
+
+def template_from(data: Mapping[str, Any], family: str, builtin: bool, pack: Pack | None = None) -> Template:
     """A template from its JSON form; place and claims default to what its words say."""
-    text = str(data["text"])
-    return Template(
-        str(data["id"]),
-        family,
-        text,
-        builtin,
-        place=str(data.get("place") or inferred_place(text)),
-        claims=tuple(sorted(data["claims"])) if "claims" in data else inferred_claims(family, text),
-        one=None if data.get("one") is None else str(data["one"]),
-    )
+    try:
+        language = str(data.get("language") or (pack.language if pack else "en"))
+        pack = pack or builtin_library().pack(language)
+        text = str(data["text"])
+        plural = data.get("plural") or {}
+        if not isinstance(plural, Mapping):
+            raise TemplateError(f"template {data.get('id')!r}: 'plural' maps plural categories to sentences")
+        return Template(
+            str(data["id"]),
+            family,
+            text,
+            builtin,
+            place=str(data.get("place") or inferred_place(text, pack)),
+            claims=tuple(sorted(data["claims"])) if "claims" in data else inferred_claims(family, text, pack),
+            one=None if data.get("one") is None else str(data["one"]),
+            language=pack.language,
+            plural=tuple(sorted((str(k), str(v)) for k, v in plural.items())),
+        )
+    except (KeyError, TypeError) as exc:
+        raise TemplateError(f"template {data.get('id', '?')!r} is malformed: missing or wrong {exc}") from None
 
 
 class TemplateLibrary:
-    """All templates by family, with ids unique and sentences distinct."""
+    """All templates by language and family, with ids unique and sentences distinct."""
 
-    def __init__(self, templates: Iterable[Template]) -> None:
+    def __init__(self, templates: Iterable[Template], packs: Mapping[str, Pack]) -> None:
+        self.packs = dict(packs)
         self._by_id: dict[str, Template] = {}
-        self._by_family: dict[str, list[Template]] = {family: [] for family in PLACEHOLDERS}
+        self._by_family: dict[tuple[str, str], list[Template]] = {
+            (language, family): [] for language in self.packs for family in PLACEHOLDERS
+        }
         seen: dict[str, str] = {}
         for template in templates:
-            validate_template(template)
+            if template.language not in self.packs:
+                raise UnknownNameError("template language", template.language, self.packs)
+            validate_template(template, self.packs[template.language])
             if template.id in self._by_id:
                 raise TemplateError(f"template id {template.id!r} is used twice")
             key = _normal(template.text)
@@ -155,10 +219,19 @@ class TemplateLibrary:
                 raise TemplateError(f"template {template.id!r} repeats {seen[key]!r}")
             seen[key] = template.id
             self._by_id[template.id] = template
-            self._by_family[template.family].append(template)
+            self._by_family[template.language, template.family].append(template)
 
     def __len__(self) -> int:
         return len(self._by_id)
+
+    def languages(self) -> list[str]:
+        return list(self.packs)
+
+    def pack(self, language: str) -> Pack:
+        try:
+            return self.packs[language]
+        except KeyError:
+            raise UnknownNameError("template pack", language, self.packs) from None
 
     def get(self, template_id: str) -> Template:
         try:
@@ -166,30 +239,56 @@ class TemplateLibrary:
         except KeyError:
             raise UnknownNameError("template", template_id, self._by_id) from None
 
-    def family(self, family: str) -> list[Template]:
-        if family not in self._by_family:
-            raise UnknownNameError("template family", family, self._by_family)
-        return list(self._by_family[family])
+    def family(self, family: str, language: str = "en") -> list[Template]:
+        if family not in PLACEHOLDERS:
+            raise UnknownNameError("template family", family, PLACEHOLDERS)
+        return list(self._by_family.get((language, family), []))
 
-    def families(self) -> Mapping[str, list[Template]]:
-        return {name: list(items) for name, items in self._by_family.items()}
+    def families(self, language: str = "en") -> Mapping[str, list[Template]]:
+        return {family: self.family(family, language) for family in PLACEHOLDERS}
 
     def with_custom(self, custom: Iterable[Mapping[str, Any]]) -> TemplateLibrary:
         """A new library that also holds the user's templates (``{"id","family","text"}``, optionally
-        ``place``, ``claims`` and ``one``)."""
-        extra = [template_from(item, str(item["family"]), builtin=False) for item in custom]
-        return TemplateLibrary([*self._by_id.values(), *extra])
+        ``language`` (default ``en``), ``place``, ``claims``, ``one`` and ``plural``)."""
+        extra = []
+        for item in custom:
+            pack = self.pack(str(item.get("language") or "en"))
+            extra.append(template_from(item, str(item["family"]), builtin=False, pack=pack))
+        return TemplateLibrary([*self._by_id.values(), *extra], self.packs)
+
+
+def read_pack(raw: str) -> tuple[Pack, list[Template]]:
+    """A pack file's text, parsed: its conventions and its templates (each checked when the library loads)."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise TemplateError(f"the template pack is not valid JSON: {exc}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("templates"), dict):
+        raise TemplateError("a template pack is a JSON object with a 'templates' object")
+    pack = Pack.from_json(data)
+    templates = []
+    for family, items in data["templates"].items():
+        if family not in PLACEHOLDERS:
+            raise UnknownNameError("template family", family, PLACEHOLDERS)
+        templates += [template_from(item, family, builtin=True, pack=pack) for item in items]
+    return pack, templates
 
 
 @cache
 def builtin_library() -> TemplateLibrary:
-    """The hand-written templates shipped with mosaic_core.
+    """The hand-written packs shipped with mosaic_core.
 
-    >>> len(builtin_library().family("permute.reverse")) >= 7
-    True
+    >>> len(builtin_library().family("permute.reverse")) >= 7, builtin_library().languages()[0]
+    (True, 'en')
     """
-    raw = resources.files("mosaic_core.text").joinpath("templates.json").read_text(encoding="utf-8")
-    data = json.loads(raw)
-    return TemplateLibrary(
-        template_from(item, family, builtin=True) for family, items in data.items() for item in items
-    )
+    folder = resources.files("mosaic_core.text.packs")
+    packs: dict[str, Pack] = {}
+    templates: list[Template] = []
+    for language in BUILTIN_LANGUAGES:
+        entry = folder.joinpath(f"{language}.json")
+        if not entry.is_file():
+            continue
+        pack, found = read_pack(entry.read_text(encoding="utf-8"))
+        packs[pack.language] = pack
+        templates += found
+    return TemplateLibrary(templates, packs)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from mosaic_core.errors import MosaicError
 from mosaic_core.records import Mosaic, Plan, SourceRecord
 from mosaic_core.rules.base import RuleInput
-from mosaic_core.rules.features import alternatives, char_readings, first_letter, word_readings
+from mosaic_core.rules.features import alternatives, char_readings, cjk_char_readings, first_letter, word_readings
 from mosaic_core.rules.registry import RULES
 from mosaic_core.text.annotate import annotate, plan_layout, read_answer, read_prompt
 from mosaic_core.text.templates import TemplateLibrary
@@ -45,7 +45,7 @@ class Verdict:
 
 
 def _expected_positions(
-    plan: Plan, instructions: Sequence[str], verdict: Verdict
+    plan: Plan, instructions: Sequence[str], verdict: Verdict, library: TemplateLibrary
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
     n = plan.k
     if plan.rule is None:
@@ -55,26 +55,36 @@ def _expected_positions(
         verdict.fail(f"unknown rule {plan.rule!r}")
         return plan.order, plan.masked
     values = dict(plan.values)
+    pack = library.pack(plan.language)
+    if values != pack.values(rule.placeholders, plan.order, plan.masked):
+        verdict.fail(f"the values the meta-instruction names ({values}) are not the plan's, written in {pack.name}")
     if rule.check_drawn is not None:
         # The draw behind a fixed order or mask is random: check the plan is one and the sentence names it.
-        for problem in rule.check_drawn(n, plan.order, plan.masked, values):
+        for problem in rule.check_drawn(n, plan.order, plan.masked):
             verdict.fail(problem)
         return plan.order, plan.masked
     size = len(plan.masked) if plan.masked else 1
     words = [word_readings(t) for t in instructions]
-    chars = [char_readings(t) for t in instructions]
+    chars = [(char_readings if pack.has_words else cjk_char_readings)(t) for t in instructions]
+    if pack.char_unit:  # the sentences state the unit: white space left out, all else counted
+        chars = [(len("".join(t.split())),) for t in instructions]
     data = RuleInput(
         words=[w[0] for w in words],
         chars=[c[0] for c in chars],
         letters=[first_letter(t) for t in instructions],
         keys=[0.0] * n,
         mask_ratio=(size + 0.5) / n,
+        alphabet=pack.alphabet,
+        units=pack.size_units,
     )
+    if not pack.uses_family(plan.rule):
+        verdict.fail(f"{plan.rule} has no meaning in {pack.name}", "one_reading")
     outcome = rule.apply(data)
     if outcome is None:
         verdict.fail(f"{plan.rule} has no single correct answer for these instructions")
         return plan.order, plan.masked
-    data.readings = {"words": alternatives([w[1:] for w in words]), "chars": alternatives([c[1:] for c in chars])}
+    other_chars = [] if pack.char_unit else alternatives([c[1:] for c in chars])
+    data.readings = {"words": alternatives([w[1:] for w in words]), "chars": other_chars}
     if rule.apply(data) is None:
         verdict.fail(f"{plan.rule} gives another answer when words or characters are counted otherwise", "one_reading")
     if "m" in values and values["m"] != str(len(outcome.masked)):
@@ -109,7 +119,7 @@ def verify_mosaic(
     for check, problem in prompt_problems(plan, layout, library):
         verdict.fail(problem, check)
     try:
-        order, masked = _expected_positions(plan, instructions, verdict)
+        order, masked = _expected_positions(plan, instructions, verdict, library)
         if tuple(order) != tuple(plan.order) or tuple(masked) != tuple(plan.masked):
             verdict.fail(
                 f"{plan.rule}: the plan's order {plan.order} / mask {plan.masked} is not the rule's {order} / {masked}"

@@ -8,14 +8,24 @@ problem is reported under the name of its check.
 from __future__ import annotations
 
 from mosaic_core.records import Plan
-from mosaic_core.rules.base import noun
 from mosaic_core.text.compose import Layout
 from mosaic_core.text.meaning import compatible, disagreement, fits_place
 from mosaic_core.text.templates import TemplateLibrary
 
 __all__ = ["CHECKS", "prompt_problems"]
 
-CHECKS = ("layout", "answer", "one_reading", "clash", "placement", "agreement", "sources", "tokens", "budget")
+CHECKS = (
+    "layout",
+    "language",
+    "answer",
+    "one_reading",
+    "clash",
+    "placement",
+    "agreement",
+    "sources",
+    "tokens",
+    "budget",
+)
 """Every named check of the verifier, in the order they run."""
 
 
@@ -59,13 +69,17 @@ def prompt_problems(plan: Plan, layout: Layout, library: TemplateLibrary) -> lis
                     f"its words say {template.place}",
                 )
             )
+    if plan.language not in library.packs:
+        found.append(("language", f"the mosaic's language {plan.language!r} has no template pack"))
+        return found
+    pack = library.pack(plan.language)
     values = dict(plan.values)
     if "noun" in values:
         count = len(plan.masked) if plan.masked else int(values.get("m", "2"))
-        if values["noun"] != noun(count):
+        if values["noun"] != pack.noun(count):
             found.append(("agreement", f"{count} hidden, but the sentence says {values['noun']!r}"))
     for sentence in (layout.format_meta, layout.outer_meta):
-        bad = disagreement(sentence or "")
+        bad = disagreement(sentence or "", plan.language)
         if bad is not None:
             found.append(("agreement", f"count and noun disagree: {bad!r}"))
     return found

@@ -124,7 +124,7 @@ class TestSentenceBounds:
         for n in [*range(2, 13), 99, 100, 120]:
             bound = costs.outer_bound(strategy, n)
             for rule in run.rules[strategy]:
-                for template_id in run.templates[rule]:
+                for template_id in run.templates["en", rule]:
                     sentence = run.library.get(template_id).render(**RULES[rule].example(n))
                     assert bound >= counter.count(sentence + "\n\n"), (rule, template_id, n)
 

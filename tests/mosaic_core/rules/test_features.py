@@ -16,14 +16,18 @@ class TestFirstLetter:
             ("42 is the answer to what?", ""),
             ("(a) list", ""),
             ("zip two lists", "z"),
-            ("Été", ""),
-            ("日本 then English", ""),
+            ("Été", "é"),
+            ("Объясни", "о"),
+            ("日本 then English", "日"),
+            ("«Quoted»", ""),
             ("123 ...", ""),
             ("", ""),
         ],
     )
-    def test_first_character_if_an_ascii_letter(self, text: str, letter: str) -> None:
-        """The first character decides, lower-cased, if it is an ASCII letter (a quote, digit or bracket: none)."""
+    def test_first_character_if_a_letter(self, text: str, letter: str) -> None:
+        """The first character decides, lower-cased, if it is a letter (a quote, digit or bracket: none).
+
+        Whether the letter counts is the alphabet's call (``RuleInput.alphabet``), per language."""
         assert first_letter(text) == letter
 
 

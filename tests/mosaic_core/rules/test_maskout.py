@@ -39,15 +39,13 @@ class TestMaskout:
         outcome = get_rule("maskout.shortest_words").apply(simple([5, 1, 4, 3], ratio=0.25))
         assert outcome is not None and outcome.masked == (1,) and outcome.values == {"m": "1", "noun": "instruction"}
 
-    def test_fixed_mask_check_catches_a_misnamed_mask(self) -> None:
-        """The drawn-answer check refuses named positions that differ, too large a mask, or a shuffled answer."""
+    def test_fixed_mask_check_catches_a_broken_mask(self) -> None:
+        """The drawn-answer check refuses too large a mask or a shuffled answer (the verifier checks the names)."""
         check = get_rule("maskout.fix").check_drawn
         assert check is not None
-        named = {"noun": "instructions", "positions": "2 and 4"}
-        assert check(6, (0, 2, 4, 5), (1, 3), named) == []
-        assert check(6, (0, 2, 4, 5), (1, 3), {**named, "positions": "2 and 5"})
-        assert check(6, (2, 0, 4, 5), (1, 3), named)
-        assert check(6, (5,), (0, 1, 2, 3, 4), {"noun": "instructions", "positions": "1, 2, 3, 4 and 5"})
+        assert check(6, (0, 2, 4, 5), (1, 3)) == []
+        assert check(6, (2, 0, 4, 5), (1, 3))
+        assert check(6, (5,), (0, 1, 2, 3, 4))
 
     def test_only_maskout_rules_keeping_order(self) -> None:
         """Every rule of the tuple is a maskout rule that keeps the unmasked ones in their order."""

@@ -66,7 +66,7 @@ class TestValidation:
     @pytest.mark.parametrize(
         ("family", "text", "problem"),
         [
-            ("permute.reverse", "answer backwards.", "one sentence"),
+            ("permute.reverse", "answer backwards.", "capital"),
             ("permute.reverse", "Answer backwards. Then stop.", "one sentence"),
             ("permute.reverse", " Answer backwards.", "whitespace"),
             ("permute.reverse", "Answer  backwards.", "whitespace"),
@@ -74,7 +74,8 @@ class TestValidation:
             ("permute.fix", "Answer in order {order} and {order}.", "placeholder"),
             ("permute.reverse", "Answer {wrong} backwards.", "placeholder"),
             ("format.wrapper", "Wrap answers in {open} and {close.", "braces"),
-            ("permute.reverse", "Answer backwards — now.", "ASCII"),
+            ("permute.reverse", "Answer backwards\u2028now.", "printable"),
+            ("permute.fix", "Answer in this order: {order:>99}.", "format spec"),
         ],
     )
     def test_rejects_malformed(self, family: str, text: str, problem: str) -> None:
@@ -91,7 +92,8 @@ class TestValidation:
         """Two sentences equal up to case and spacing cannot both be in a library."""
         with pytest.raises(TemplateError, match="repeats"):
             TemplateLibrary(
-                [Template("a", "format.plain", "Answer all."), Template("b", "format.plain", "ANSWER ALL.")]
+                [Template("a", "format.plain", "Answer all."), Template("b", "format.plain", "ANSWER ALL.")],
+                builtin_library().packs,
             )
 
     def test_custom_template_joins_library(self) -> None:

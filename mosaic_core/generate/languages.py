@@ -1,0 +1,82 @@
+"""Which language each mosaic of a run is written in, under the recipe's meta-language policy.
+
+``text/language.py`` detects each record's language; this module turns those
+labels into one decision per mosaic, fast enough for the engine's inner loop:
+each record gets a small integer vote (-1 when undetermined), and a mosaic's
+language is the one its votes share if that language has a pack, else the
+dataset's main language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from mosaic_core.config import MosaicConfig
+from mosaic_core.table import SourceTable
+from mosaic_core.text.language import AUTO, UNDETERMINED, main_language
+from mosaic_core.text.templates import TemplateLibrary
+
+__all__ = ["Languages"]
+
+
+@dataclass
+class Languages:
+    """A run's languages: the policy's decision for any set of items."""
+
+    main: str
+    """The fixed language, or under ``auto`` the dataset's main language that has a pack."""
+    in_play: list[str]
+    """Every language a mosaic of this run may be written in (main first)."""
+    fixed: bool = True
+    separate: bool = False
+    votes: Sequence[int] = ()
+    """Per record: the index of its language in ``codes`` (-1: undetermined)."""
+    codes: list[str] = field(default_factory=list)
+    """Each voted language's pack, or the main language where it has none."""
+    group: Sequence[int] = ()
+    """Per record: the index in ``in_play`` of the language its mosaic takes alone (``separate``)."""
+
+    @classmethod
+    def of(cls, table: SourceTable, config: MosaicConfig, library: TemplateLibrary) -> Languages:
+        if config.meta_language != AUTO:
+            return cls(config.meta_language, [config.meta_language])
+        labels = table.languages
+        available = library.languages()
+        main = main_language(labels, available)
+        seen = sorted({label for label in labels if label != UNDETERMINED})
+        index = {label: i for i, label in enumerate(seen)}
+        codes = [label if label in available else main for label in seen]
+        in_play = [main, *sorted({code for code in codes if code != main})]
+        votes = [index.get(label, -1) for label in labels]
+        position = {code: i for i, code in enumerate(in_play)}
+        group = [position[codes[v]] if v >= 0 else 0 for v in votes]
+        separate = config.mixed_languages == "separate"
+        return cls(main, in_play, fixed=False, separate=separate, votes=votes, codes=codes, group=group)
+
+    def of_items(self, items: Sequence[int]) -> str:
+        """The language of a mosaic of these records.
+
+        >>> Languages("en", ["en", "zh"], False, False, [0, 1, -1], ["zh", "en"]).of_items([0, 2])
+        'zh'
+        """
+        if self.fixed:
+            return self.main
+        votes, shared = self.votes, -1
+        for item in items:
+            vote = votes[item]
+            if vote < 0 or vote == shared:
+                continue
+            if shared >= 0:
+                return self.main  # the items disagree
+            shared = vote
+        return self.codes[shared] if shared >= 0 else self.main
+
+    def same_group(self, order: Sequence[int], position: int, limit: int) -> int:
+        """How many of ``order[position:]``, up to ``limit``, share the first one's language (``separate``)."""
+        group = self.group
+        first = group[order[position]]
+        for offset in range(1, limit):
+            if group[order[position + offset]] != first:
+                return offset
+        return limit

@@ -63,6 +63,10 @@ _PUBLIC: dict[str, str] = {
     "validate_template": "mosaic_core.text.templates",
     "template_from": "mosaic_core.text.templates",
     "SINGULAR_FAMILIES": "mosaic_core.text.templates",
+    "BUILTIN_LANGUAGES": "mosaic_core.text.templates",
+    "Pack": "mosaic_core.text.pack",
+    "detect_languages": "mosaic_core.text.language",
+    "language_mix": "mosaic_core.text.language",
     "annotate": "mosaic_core.text.annotate",
     "K_MODES": "mosaic_core.generate.kdraw",
     "k_distribution": "mosaic_core.generate.kdraw",
@@ -87,6 +91,7 @@ _PUBLIC: dict[str, str] = {
 }
 
 __all__ = [
+    "BUILTIN_LANGUAGES",
     "EPOCHS_EXPLANATION",
     "FILE_TYPES",
     "K_MODES",
@@ -112,6 +117,7 @@ __all__ = [
     "MosaicError",
     "MosaicRun",
     "OfflineError",
+    "Pack",
     "Plan",
     "RunReport",
     "SampleSet",
@@ -134,10 +140,12 @@ __all__ = [
     "core_stats",
     "dataset_card",
     "dataset_fingerprint",
+    "detect_languages",
     "export_mosaics",
     "get_rule",
     "get_tokenizer",
     "k_distribution",
+    "language_mix",
     "load_dataset",
     "parse_mix",
     "self_bleu_stats",
@@ -192,7 +200,10 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from mosaic_core.stats.tokens import summarize
     from mosaic_core.table import SourceTable, dataset_fingerprint
     from mosaic_core.text.annotate import annotate
+    from mosaic_core.text.language import detect_languages, language_mix
+    from mosaic_core.text.pack import Pack
     from mosaic_core.text.templates import (
+        BUILTIN_LANGUAGES,
         PLACEHOLDERS,
         SINGULAR_FAMILIES,
         Template,

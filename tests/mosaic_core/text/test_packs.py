@@ -1,0 +1,130 @@
+"""The shipped template packs: complete, checked, and holding each language's conventions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mosaic_core.errors import TemplateError
+from mosaic_core.text.pack import REFERENCE_COUNTS, Pack, plural_category
+from mosaic_core.text.packs.__main__ import main as packs_main
+from mosaic_core.text.templates import BUILTIN_LANGUAGES, PLACEHOLDERS, builtin_library, read_pack
+
+PACKS = Path(__file__).resolve().parents[3] / "mosaic_core" / "text" / "packs"
+NO_ALPHABET = ("zh", "ja")
+
+
+class TestShippedPacks:
+    @pytest.mark.parametrize("language", BUILTIN_LANGUAGES)
+    def test_every_used_family_has_the_reference_count(self, language: str) -> None:
+        """Each pack has at least the reference's sentences in every family its language uses, and no others."""
+        library = builtin_library()
+        pack = library.pack(language)
+        for family in PLACEHOLDERS:
+            have = len(library.family(family, language))
+            if pack.uses_family(family):
+                assert have >= REFERENCE_COUNTS[family], (language, family, have)
+            else:
+                assert have == 0, (language, family)
+
+    @pytest.mark.parametrize("language", BUILTIN_LANGUAGES)
+    def test_checker_passes_the_file(self, language: str, capsys: pytest.CaptureFixture[str]) -> None:
+        """``python -m mosaic_core.text.packs check`` finds nothing wrong in the shipped file."""
+        assert packs_main(["check", str(PACKS / f"{language}.json")]) == 0
+        assert "ok: every sentence passes" in capsys.readouterr().out
+
+    @pytest.mark.parametrize("language", NO_ALPHABET)
+    def test_chinese_and_japanese_count_characters_only(self, language: str) -> None:
+        """No alphabetical order and no word counts where the script has neither; the character unit is exact."""
+        pack = builtin_library().pack(language)
+        assert pack.alphabet == "" and pack.size_units == ("chars",) and pack.char_unit == "no_space"
+        units = ("字数", "字符") if language == "zh" else ("文字数",)
+        for family in ("permute.shortest_chars", "permute.longest_chars"):
+            for template in builtin_library().family(family, language):
+                assert any(unit in template.text for unit in units), template.id
+
+    def test_ids_carry_their_language(self) -> None:
+        """English ids are unprefixed (as before packs); every other id starts with its language."""
+        for language in BUILTIN_LANGUAGES:
+            for templates in builtin_library().families(language).values():
+                for template in templates:
+                    assert template.language == language
+                    assert template.id.startswith(template.family) == (language == "en"), template.id
+
+
+class TestPackConventions:
+    def test_russian_plural_forms_follow_the_count(self) -> None:
+        """A Russian size-mask sentence takes the form its count's plural category needs."""
+        template = builtin_library().family("maskout.longest_words", "ru")[0]
+        forms = {m: template.render(m=str(m)) for m in (1, 2, 5, 21)}
+        assert "{m}" not in forms[1] and "1" not in forms[1]
+        assert len({forms[2].replace("2", "N"), forms[5].replace("5", "N"), forms[21].replace("21", "N")}) >= 2
+
+    @pytest.mark.parametrize(
+        ("language", "numbers", "expected"),
+        [("en", [1, 3, 6], "1, 3 and 6"), ("de", [2, 5], "2 und 5"), ("zh", [2], "2")],
+    )
+    def test_lists_of_numbers(self, language: str, numbers: list[int], expected: str) -> None:
+        assert builtin_library().pack(language).join(numbers) == expected
+
+    def test_plural_categories(self) -> None:
+        assert [plural_category("ru", n) for n in (3, 12, 104)] == ["few", "many", "few"]
+        assert plural_category("ja", 1) == "other"
+
+    def test_a_pack_with_a_bad_unit_is_refused(self) -> None:
+        with pytest.raises(TemplateError, match="size_units"):
+            Pack.from_json({"language": "xx", "size_units": ["words"], "templates": {}})
+
+    def test_cues_decide_place_in_any_script(self) -> None:
+        """A Chinese sentence that says 以下 cannot be declared to stand after the instructions."""
+        raw = json.dumps(
+            {
+                "language": "zh",
+                "sentence_end": "。",
+                "terminals": "。！？",
+                "alphabet": "",
+                "size_units": ["chars"],
+                "cues": {"before": ["以下"], "after": ["以上"]},
+                "templates": {"permute.reverse": [{"id": "zh.permute.reverse.01", "text": "以下指令倒序回答。"}]},
+            },
+            ensure_ascii=False,
+        )
+        pack, templates = read_pack(raw)
+        assert templates[0].place == "before"
+        bad = json.loads(raw)
+        bad["templates"]["permute.reverse"][0]["place"] = "after"
+        pack, templates = read_pack(json.dumps(bad, ensure_ascii=False))
+        from mosaic_core.text.templates import TemplateLibrary
+
+        with pytest.raises(TemplateError, match="declared to stand 'after'"):
+            TemplateLibrary(templates, {"zh": pack})
+
+
+class TestCustomTemplates:
+    def test_a_custom_template_in_chinese_joins_its_pack(self) -> None:
+        library = builtin_library().with_custom(
+            [
+                {
+                    "id": "mine.zh.1",
+                    "family": "permute.reverse",
+                    "language": "zh",
+                    "text": "请从最后一条指令开始倒着回答。",
+                }
+            ]
+        )
+        assert library.get("mine.zh.1") in library.family("permute.reverse", "zh")
+
+    @pytest.mark.parametrize(
+        ("item", "problem"),
+        [
+            ({"family": "permute.reverse", "language": "zh", "text": "请倒着回答"}, "must end with"),
+            ({"family": "permute.alphabetical", "language": "ja", "text": "五十音順に答えてください。"}, "has no"),
+            ({"family": "permute.reverse", "language": "xx", "text": "Backwards."}, "template pack"),
+            ({"family": "maskout.longest_words", "language": "ru", "text": "Пропустите {m} длинных заданий."}, "one"),
+        ],
+    )
+    def test_custom_templates_pass_the_same_checks(self, item: dict[str, str], problem: str) -> None:
+        with pytest.raises(Exception, match=problem):
+            builtin_library().with_custom([{"id": "mine.1", **item}])

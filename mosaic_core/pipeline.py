@@ -30,6 +30,7 @@ from mosaic_core.io.manifest import build_manifest, write_manifest
 from mosaic_core.io.schemas import ColumnMapping
 from mosaic_core.io.source import Source
 from mosaic_core.table import SourceTable
+from mosaic_core.text.language import AUTO
 
 __all__ = [
     "ExportOptions",
@@ -111,7 +112,8 @@ def export_mosaics(
     """Generate every mosaic of ``config`` and write the export, its manifest and extras."""
     if output.exists() and output.is_dir() and options.file_type != "hf":
         raise ConfigError(f"{output} is a folder; give a file name for a {options.file_type} export")
-    table = table or SourceTable.build(loaded.records, config.tokenizer, workers=options.workers)
+    detect = config.meta_language == AUTO
+    table = table or SourceTable.build(loaded.records, config.tokenizer, workers=options.workers, languages=detect)
     run = MosaicRun(table, config)
     accepted = None if options.accepted is None else set(options.accepted)
     originals = _originals(loaded, config, options)

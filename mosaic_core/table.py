@@ -20,7 +20,7 @@ from mosaic_core.rules.features import (
     word_count,
     word_readings,
 )
-from mosaic_core.text.language import detect_languages
+from mosaic_core.text.language import detect_languages, settle
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
 from mosaic_core.tokenize.parallel import count_in_parallel
@@ -64,6 +64,8 @@ class SourceTable:
     _readings: dict[str, dict[int, tuple[int, ...] | None]] = field(init=False, repr=False)
     _languages: list[str] | None = field(default=None, init=False, repr=False)
     _no_space: dict[int, int] = field(default_factory=dict, init=False, repr=False)
+    main_language: str | None = field(default=None, init=False, repr=False)
+    """The dataset's main language where it was settled elsewhere (a Ray block's whole dataset)."""
 
     def __post_init__(self) -> None:
         self.sources = SourceCounts(self.counter, self.texts, self.counts, self.corrections)
@@ -73,6 +75,12 @@ class SourceTable:
         self.words = [word_count(p) for p in prompts]
         self.letters = [first_letter(p) for p in prompts]
         self._readings = {unit: {} for unit in _READERS}
+
+    def set_languages(self, languages: list[str], main: str | None = None) -> None:
+        """Languages settled elsewhere (``text/language.py``), with the dataset's main language if known."""
+        if len(languages) != len(self.records):
+            raise ValueError("one language per record")
+        self._languages, self.main_language = languages, main or None
 
     @property
     def languages(self) -> list[str]:
@@ -127,10 +135,12 @@ class SourceTable:
         tokenizer: str | TokenCounter,
         progress: Callable[[int, int], None] | None = None,
         workers: int = 1,
+        languages: bool = False,
     ) -> SourceTable:
         """Tokenize every source once; ``progress(done, total)`` is called along the way.
 
-        ``workers`` > 1 forks that many processes (only from a single-threaded program).
+        ``workers`` > 1 forks that many processes (only from a single-threaded program). ``languages``:
+        the run will ask each record's language, so the workers detect it as they count.
         """
         counter = get_tokenizer(tokenizer) if isinstance(tokenizer, str) else tokenizer
         texts = [r.prompt_text for r in records] + [r.response_text for r in records]
@@ -138,8 +148,9 @@ class SourceTable:
             if not text:
                 record = records[position % len(records)]
                 raise DatasetError(f"record {record.id!r} has an empty instruction or response")
+        labels = None
         if workers > 1 and len(texts) >= 20_000:
-            counts, corrections = count_in_parallel(counter, texts, workers)
+            counts, corrections, labels = count_in_parallel(counter, texts, workers, len(records) if languages else 0)
             if progress is not None:
                 progress(len(texts), len(texts))
         else:
@@ -152,7 +163,10 @@ class SourceTable:
                         progress(min(start + step, len(texts)), len(texts))
 
             counts, corrections = concat_counts(chunks())
-        return cls(records, counter, texts, counts, corrections)
+        table = cls(records, counter, texts, counts, corrections)
+        if labels:
+            table.set_languages(settle(labels))
+        return table
 
 
 _READERS = {"words": word_readings, "chars": char_readings, "cjk_chars": cjk_char_readings}

@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from mosaic_core import ColumnMapping, MosaicError, Source, confine, summarize
+from mosaic_core import ColumnMapping, MosaicError, Source, builtin_library, confine, language_mix, summarize
 from pages.studio.folders import data_dir
 from pages.studio.html import show_error
 from pages.studio.progress import load_from
@@ -111,6 +111,7 @@ frame = pd.DataFrame(
         "output": [r.output for r in loaded.records],
         "prompt tokens": table.counts[:n],
         "response tokens": table.counts[n:],
+        "language": [code or "undetermined" for code in table.languages],
     }
 )
 st.subheader("Token counts")
@@ -119,6 +120,29 @@ summary = pd.DataFrame(
     {"prompt tokens": summarize(table.counts[:n]), "response tokens": summarize(table.counts[n:])}
 ).T.rename(columns={"p50": "50%", "p90": "90%", "p99": "99%"})
 st.dataframe(summary.astype(float).round(1))
+
+st.subheader("Languages")
+mix = language_mix(table.languages)
+packs = builtin_library().languages()
+st.caption(
+    "Detected offline from each instruction (fastText's language model); 'undetermined' where it is unsure. "
+    "Under the meta-language policy auto, a mosaic's sentences are in its items' language when it has a pack "
+    f"({', '.join(packs)}), else in the dataset's main language."
+)
+st.dataframe(
+    pd.DataFrame(
+        [
+            {
+                "language": code or "undetermined",
+                "records": count,
+                "share": f"{count / max(n, 1):.1%}",
+                "template pack": "yes" if code in packs else "-",
+            }
+            for code, count in mix
+        ]
+    ),
+    hide_index=True,
+)
 
 st.subheader("Records")
 query = st.text_input("Search instructions and outputs", placeholder="a word or phrase")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mosaic_core import RULES, STRATEGIES, MosaicError
+from mosaic_core import BUILTIN_LANGUAGES, RULES, STRATEGIES, MosaicError
 from pages.studio.cache import preview_window
 from pages.studio.html import piece_legend, pieces_html, show_error
 from pages.studio.state import config, set_config
@@ -25,16 +25,18 @@ if controls[2].button(
     state.preview_start = 0
     st.rerun()
 controls[3].caption(f"Seed {config().seed}. Mosaic #i here is mosaic #i of the export.")
-filters = st.columns(2)
+filters = st.columns(3)
 want_strategies = filters[0].multiselect("Strategies", [*STRATEGIES], placeholder="all strategies")
 want_rules = filters[1].multiselect("Rules", list(RULES), placeholder="all rules")
+want_languages = filters[2].multiselect("Languages", list(BUILTIN_LANGUAGES), placeholder="all languages")
+filtering = bool(want_strategies or want_rules or want_languages)
 
 try:
     window = preview_window(
         state.fingerprint,
         config().to_json(),
         int(state.preview_start),
-        200 if (want_strategies or want_rules) else count,
+        200 if filtering else count,
         state.loaded,
     )
 except MosaicError as exc:
@@ -45,6 +47,7 @@ shown = [
     for m in window
     if (not want_strategies or m["plan"]["strategy"] in want_strategies)
     and (not want_rules or m["plan"]["rule"] in want_rules)
+    and (not want_languages or m["plan"].get("language") in want_languages)
 ][:count]
 if not shown:
     st.info("No mosaic here matches the filters; clear them or jump further.")
@@ -58,7 +61,9 @@ for mosaic in shown:
         text_col, plan_col = st.columns([4, 1])
         with text_col:
             st.markdown(
-                f"**Mosaic #{position}** · {plan['strategy']}" + (f" · `{plan['rule']}`" if plan["rule"] else "")
+                f"**Mosaic #{position}** · {plan['strategy']}"
+                + (f" · `{plan['rule']}`" if plan["rule"] else "")
+                + f" · meta-instructions in `{plan.get('language', 'en')}`"
             )
             prompt_tab, answer_tab = st.tabs(["Prompt", "Answer"])
             prompt_tab.html(pieces_html(mosaic["prompt_pieces"]))

@@ -30,6 +30,8 @@ st.title("Mosaic settings")
 current = config()
 recipe = dict(current.to_recipe())
 WIDGETS = {
+    "meta_language",
+    "mixed_languages",
     "k_mode",
     "max_k",
     "k_weights",
@@ -134,11 +136,43 @@ for column, strategy in zip(rule_cols, ("permute", "maskout"), strict=True):
             disabled_rules.append(name)
 recipe["disabled_rules"] = disabled_rules
 
-st.subheader("Template library")
+st.subheader("Language of the meta-instructions")
 library = current.library()
+packs = {code: library.pack(code).name for code in library.languages()}
+policies = ["auto", *packs]
+recipe["meta_language"] = st.selectbox(
+    "Meta-instruction language",
+    policies,
+    index=policies.index(current.meta_language),
+    format_func=lambda code: "auto: each mosaic in its items' language" if code == "auto" else f"{packs[code]}",
+    key="meta_language",
+    help="auto detects each record's language offline; a fixed language writes every mosaic's sentences in it "
+    "(en is the paper's behaviour).",
+)
+if recipe["meta_language"] == "auto":
+    recipe["mixed_languages"] = st.radio(
+        "Items in different languages",
+        ["main", "separate"],
+        index=["main", "separate"].index(current.mixed_languages),
+        format_func=lambda mode: (
+            "may share a mosaic, written in the dataset's main language" if mode == "main" else "never share a mosaic"
+        ),
+        key="mixed_languages",
+        horizontal=True,
+    )
+st.caption(
+    "Template packs: "
+    + ", ".join(
+        f"{name} ({sum(len(ts) for ts in library.families(code).values())} sentences)" for code, name in packs.items()
+    )
+    + ". Chinese and Japanese have no alphabetical or word-count rules; their character sentences state the unit."
+)
+
+st.subheader("Template library")
 rows = [
     {
         "on": t.id not in current.disabled_templates,
+        "language": t.language,
         "id": t.id,
         "family": t.family,
         "text": t.text,
@@ -146,19 +180,32 @@ rows = [
         "claims": ", ".join(t.claims),
         "yours": not t.builtin,
     }
+    for code in packs
     for family in PLACEHOLDERS
-    for t in library.family(family)
+    for t in library.family(family, code)
 ]
-family_filter = st.multiselect("Families", list(PLACEHOLDERS), default=[], placeholder="all families")
+filter_cols = st.columns(2)
+language_filter = filter_cols[0].multiselect(
+    "Languages", list(packs), default=[], format_func=packs.__getitem__, placeholder="all languages"
+)
+family_filter = filter_cols[1].multiselect("Families", list(PLACEHOLDERS), default=[], placeholder="all families")
 frame = pd.DataFrame(rows)
 shown = frame[frame.family.isin(family_filter)] if family_filter else frame
+shown = shown[shown.language.isin(language_filter)] if language_filter else shown
+on = shown.on.sum()
+st.caption(f"{on:,} of {len(shown):,} sentences shown are on.")
 edited = st.data_editor(
-    shown, hide_index=True, disabled=["id", "family", "text", "place", "claims", "yours"], key="templates", height=300
+    shown,
+    hide_index=True,
+    disabled=["language", "id", "family", "text", "place", "claims", "yours"],
+    key="templates",
+    height=300,
 )
 off = set(current.disabled_templates) - set(shown.id)
 off |= {row.id for row in edited.itertuples() if not row.on}
 recipe["disabled_templates"] = sorted(off)
 with st.expander("Add your own template"):
+    new_language = st.selectbox("Language", list(packs), format_func=packs.__getitem__, key="new_language")
     family = st.selectbox("Family", list(PLACEHOLDERS), key="new_family")
     needed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS[family])) or "no placeholders"
     text = st.text_input(f"One sentence, using {needed}", key="new_text")
@@ -172,15 +219,22 @@ with st.expander("Add your own template"):
     )
     if text:
         try:
-            item = {"id": f"custom.{family}.{len(current.custom_templates) + 1:02d}", "family": family, "text": text}
+            number = len(current.custom_templates) + 1
+            item = {"id": f"custom.{new_language}.{family}.{number:02d}", "family": family, "text": text}
+            item["language"] = new_language
             if one is not None:
                 item["one"] = one
-            template = template_from(item, family, builtin=False)
-            validate_template(template)
+            pack = library.pack(new_language)
+            template = template_from(item, family, builtin=False, pack=pack)
+            validate_template(template, pack)
             sample = (
-                WRAPPER_SAMPLE if family == "format.wrapper" else get_rule(family).example(4) if family in RULES else {}
+                WRAPPER_SAMPLE
+                if family == "format.wrapper"
+                else pack.values(get_rule(family).placeholders, (3, 0, 1, 2), (1, 3))
+                if family in RULES
+                else {}
             )
-            st.text("Example: " + template.render(**sample))
+            st.text("Example: " + template.render(2 if "positions" in sample or "m" in sample else None, **sample))
             if st.button("Add to the library"):
                 recipe["custom_templates"] = [*current.custom_templates, item]
         except MosaicError as exc:

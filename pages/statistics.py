@@ -111,6 +111,11 @@ with right:
         title=f"Times each source is used (unused: {usage['unused']})", height=300, margin={"t": 40, "b": 10}
     )
     st.plotly_chart(chart, key="source_usage")
+languages = structure.get("language")
+if languages and len(languages["counts"]) > 1:
+    bars(languages["counts"], "Mosaics per meta-instruction language", "languages")
+elif languages:
+    st.caption(f"Every mosaic's meta-instructions are in {next(iter(languages['counts']))}.")
 meta = structure["meta_instructions"]
 novelty = structure["pair_novelty"]
 st.caption(
@@ -124,11 +129,21 @@ if shares:
     with st.expander("Configured against realised shares", expanded=False):
         st.caption(
             "A one-item mosaic is always primary or format, and a rule with no single answer for a mosaic's "
-            "instructions gives way to one drawn among those that have, so realised shares drift from the recipe."
+            "instructions gives way to one drawn among those that have, so realised shares drift from the recipe. "
+            "Per language, a rule's configured share counts only the rules that mean something there "
+            "(no alphabetical or word-count rules in Chinese or Japanese)."
         )
+        groups = [("strategy", "all", shares["strategies"]), ("rule", "all", shares["rules"])]
+        groups += [("rule", code, items) for code, items in (shares.get("by_language") or {}).items()]
         share_rows = [
-            {"kind": kind, "name": name, "configured": f"{v['configured']:.1%}", "realised": f"{v['realised']:.1%}"}
-            for kind, items in (("strategy", shares["strategies"]), ("rule", shares["rules"]))
+            {
+                "kind": kind,
+                "language": language,
+                "name": name,
+                "configured": f"{v['configured']:.1%}",
+                "realised": f"{v['realised']:.1%}",
+            }
+            for kind, language, items in groups
             for name, v in items.items()
         ]
         st.dataframe(pd.DataFrame(share_rows), hide_index=True)

@@ -149,6 +149,35 @@ class TestSettingsPage:
         assert any("Example: Answer the instructions above" in t.value for t in app.text)
 
 
+class TestLanguages:
+    def test_data_page_shows_the_language_mix(self, app: AppTest) -> None:
+        """The demo's records per detected language, English first, every record counted once."""
+        mix = next(d.value for d in app.dataframe if "template pack" in d.value.columns)
+        assert mix.iloc[0]["language"] == "en" and mix["records"].sum() == 183
+        assert len(mix) > 1  # the demo holds a few records in other languages
+
+    def test_fixed_meta_language_reaches_recipe_and_preview(self, app: AppTest) -> None:
+        """Choosing German writes it into the recipe; every previewed mosaic says so."""
+        visit(app, "settings")
+        app.selectbox(key="meta_language").set_value("de").run()
+        assert app.session_state.recipe["meta_language"] == "de"
+        visit(app, "preview")
+        titles = [m.value for m in app.markdown if "Mosaic #" in m.value]
+        assert titles and all("meta-instructions in `de`" in t for t in titles)
+        assert len(app.success) == len(titles)
+
+    def test_custom_template_in_chinese(self, app: AppTest) -> None:
+        """A custom sentence in Chinese is checked by the Chinese pack's rules and shown filled in."""
+        visit(app, "settings")
+        app.selectbox(key="new_language").set_value("zh").run()
+        app.selectbox(key="new_family").set_value("maskout.fix").run()
+        app.text_input(key="new_text").input("请不要回答第{positions}条指令，其余的都要回答。").run()
+        assert not app.error
+        assert any("Example: 请不要回答第2和4条指令" in t.value for t in app.text)
+        app.text_input(key="new_text").input("请不要回答第{positions}条指令").run()
+        assert app.error and "must end with '。'" in app.error[0].value
+
+
 class TestPreviewPage:
     def test_shows_verified_mosaics(self, app: AppTest) -> None:
         """Ten mosaics with plan and a passing verdict."""

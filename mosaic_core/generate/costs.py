@@ -89,7 +89,7 @@ class Costs:
         """Every language a mosaic of this run may be written in (the bounds cover them all)."""
         self.literal = table.counter.count_literal
         self._tag_costs: dict[tuple[int, str, bool], list[int]] = {}
-        self._outer_bounds: dict[tuple[str, int], int] = {}
+        self._outer_bounds: dict[tuple[str, int, bool], int] = {}
         self._format_bounds: dict[str, int] = {}
         self._format_parts: dict[tuple[str, tuple[str, str] | None], tuple[str, int]] = {}
         self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
@@ -111,13 +111,14 @@ class Costs:
         return choices[int(draw * len(choices))] if choices else None
 
     def reserves(
-        self, family: str | None, strategy: str, draw: float, wrapper: tuple[str, str] | None
+        self, family: str | None, strategy: str, draw: float, wrapper: tuple[str, str] | None, wide: bool = False
     ) -> tuple[int, int]:
-        """The growth bound's share for a drawn format sentence, for several items and for one, in any language."""
+        """The growth bound's share for a drawn format sentence, for several items and for one: in the run's main
+        language, or (``wide``) in any language of the run."""
         if family is None:
             return 0, 0
         several = one = 0
-        for language in self.languages:
+        for language in self.languages if wide else self.languages[:1]:
             several = max(
                 several, self.format_parts(self.format_choice(family, strategy, False, draw, language), wrapper)[1]
             )
@@ -172,17 +173,18 @@ class Costs:
         # Each tag may merge with at most one neighbour on each side; 2 tokens of room per tag cover it.
         return base + self.literal(wrapper[0]) + self.literal(wrapper[1]) + 4
 
-    def outer_bound(self, strategy: str, n: int) -> int:
-        """Most tokens an order or mask sentence (with its newlines) can take for n items."""
+    def outer_bound(self, strategy: str, n: int, wide: bool = False) -> int:
+        """Most tokens an order or mask sentence (with its newlines) can take for n items, in the run's main
+        language or (``wide``) in any of its languages."""
         if n < 2 or strategy not in self.rules:
             return 0
-        key = (strategy, n)
+        key = (strategy, n, wide)
         found = self._outer_bounds.get(key)
         if found is None:
             found = 2 + max(
                 (
                     self.literal(form.format(**widest))
-                    for language in self.languages
+                    for language in (self.languages if wide else self.languages[:1])
                     for rule in self.rules[strategy]
                     for widest in [_widest(self.library.pack(language), rule, n)]
                     for t in map(self.library.get, self.templates.get((language, rule), ()))

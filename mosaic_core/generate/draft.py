@@ -1,22 +1,15 @@
 """One mosaic in the making: its draws, taken once, and the exact running tally of its tokens.
 
 A ``Draft`` draws decoration, strategy, rule preference, template and k from
-the mosaic's own generator, seeded by (seed, epoch, index), in a fixed order.
-Items are then added one at a time. The tally of the finished mosaic's tokens
-is kept from per-item counts (``Shape``) rather than by re-tokenizing: the sums
-mirror the segments of ``text/compose.py`` piece for piece, and
-``reference.py`` keeps the plain walk that composes and counts the segments at
-every step, which a property test holds byte-identical to this one.
-
-The running sums, per position p (1-based number p+1):
-
-* ``prompt_mid[p]``: tag + instruction + its separator;
-* ``resp_mid[p]``: opening + response + what follows a response in the middle;
-* ``resp_end[p]``: the same for a response given last.
-
-The last instruction ends in the layout's own trail instead of the separator,
-and the last response given ends without the middle trail, so ``tally`` swaps
-those two pieces before adding the meta sentences.
+the mosaic's own generator, seeded by (seed, epoch, index), in a fixed order;
+items are then added one at a time. The tally is kept from per-item counts
+(``Shape``), mirroring the segments of ``text/compose.py`` piece for piece;
+``reference.py`` keeps the plain walk that composes and counts at every step,
+which a property test holds byte-identical to this one. Running sums, per
+position p: ``prompt_mid`` (tag + instruction + separator), ``resp_mid``
+(opening + response + middle trail), ``resp_end`` (the same, given last).
+The last instruction ends in the layout's trail instead of the separator and
+the last response without the middle trail, so ``tally`` swaps those pieces.
 """
 
 from __future__ import annotations
@@ -83,6 +76,7 @@ class Draft:
         "strategy",
         "tag_costs",
         "template_draw",
+        "wide",
     )
 
     def __init__(self, run: MosaicRun, epoch: int, index: int) -> None:
@@ -121,6 +115,8 @@ class Draft:
         self.format_meta = costs.format_parts(format_template, wrapper)[0]
         # One item may take another sentence (``layout``); its bound is kept apart so the others stay tight.
         self.meta_reserve, self.single_reserve = costs.reserves(family, strategy, self.format_draw, wrapper)
+        # Until an item of another language joins, the mosaic can only be in the main one (``languages.py``).
+        self.wide = False
         # The rules in an order of this mosaic's own: the first with one answer here is used. Any rule
         # that has one is then first among those that have with equal chance, whichever others fail.
         self.rules: list[str] = []
@@ -150,6 +146,8 @@ class Draft:
         """Append a source item and update the running tally."""
         items = self.items
         items.append(source)
+        if not self.wide and self.run.languages.foreign[source]:
+            self.widen()
         self.keys.append(self.rng.random())
         number = len(items)
         tag_costs = self.tag_costs
@@ -189,6 +187,13 @@ class Draft:
         self.prompt_sum += prompt_mid
         self.answer_sum += resp_mid
 
+    def widen(self) -> None:
+        """Let the bound cover every language of the run: an item that may pull the mosaic elsewhere joined."""
+        self.wide = True
+        deco = self.decoration
+        reserves = self.run.costs.reserves(self.format_family, self.strategy, self.format_draw, deco.wrapper, True)
+        self.meta_reserve, self.single_reserve = reserves
+
     def drop_last(self) -> None:
         """Undo the last ``add`` (it did not fit)."""
         self.items.pop()
@@ -206,7 +211,7 @@ class Draft:
             self.prompt_sum
             + self.answer_sum
             + (self.meta_reserve if n > 1 else self.single_reserve)
-            + self.run.costs.outer_bound(self.strategy, n)
+            + self.run.costs.outer_bound(self.strategy, n, self.wide)
             + BOUND_SLACK
         )
 

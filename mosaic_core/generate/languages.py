@@ -36,14 +36,17 @@ class Languages:
     """Each voted language's pack, or the main language where it has none."""
     group: Sequence[int] = ()
     """Per record: the index in ``in_play`` of the language its mosaic takes alone (``separate``)."""
+    foreign: Sequence[bool] = ()
+    """Per record: whether it votes for a language other than the main one (so may take its mosaic there)."""
 
     @classmethod
     def of(cls, table: SourceTable, config: MosaicConfig, library: TemplateLibrary) -> Languages:
         if config.meta_language != AUTO:
-            return cls(config.meta_language, [config.meta_language])
+            return cls(config.meta_language, [config.meta_language], foreign=[False] * table.size)
         labels = table.languages
         available = library.languages()
-        main = main_language(labels, available)
+        known = table.main_language
+        main = known if known in available else main_language(labels, available)
         seen = sorted({label for label in labels if label != UNDETERMINED})
         index = {label: i for i, label in enumerate(seen)}
         codes = [label if label in available else main for label in seen]
@@ -52,7 +55,8 @@ class Languages:
         position = {code: i for i, code in enumerate(in_play)}
         group = [position[codes[v]] if v >= 0 else 0 for v in votes]
         separate = config.mixed_languages == "separate"
-        return cls(main, in_play, fixed=False, separate=separate, votes=votes, codes=codes, group=group)
+        foreign = [g != 0 for g in group]
+        return cls(main, in_play, False, separate, votes, codes, group, foreign)
 
     def of_items(self, items: Sequence[int]) -> str:
         """The language of a mosaic of these records.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from mosaic_core.io.load import LoadResult
 from mosaic_core.io.manifest import build_manifest, write_manifest
 from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
+from mosaic_core.text.language import AUTO, CONFIDENT, confident_main, raw_labels, settle
 from mosaic_core.tokenize.registry import get_tokenizer
 
 __all__ = ["RayResult", "generate_on_ray"]
@@ -59,22 +61,25 @@ def _derived(*parts: object) -> int:
     return int.from_bytes(digest, "big") >> 1
 
 
-def _count(batch: Any, tokenizer: str) -> dict[str, list[Any]]:
-    """Each text's token count (computed here, once, on a Ray worker)."""
+def _count(batch: Any, tokenizer: str, detect: bool) -> dict[str, list[Any]]:
+    """Each text's token count, and its language's label if asked (computed here, once, on a Ray worker)."""
     counter = get_tokenizer(tokenizer)
     columns: dict[str, list[Any]] = batch.to_pydict()
     columns["prompt_tokens"] = counter.count_many(columns["prompt"])
     columns["response_tokens"] = counter.count_many(columns["response"])
+    labels = raw_labels(columns["prompt"]) if detect else [("", 0.0)] * len(columns["prompt"])
+    columns["label"] = [label for label, _ in labels]
+    columns["label_p"] = [p for _, p in labels]
     return columns
 
 
 def _walk_block(
-    batch: Any, recipe: dict[str, Any], epoch: int, record_format: str, provenance: bool
+    batch: Any, recipe: dict[str, Any], epoch: int, record_format: str, provenance: bool, main: str
 ) -> dict[str, list[Any]]:
     """The walk over one shuffled block; rows of the export plus bookkeeping columns."""
     data = batch.to_pydict()
     records = [SourceRecord(i, p, "", r) for i, p, r in zip(data["id"], data["prompt"], data["response"], strict=True)]
-    out: dict[str, list[Any]] = {"row": [], "k": [], "unusable": [], "strategy": [], "rule": []}
+    out: dict[str, list[Any]] = {"row": [], "k": [], "unusable": [], "strategy": [], "rule": [], "language": []}
     if not records:
         return out
     base = MosaicConfig.from_recipe(recipe)
@@ -82,6 +87,8 @@ def _walk_block(
     table = SourceTable.from_counts(
         records, get_tokenizer(config.tokenizer), list(data["prompt_tokens"]) + list(data["response_tokens"])
     )
+    # Languages are settled against the whole dataset's main language, not the block's.
+    table.set_languages(settle(list(zip(data["label"], data["label_p"], strict=True)), main), main)
     run = MosaicRun(table, config)
     for mosaic in run.walk(epoch, order=list(range(len(records)))):
         out["row"].append(orjson.dumps(mosaic_row(mosaic, record_format, provenance)).decode())
@@ -89,12 +96,14 @@ def _walk_block(
         out["unusable"].append("")
         out["strategy"].append(mosaic.plan.strategy)
         out["rule"].append(mosaic.plan.rule or "")
+        out["language"].append(mosaic.plan.language)
     for item in run.report.unusable:
         out["row"].append("")
         out["k"].append(0)
         out["unusable"].append(orjson.dumps(item.to_dict()).decode())
         out["strategy"].append("")
         out["rule"].append("")
+        out["language"].append("")
     return out
 
 
@@ -146,16 +155,23 @@ def generate_on_ray(
     say = progress or (lambda _: None)
     say("counting tokens")
     rows = [{"id": r.id, "prompt": r.prompt_text, "response": r.response_text} for r in loaded.records]
+    report = RunReport(sources=len(rows))
+    detect = config.meta_language == AUTO
     counted = (
         # Blocks of up to 100,000 records, laid out the same on every run: the shuffle, and so the output,
         # depend on the block layout (one row per block, Ray's default here, would also walk one item at a time).
         ray.data.from_items(rows, override_num_blocks=-(-len(rows) // 100_000))
-        .map_batches(_count, batch_format="pyarrow", fn_kwargs={"tokenizer": config.tokenizer})
+        .map_batches(_count, batch_format="pyarrow", fn_kwargs={"tokenizer": config.tokenizer, "detect": detect})
         .materialize()
     )
+    main = ""
+    if detect:
+        confident = counted.filter(expr=col("label_p") >= lit(CONFIDENT)).groupby("label").count().take_all()
+        main = confident_main((row["label"], 1.0) for row in confident for _ in range(row["count()"]))
+        labels = [(r["label"], r["label_p"]) for r in counted.select_columns(["label", "label_p"]).iter_rows()]
+        report.source_languages = dict(Counter(settle(labels, main)))
     budget = config.max_tokens
     over = (col("prompt_tokens") + col("response_tokens")) > lit(budget)
-    report = RunReport(sources=len(rows))
     for r in counted.filter(expr=over).iter_rows():
         report.unusable.append(Unusable.over_budget(r["id"], r["prompt_tokens"] + r["response_tokens"], budget))
     usable = counted.filter(expr=(col("prompt_tokens") + col("response_tokens")) <= lit(budget)).materialize()
@@ -175,6 +191,7 @@ def generate_on_ray(
                 "epoch": epoch,
                 "record_format": record_format,
                 "provenance": provenance,
+                "main": main,
             },
         ).materialize()
         # Count and write one epoch at a time, so only one epoch's output is ever held.
@@ -184,8 +201,8 @@ def generate_on_ray(
         report.mosaics_per_epoch[epoch] = made.count()
         report.mosaics += report.mosaics_per_epoch[epoch]
         report.item_slots += int(made.sum("k") or 0)
-        for r in made.select_columns(["strategy", "rule"]).iter_rows():
-            report.count(r["strategy"], r["rule"] or None)
+        for r in made.select_columns(["strategy", "rule", "language"]).iter_rows():
+            report.count(r["strategy"], r["rule"] or None, r["language"])
         shards = made.map(_export_row)
         if file_type == "jsonl":
             shards.write_json(str(output), force_ascii=False)

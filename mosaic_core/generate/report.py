@@ -55,6 +55,8 @@ class RunReport:
     """Mosaics per language of their meta-instructions."""
     language_rules: dict[str, dict[str, int]] = field(default_factory=dict)
     """Mosaics per rule, in each language."""
+    source_languages: dict[str, int] = field(default_factory=dict)
+    """Source records per detected language ("" undetermined), where the run detected them (``auto``)."""
 
     def count(self, strategy: str, rule: str | None, language: str = "en") -> None:
         self.strategies[strategy] = self.strategies.get(strategy, 0) + 1

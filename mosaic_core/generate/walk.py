@@ -9,6 +9,7 @@ the text (``text/compose.py``) and the plan.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -68,6 +69,8 @@ class MosaicRun:
             bare = table.counts[i] + table.counts[n + i]
             self.too_long.append(Unusable.over_budget(table.ids[i], bare, budget))
         self.report = RunReport(sources=n, usable=len(self.usable), unusable=list(self.too_long))
+        if not self.languages.fixed:
+            self.report.source_languages = dict(Counter(table.languages))
         self.response_chars = table.lengths[n:]
 
     def epoch_order(self, epoch: int) -> list[int]:

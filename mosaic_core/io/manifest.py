@@ -59,6 +59,10 @@ def build_manifest(
             "item_slots": report.item_slots,
             "mean_k": round(report.mean_k, 4),
             "mosaics_per_epoch": {str(k): v for k, v in sorted(report.mosaics_per_epoch.items())},
+            "mosaics_per_language": dict(sorted(report.languages.items())),
+            "sources_per_language": dict(
+                sorted((code or "undetermined", n) for code, n in report.source_languages.items())
+            ),
             "plain_samples": report.plain_samples,
             "unusable": len(report.unusable),
         },

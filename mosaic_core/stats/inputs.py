@@ -77,7 +77,15 @@ def _read_export(path: Path, rows: Any, tokenizer: str | None, max_tokens: int |
         frame["answer"] = counter.count_many(samples.answers)
         frame["total"] = frame["prompt"] + frame["answer"]
         samples = SampleSet(
-            "mosaic", samples.prompts, samples.answers, frame, samples.plans, None, samples.sources, config
+            "mosaic",
+            samples.prompts,
+            samples.answers,
+            frame,
+            samples.plans,
+            None,
+            samples.sources,
+            config,
+            samples.languages,
         )
         counted_by = "encoded"
     budget = max_tokens if max_tokens is not None else recipe.get("max_tokens")

@@ -49,6 +49,12 @@ def _distribution(name: str, found: Mapping[str, Any]) -> str:
 def _set_lines(name: str, found: Mapping[str, Any]) -> list[str]:
     header = "Tokens" + " " * 18 + "".join(f"{k:>10}" for k in _SUMMARY_KEYS)
     lines = [f"== {name}: {found['records']:,} samples ==", header]
+    languages = found.get("languages")
+    if languages:
+        total = max(sum(languages.values()), 1)
+        shown = ", ".join(f"{code} {count / total:.1%}" for code, count in list(languages.items())[:8])
+        kind = "meta-instruction languages" if name == "mosaic" else "languages (detected)"
+        lines.insert(1, f"  {kind}: {shown}")
     tokens = found["tokens"]
     for column, summary in tokens.items():
         if isinstance(summary, Mapping) and "p50" in summary:
@@ -69,7 +75,7 @@ def _set_lines(name: str, found: Mapping[str, Any]) -> list[str]:
     structure = found["structure"]
     if structure is not None:
         lines.append("Structure")
-        for key in ("k", "strategy", "rule", "format_template", "outer_template"):
+        for key in ("k", "strategy", "language", "rule", "format_template", "outer_template"):
             lines.append(_distribution(key, structure[key]))
         meta = structure["meta_instructions"]
         lines.append(

@@ -9,6 +9,9 @@ The JSON document (``stats --json``; keys sorted, floats to 6 significant digits
                           training {seq_len, batch_size, original_epochs, mosaic_epochs, model, packing}
     sets.<name>           one entry per set, "original" and/or "mosaic":
       records             number of samples
+      languages           samples per language, most first: a source's detected language
+                          ("undetermined" when unsure; ``text/language.py``), a mosaic's
+                          meta-instruction language
       tokens              prompt, answer, total (and for mosaics with sources: instructions, responses,
                           prompt_overhead, answer_overhead): {count, mean, p50, p90, p99, max};
                           histogram {left, right, count} of totals; near_budget_share (mosaics; else
@@ -17,7 +20,7 @@ The JSON document (``stats --json``; keys sorted, floats to 6 significant digits
                           ngram_diversity, compression_ratio}, at a word budget equal across sets
       self_bleu           prompt / answer: {records, windows}: on sampled records, and on windows
                           of self_bleu_window words (null when fewer than two)
-      structure           mosaics only (else null): mosaics; k, strategy, rule, format_template,
+      structure           mosaics only (else null): mosaics; k, strategy, language, rule, format_template,
                           outer_template as {counts, distinct, entropy}; meta_instructions {distinct,
                           distinct_format, distinct_outer}; source_usage {uses, mean, min, max,
                           unused}; pair_novelty
@@ -46,6 +49,7 @@ from mosaic_core.stats.selfbleu import DEFAULT_SAMPLE, DEFAULT_WINDOW, sampled_s
 from mosaic_core.stats.sets import SampleSet
 from mosaic_core.stats.structure import structure_stats
 from mosaic_core.stats.tokens import token_stats
+from mosaic_core.text.language import language_mix
 
 __all__ = ["SCHEMA_VERSION", "StatsOptions", "build_report", "core_stats", "self_bleu_stats", "stats_command"]
 
@@ -110,6 +114,9 @@ def core_stats(sets: Sequence[SampleSet], max_tokens: int | None, options: Stats
         epochs = setup.original_epochs if samples.plans is None else setup.mosaic_epochs
         found[samples.name] = {
             "records": samples.size,
+            "languages": None
+            if samples.languages is None
+            else {code or "undetermined": count for code, count in language_mix(samples.languages)},
             "tokens": tokens,
             "lexical": {side: lexical[side][samples.name] for side in SIDES},
             "structure": None

@@ -40,6 +40,8 @@ class SampleSet:
     """The size of the source set the mosaics were drawn from, where known."""
     config: MosaicConfig | None = None
     """The recipe the mosaics were made with, where known (for configured against realised shares)."""
+    languages: Sequence[str] | None = None
+    """Per sample: a source's detected language ("" undetermined), or a mosaic's meta-instruction language."""
 
     @property
     def size(self) -> int:
@@ -51,7 +53,7 @@ class SampleSet:
         frame = source_token_frame(table)
         unusable = None if max_tokens is None else unusable_count(frame["prompt"], frame["answer"], max_tokens)
         n = table.size
-        return cls("original", table.texts[:n], table.texts[n:], frame, None, unusable, n)
+        return cls("original", table.texts[:n], table.texts[n:], frame, None, unusable, n, None, table.languages)
 
     @classmethod
     def from_mosaics(
@@ -73,4 +75,5 @@ class SampleSet:
             unusable,
             table.size if table is not None and sources is None else sources,
             config,
+            [plan.language for plan in plans],
         )

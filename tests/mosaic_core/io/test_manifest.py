@@ -42,6 +42,8 @@ class TestBuildManifest:
             "item_slots": 7,
             "mean_k": 2.3333,
             "mosaics_per_epoch": {"0": 2, "1": 1},
+            "mosaics_per_language": {},
+            "sources_per_language": {},
             "plain_samples": 1,
             "unusable": 2,
         }

@@ -25,7 +25,7 @@ from tests.conftest import REPO
 FIXTURES = REPO / "tests" / "fixtures" / "stats"
 ALPACA_20 = FIXTURES / "alpaca_20.json"
 GOLDEN = FIXTURES / "alpaca_20.stats.json"
-DYNAMIC = {"counts", "uses"}
+DYNAMIC = {"counts", "uses", "languages"}
 """Keys under these hold data values (a k, a template id), not field names."""
 
 

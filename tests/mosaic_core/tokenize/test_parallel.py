@@ -23,12 +23,13 @@ class TestCountInParallel:
     def test_equals_one_process(self, name: str, workers: int) -> None:
         """Counts and corrections from forked workers equal one count_texts over every text."""
         counter = get_tokenizer(name)
-        assert count_in_parallel(counter, TEXTS, workers) == count_texts(counter, TEXTS)
+        counts, corrections, labels = count_in_parallel(counter, TEXTS, workers)
+        assert (counts, corrections) == count_texts(counter, TEXTS) and labels == []
 
     def test_more_workers_than_texts(self) -> None:
         """Three texts and eight workers still give three counts, in order."""
         counter = get_tokenizer("cl100k_base")
-        counts, _ = count_in_parallel(counter, ["a b", "hello world", "x"], 8)
+        counts, _, _ = count_in_parallel(counter, ["a b", "hello world", "x"], 8)
         assert counts == [counter.count("a b"), counter.count("hello world"), counter.count("x")]
 
 
@@ -39,3 +40,14 @@ class TestSourceTableWithWorkers:
         serial = SourceTable.build(records, "cl100k_base")
         forked = SourceTable.build(records, "cl100k_base", workers=3)
         assert forked.counts == serial.counts and forked.corrections == serial.corrections
+
+
+class TestDetectionInWorkers:
+    def test_workers_label_the_first_texts_as_one_process_does(self) -> None:
+        """With ``detect``, the labels of the first texts equal the ones a single process gives."""
+        from mosaic_core.text.language import raw_labels
+
+        counter = get_tokenizer("cl100k_base")
+        texts = ["Write a poem about the sea.", "写一首关于秋天的诗。", "Écris un poème sur la mer.", "ok", "x y"]
+        _, _, labels = count_in_parallel(counter, texts, 2, detect=3)
+        assert labels == raw_labels(texts[:3])

@@ -14,6 +14,7 @@ SCRIPTS = [
     "bench_stats.py",
     "bench_load.py",
     "bench_verify.py",
+    "bench_languages.py",
     "bench_ray.py",
 ]
 

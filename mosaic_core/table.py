@@ -99,13 +99,13 @@ class SourceTable:
         found = known[index] = None if counts.count(counts[0]) == len(counts) else counts[1:]
         return found
 
-    def readings_of(self, positions: Sequence[int], chars: str = "chars") -> Readings:
+    def readings_of(self, positions: Sequence[int], chars: str = "chars", words: str = "words") -> Readings:
         """The other readings of these instructions' sizes, worked out only if a size rule asks.
 
         ``chars``: ``cjk_chars`` reads characters as Chinese and Japanese may count them (with or without
-        punctuation too); ``exact`` has no other reading (the sentence states its unit).
+        punctuation too); ``exact`` (for either unit) has no other reading: the sentence states its unit.
         """
-        return Readings(self, positions, chars)
+        return Readings(self, positions, chars, words)
 
     def no_space_chars(self, positions: Sequence[int]) -> list[int]:
         """Characters of these instructions, white space left out (a pack's exact ``char_unit``)."""
@@ -175,15 +175,17 @@ _READERS = {"words": word_readings, "chars": char_readings, "cjk_chars": cjk_cha
 class Readings(Mapping[str, Sequence[Sequence[int]]]):
     """The other readings of the items' sizes (``rules/features.py``), looked up only if a size rule asks."""
 
-    __slots__ = ("chars", "positions", "table")
+    __slots__ = ("chars", "positions", "table", "words")
 
-    def __init__(self, table: SourceTable, positions: Sequence[int], chars: str = "chars") -> None:
-        self.table, self.positions, self.chars = table, positions, chars
+    def __init__(
+        self, table: SourceTable, positions: Sequence[int], chars: str = "chars", words: str = "words"
+    ) -> None:
+        self.table, self.positions, self.chars, self.words = table, positions, chars, words
 
     def __getitem__(self, unit: str) -> list[list[int]]:
         if unit not in ("words", "chars"):
             raise KeyError(unit)
-        kind = self.chars if unit == "chars" else unit
+        kind = self.chars if unit == "chars" else self.words
         if kind == "exact":
             return []
         readings = self.table.readings

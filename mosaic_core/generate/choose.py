@@ -35,7 +35,11 @@ def first_outcome(run: MosaicRun, draft: Draft, language: str) -> tuple[str | No
             letters=list(map(table.letters.__getitem__, items)),
             keys=draft.keys,
             mask_ratio=draft.mask_ratio,
-            readings=table.readings_of(items, "exact" if exact else "chars" if pack.has_words else "cjk_chars"),
+            readings=table.readings_of(
+                items,
+                "exact" if exact else "chars" if pack.has_words else "cjk_chars",
+                "exact" if pack.word_unit else "words",
+            ),
             alphabet=pack.alphabet,
             units=pack.size_units,
         )

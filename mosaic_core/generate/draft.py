@@ -28,7 +28,7 @@ from mosaic_core.generate.state import State
 from mosaic_core.records import Decoration
 from mosaic_core.rules.base import Outcome
 from mosaic_core.rules.registry import RULES
-from mosaic_core.text.compose import Layout, Segment, answer_segments, count, prompt_segments
+from mosaic_core.text.compose import Layout, Segment, answer_segments, count, prompt_segments, set_apart
 from mosaic_core.text.decoration import BRACKETS, SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, WRAPPER_WORDS, wrapper_tags
 from mosaic_core.tokenize.counter import UNKNOWN
 
@@ -237,7 +237,7 @@ class Draft:
         if rule is None:
             if format_before != deco.format_before:
                 deco = replace(deco, format_before=format_before)
-            return Layout(deco, format_meta, None), None
+            return Layout(set_apart(deco, format_meta, None), format_meta, None), None
         choices = run.templates[language, rule]
         template_id = choices[int(self.template_draw * len(choices))]
         template = run.library.get(template_id)
@@ -247,7 +247,7 @@ class Draft:
         pack = run.library.pack(language)
         outcome.values = values = pack.values(RULES[rule].placeholders, outcome.order, outcome.masked)
         sentence = template.render(len(outcome.masked) or None, **values)
-        return Layout(deco, format_meta, sentence), template_id
+        return Layout(set_apart(deco, format_meta, sentence), format_meta, sentence), template_id
 
     def segments(self, layout: Layout, outcome: Outcome) -> tuple[list[Segment], list[Segment]]:
         n = self.run.table.size

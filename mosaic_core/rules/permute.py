@@ -9,14 +9,18 @@ from mosaic_core.rules.base import Outcome, Rule, RuleInput
 __all__ = ["PERMUTE_RULES"]
 
 
-def _fixed_order(data: RuleInput) -> Outcome:
+def _fixed_order(data: RuleInput) -> Outcome | None:
     order = tuple(sorted(range(data.n), key=lambda p: data.keys[p]))
+    if order == tuple(range(data.n)):
+        return None  # "answer in the order 1, 2, 3" is no order rule, and contradicts "not as they appear"
     return Outcome(order, values={"order": ", ".join(str(p + 1) for p in order)})
 
 
 def _check_fixed(n: int, order: Sequence[int], masked: Sequence[int]) -> list[str]:
     if sorted(order) != list(range(n)) or masked:
         return ["the fixed order is not a permutation of the instructions"]
+    if tuple(order) == tuple(range(n)):
+        return ["the fixed order is the order the instructions are given in"]
     return []
 
 

@@ -15,13 +15,23 @@ Layout (``|`` marks the place of a segment boundary)::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mosaic_core.records import Decoration
 from mosaic_core.text.decoration import number_tag
 from mosaic_core.tokenize.pieces import SourceCounts
 
-__all__ = ["Layout", "Segment", "answer_segments", "answer_text", "count", "prompt_segments", "prompt_text", "render"]
+__all__ = [
+    "Layout",
+    "Segment",
+    "answer_segments",
+    "answer_text",
+    "count",
+    "prompt_segments",
+    "prompt_text",
+    "render",
+    "set_apart",
+]
 
 Segment = str | tuple[int, str, str]
 
@@ -98,6 +108,23 @@ class Layout:
         if deco.wrapper is None:
             return "\n" if deco.tag_newline else ""
         return ("\n" if deco.tag_newline else " ") + deco.wrapper[0] + "\n"
+
+
+def set_apart(deco: Decoration, format_meta: str | None, outer_meta: str | None) -> Decoration:
+    """The decoration with a blank line between the last instruction and a sentence that follows it.
+
+    One newline would let the sentence read as part of the last instruction (or of its input), and so
+    change, say, which instruction is longest; before the instructions, the first tag sets it apart.
+
+    >>> deco = Decoration(0, "", False, "\\n", None, "f", False, "\\n", True, "\\n")
+    >>> set_apart(deco, "Answer each.", None).format_sep
+    '\\n\\n'
+    """
+    if format_meta is not None and not deco.format_before:
+        return deco if deco.format_sep == "\n\n" else replace(deco, format_sep="\n\n")
+    if outer_meta is not None and not deco.outer_before:
+        return deco if deco.outer_sep == "\n\n" else replace(deco, outer_sep="\n\n")
+    return deco
 
 
 def prompt_segments(layout: Layout, instructions: Sequence[int]) -> list[Segment]:

@@ -76,6 +76,10 @@ class Pack:
     alphabet: str = "abcdefghijklmnopqrstuvwxyz"
     """Lower-case letters in alphabetical order; empty where the script has no alphabetical order."""
     size_units: tuple[str, ...] = _UNITS
+    word_unit: str = ""
+    """``spaces``: every sentence of the word families states this exact unit (any run of characters between
+    white space, in the instruction and its input), so rules count it alone; empty: they apply only where every
+    reasonable reading of "words" agrees."""
     char_unit: str = ""
     """``no_space``: every sentence of the character families states this exact unit (all characters of the
     instruction and its input, punctuation included, white space not), so rules count it alone; empty: they
@@ -109,6 +113,7 @@ class Pack:
                 alphabet=str(data.get("alphabet", "")),
                 size_units=units,
                 char_unit=str(data.get("char_unit", "")),
+                word_unit=str(data.get("word_unit", "")),
                 list_sep=str(listing.get("sep", ", ")),
                 list_last=str(listing.get("last", " and ")),
                 order_sep=str(data.get("order_sep", ", ")),
@@ -126,6 +131,8 @@ class Pack:
             raise TemplateError(f"pack {language!r}: size_units must hold 'chars' and may hold 'words'")
         if pack.char_unit not in ("", "no_space"):
             raise TemplateError(f"pack {language!r}: char_unit is 'no_space' or absent, not {pack.char_unit!r}")
+        if pack.word_unit not in ("", "spaces"):
+            raise TemplateError(f"pack {language!r}: word_unit is 'spaces' or absent, not {pack.word_unit!r}")
         if len(set(pack.alphabet)) != len(pack.alphabet) or pack.alphabet != pack.alphabet.lower():
             raise TemplateError(f"pack {language!r}: the alphabet must list distinct lower-case letters")
         return pack

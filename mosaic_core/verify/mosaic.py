@@ -84,7 +84,8 @@ def _expected_positions(
         verdict.fail(f"{plan.rule} has no single correct answer for these instructions")
         return plan.order, plan.masked
     other_chars = [] if pack.char_unit else alternatives([c[1:] for c in chars])
-    data.readings = {"words": alternatives([w[1:] for w in words]), "chars": other_chars}
+    other_words = [] if pack.word_unit else alternatives([w[1:] for w in words])
+    data.readings = {"words": other_words, "chars": other_chars}
     if rule.apply(data) is None:
         verdict.fail(f"{plan.rule} gives another answer when words or characters are counted otherwise", "one_reading")
     if "m" in values and values["m"] != str(len(outcome.masked)):

@@ -60,10 +60,22 @@ class TestPermute:
         assert check(3, (1, 2, 0), ()) == []
         assert check(3, (1, 1, 0), ())
         assert check(3, (1, 2), (0,))
+        assert check(3, (0, 1, 2), ())  # the given order is no fixed order
+
+    def test_fixed_order_never_the_given_order(self) -> None:
+        """Keys that sort into the given order leave the rule without an answer (the next rule is used)."""
+        data = simple([3, 1, 2], "bca")
+        data.keys = [0.1, 0.2, 0.3]
+        assert get_rule("permute.fix").apply(data) is None
+        data.keys = [0.3, 0.2, 0.1]
+        outcome = get_rule("permute.fix").apply(data)
+        assert outcome is not None and outcome.order == (2, 1, 0)
 
     def test_only_permute_rules_masking_nothing(self) -> None:
         """Every rule of the tuple is a permute rule, and none hides an instruction."""
         assert len(PERMUTE_RULES) == 10
         for rule in PERMUTE_RULES:
-            outcome = rule.apply(simple([3, 1, 2], "bca"))
+            data = simple([3, 1, 2], "bca")
+            data.keys = [0.9, 0.1, 0.5]
+            outcome = rule.apply(data)
             assert rule.strategy == "permute" and outcome is not None and outcome.masked == ()

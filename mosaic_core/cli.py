@@ -57,6 +57,11 @@ def _build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--on-invalid", default="skip", choices=["skip", "fail"])
     gen.add_argument("--multi-turn", default="first", choices=["first", "skip", "keep"])
     gen.add_argument("--card", action="store_true", help="also write a dataset card README.md")
+    gen.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing file or folder at OUTPUT that is not an earlier export",
+    )
     gen.add_argument("--llama-factory", action="store_true", help="also write a LLaMA-Factory dataset_info.json")
     gen.add_argument(
         "--workers", type=int, default=None, help="processes to use (default: every core); output is the same"
@@ -105,17 +110,33 @@ def _mapping(text: str | None) -> Any:
     return ColumnMapping(**fields)
 
 
+_RECIPE_LIMIT = 16 << 20
+
+
 def _recipe(path: str | None) -> dict[str, Any]:
     if not path:
         return {}
     import json  # noqa: PLC0415
 
+    from mosaic_core.io.source import check_regular  # noqa: PLC0415
+
+    file = Path(path)
     try:
-        recipe: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+        info = check_regular(file, "recipe")
+    except MosaicError as exc:
+        raise ConfigError(str(exc)) from None
+    if info.st_size > _RECIPE_LIMIT:
+        raise ConfigError(f"the recipe {path} is {info.st_size:,} bytes; a recipe is a small JSON file")
+    try:
+        recipe: Any = json.loads(file.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot read the recipe {path}: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"the recipe {path} is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"the recipe {path} is nested too deeply to be a recipe") from None
+    if not isinstance(recipe, dict):
+        raise ConfigError(f"the recipe {path} must be a JSON object, not {type(recipe).__name__}")
     return recipe
 
 
@@ -147,6 +168,7 @@ def _job(args: argparse.Namespace) -> Any:
         originals=parse_originals(args.include_originals),
         card=args.card,
         llama_factory=args.llama_factory,
+        force=args.force,
         workers=args.workers if args.workers is not None else default_workers(),
     )
     if options.workers < 1:
@@ -187,11 +209,20 @@ def _generate(args: argparse.Namespace) -> int:
                 bar.total = total
             bar.update(done - bar.n)
 
+        held: list[str] = []
+
         def say(message: str) -> None:
-            tqdm.write(message if job.engine == "local" else f"ray: {message}", file=sys.stderr)
+            if job.engine == "local":
+                held.append(message)  # shown once the run succeeds: an error stays one line
+            else:
+                tqdm.write(f"ray: {message}", file=sys.stderr)
 
         _, summary = run_job(job, loading, step, say)
+    for message in held:
+        print(message, file=sys.stderr)  # noqa: T201
     report = summary.report
+    for note in summary.notes:
+        print(f"note: {note}", file=sys.stderr)  # noqa: T201
     print(  # noqa: T201
         f"wrote {summary.rows} rows to {summary.output} ({report.mosaics} mosaics, mean k {report.mean_k:.2f}, "
         f"{len(report.unusable)} unusable items listed in {summary.manifest.name})",
@@ -215,6 +246,12 @@ def _stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fail(message: str) -> int:
+    """One line on stderr, exit 2: the promise for every bad input or usage."""
+    print(f"error: {' '.join(message.split())}", file=sys.stderr)  # noqa: T201
+    return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
@@ -222,8 +259,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return handlers[args.command](args)
     except MosaicError as exc:
-        print(f"error: {exc}", file=sys.stderr)  # noqa: T201
-        return 2
+        return _fail(str(exc))
+    except OSError as exc:  # the disk, not the data: full, read-only, gone
+        where = f" ({exc.filename})" if exc.filename else ""
+        return _fail(f"{exc.strerror or exc}{where}; no partial output was left behind")
+    except RecursionError:
+        return _fail("the input is nested too deeply to be read")
+    except MemoryError:
+        return _fail("out of memory; for inputs this large use --engine ray")
     except KeyboardInterrupt:
         print("error: interrupted; no partial output was left behind", file=sys.stderr)  # noqa: T201
         return 130

@@ -8,6 +8,7 @@ bytes.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
@@ -60,6 +61,8 @@ def parse_mix(text: str) -> dict[str, float]:
             mix[name] = float(value)
         except ValueError:
             raise ConfigError(f"bad weight {value!r} for {name} in mix {text!r}") from None
+        if not math.isfinite(mix[name]) or mix[name] < 0:
+            raise ConfigError(f"bad weight {value!r} for {name} in mix {text!r}: a weight is a number >= 0")
     return mix
 
 
@@ -91,6 +94,7 @@ class MosaicConfig:
     ``separate`` never puts two languages in one mosaic."""
 
     def __post_init__(self) -> None:
+        self._check_types()
         if self.k_mode not in K_MODES:
             raise ConfigError(f"unknown k mode {self.k_mode!r}; known: {', '.join(K_MODES)}")
         if not self.tokenizer.startswith("hf:") and self.tokenizer not in available_tokenizers():
@@ -100,14 +104,24 @@ class MosaicConfig:
         _check_int("max_tokens", self.max_tokens, 16, 10_000_000)
         _check_int("epochs", self.epochs, 1, 1000)
         _check_int("seed", self.seed, 0, 2**63 - 1)
-        weights = {int(k): float(w) for k, w in self.k_weights.items()}
+        try:
+            weights = {int(k): float(w) for k, w in self.k_weights.items()}
+        except (TypeError, ValueError):
+            raise ConfigError("k_weights must map k (a whole number) to a weight (a number)") from None
+        if not all(math.isfinite(w) for w in weights.values()):
+            raise ConfigError("k_weights must be finite numbers (no NaN or infinity)")
         object.__setattr__(self, "k_weights", weights)
         if self.k_mode == "custom":
             if not weights or any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
                 raise ConfigError("k mode 'custom' needs non-negative weights, at least one positive")
             if any(k < 1 for k in weights):
                 raise ConfigError("custom k weights must be for k >= 1")
-        mix = {name: float(self.mix.get(name, 0.0)) for name in STRATEGIES}
+        try:
+            mix = {name: float(self.mix.get(name, 0.0)) for name in STRATEGIES}
+        except (TypeError, ValueError):
+            raise ConfigError('mix must map strategies to numbers, e.g. {"primary": 1, "permute": 2}') from None
+        if not all(math.isfinite(w) for w in mix.values()):
+            raise ConfigError("strategy weights must be finite numbers (no NaN or infinity)")
         unknown = set(self.mix) - set(STRATEGIES)
         if unknown:
             raise ConfigError(
@@ -139,6 +153,32 @@ class MosaicConfig:
                 raise ConfigError(f"strategy {strategy} has weight {mix[strategy]} but all its rules are off")
         for language in self.languages(library):
             self._check_language(library, language)
+
+    def _check_types(self) -> None:
+        """Each field of the type it must have: a recipe is JSON from anywhere."""
+        for name in ("k_mode", "tokenizer", "meta_language", "mixed_languages"):
+            if not isinstance(getattr(self, name), str):
+                raise ConfigError(f"{name} must be a string, got {getattr(self, name)!r}")
+        if not isinstance(self.keep_unusable, bool):
+            raise ConfigError(f"keep_unusable must be true or false, got {self.keep_unusable!r}")
+        for name in ("mix", "k_weights"):
+            if not isinstance(getattr(self, name), Mapping):
+                raise ConfigError(f"{name} must be a JSON object, got {type(getattr(self, name)).__name__}")
+        for name in ("disabled_rules", "disabled_templates"):
+            value = getattr(self, name)
+            if isinstance(value, str | bytes) or not isinstance(value, list | tuple | set | frozenset):
+                raise ConfigError(f"{name} must be a list of names, got {type(value).__name__}")
+            if not all(isinstance(item, str) for item in value):
+                raise ConfigError(f"{name} must be a list of names (strings)")
+        value = self.custom_templates
+        if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
+            raise ConfigError(f"custom_templates must be a list of templates, got {type(value).__name__}")
+        for item in value:
+            if not isinstance(item, Mapping) or not all(isinstance(v, str | list | dict) for v in item.values()):
+                raise ConfigError("each custom template is an object with id, family and text (strings)")
+        rate = self.wrapper_rate
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not math.isfinite(rate):
+            raise ConfigError(f"wrapper_rate must be a number from 0 to 1, got {rate!r}")
 
     def _check_language(self, library: TemplateLibrary, language: str) -> None:
         mix, pack = self.mix, library.pack(language)
@@ -207,7 +247,7 @@ class MosaicConfig:
             raise ConfigError(f"recipe_version {version} is not supported (this version reads {RECIPE_VERSION})")
         values.update({k: v for k, v in overrides.items() if v is not None})
         for key in ("disabled_rules", "disabled_templates", "custom_templates"):
-            if key in values:
+            if isinstance(values.get(key), list):
                 values[key] = tuple(values[key])
         if "k_weights" in values:
             try:

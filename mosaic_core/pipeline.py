@@ -6,7 +6,7 @@ import hashlib
 import random
 import tempfile
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,7 @@ from mosaic_core.io.export import (
     write_rows,
 )
 from mosaic_core.io.exported import manifest_path
+from mosaic_core.io.guard import check_output, export_lock
 from mosaic_core.io.llama_factory import write_llama_factory
 from mosaic_core.io.load import LoadResult, load_dataset
 from mosaic_core.io.manifest import build_manifest, write_manifest
@@ -75,6 +76,8 @@ class ExportOptions:
     llama_factory: bool = False
     workers: int = 1
     """Processes for tokenizing and for generating epochs (CLI and benchmarks; the app uses 1)."""
+    force: bool = False
+    """Replace an existing file or folder that is not an earlier export (``io/guard.py``)."""
 
     def __post_init__(self) -> None:
         if self.record_format not in RECORD_FORMATS:
@@ -90,6 +93,8 @@ class ExportSummary:
     rows: int
     report: RunReport
     manifest_data: dict[str, Any]
+    notes: list[str] = field(default_factory=list)
+    """What was left alone or worth a word (a README.md that is not our card)."""
 
 
 def file_sha256(path: Path) -> str:
@@ -108,10 +113,27 @@ def export_mosaics(
     input_sha256: str | None = None,
     table: SourceTable | None = None,
     progress: Callable[[int, int], None] | None = None,
+    input_path: Path | None = None,
 ) -> ExportSummary:
-    """Generate every mosaic of ``config`` and write the export, its manifest and extras."""
-    if output.exists() and output.is_dir() and options.file_type != "hf":
-        raise ConfigError(f"{output} is a folder; give a file name for a {options.file_type} export")
+    """Generate every mosaic of ``config`` and write the export, its manifest and extras.
+
+    Nothing that is not an earlier export is replaced without ``options.force`` (``io/guard.py``), and one
+    export at a time writes a path.
+    """
+    check_output(output, options.file_type, options.force, [input_path] if input_path is not None else [])
+    with export_lock(output):
+        return _export(loaded, config, output, options, input_sha256, table, progress)
+
+
+def _export(
+    loaded: LoadResult,
+    config: MosaicConfig,
+    output: Path,
+    options: ExportOptions,
+    input_sha256: str | None,
+    table: SourceTable | None,
+    progress: Callable[[int, int], None] | None,
+) -> ExportSummary:
     detect = config.meta_language == AUTO
     table = table or SourceTable.build(loaded.records, config.tokenizer, workers=options.workers, languages=detect)
     run = MosaicRun(table, config)
@@ -134,16 +156,19 @@ def export_mosaics(
         "originals_share": options.originals,
         "curated": accepted is not None,
         "rows": rows,
+        "sha256": file_sha256(output) if output.is_file() else None,
     }
     manifest = build_manifest(config, loaded.report, input_sha256, run.report, export, {"name": "local"})
     target = write_manifest(output, manifest)
+    notes = []
     if options.card:
         from mosaic_core.io.card import write_dataset_card  # noqa: PLC0415
 
-        write_dataset_card(output, manifest)
+        if write_dataset_card(output, manifest) is None:
+            notes.append(f"{output.with_name('README.md')} is not a card of ours; it was left alone")
     if options.llama_factory:
         write_llama_factory(output, options.record_format)
-    return ExportSummary(output, target, rows, run.report, manifest)
+    return ExportSummary(output, target, rows, run.report, manifest, notes)
 
 
 def _export_in_parallel(
@@ -227,13 +252,18 @@ def run_job(
     """
     if job.engine not in ("local", "ray"):
         raise ConfigError(f"unknown engine {job.engine!r}; known: local, ray")
+    path = job.source.path
+    if job.engine == "local":  # before reading anything: the output must be ours to write
+        check_output(job.output, job.options.file_type, job.options.force, [path] if path is not None else [])
     loaded = load_dataset(job.source, job.mapping, job.on_invalid, job.multi_turn, progress=loading)
     if say is not None:
         say(loaded.report.summary())
-    path = job.source.path
     digest = file_sha256(path) if path is not None and path.is_file() else None
     if job.engine == "local":
-        return loaded, export_mosaics(loaded, job.config, job.output, job.options, digest, progress=progress)
+        summary = export_mosaics(
+            loaded, job.config, job.output, job.options, digest, progress=progress, input_path=path
+        )
+        return loaded, summary
     from mosaic_core.generate.on_ray import generate_on_ray  # noqa: PLC0415  (Ray is optional)
 
     options = job.options

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from mosaic_core.io.export import atomic_file
+from mosaic_core.io.guard import CARD_MARK, is_card
 
 __all__ = ["dataset_card", "write_dataset_card"]
 
@@ -19,6 +20,7 @@ def dataset_card(manifest: dict[str, Any]) -> str:
     """
     counts, export, source = manifest.get("counts", {}), manifest.get("export", {}), manifest.get("input", {})
     lines = [
+        CARD_MARK,
         f"# {export.get('file', 'Mosaic export')}",
         "",
         "Instruction-tuning data augmented with Mosaic-IT (Li et al., ACL Findings 2025) by Mosaic Studio:",
@@ -46,8 +48,12 @@ def dataset_card(manifest: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def write_dataset_card(output: Path, manifest: dict[str, Any]) -> Path:
+def write_dataset_card(output: Path, manifest: dict[str, Any]) -> Path | None:
+    """Write the card as ``README.md`` beside the export; None (nothing written) when a README.md that is not
+    our card is already there."""
     target = output.with_name("README.md")
+    if target.exists() and not is_card(target):
+        return None
     with atomic_file(target) as stream:
         stream.write(dataset_card(manifest).encode("utf-8"))
     return target

@@ -137,8 +137,8 @@ def write_rows(target: Path, rows: Iterable[dict[str, Any]], file_type: str) -> 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         datasets.Dataset(table).save_to_disk(str(staging / "data"))
-        if target.exists():
-            shutil.rmtree(target)
+        if target.exists():  # an earlier export (io/guard.py checked): moved aside, then removed
+            os.replace(target, staging / "old")
         os.replace(staging / "data", target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

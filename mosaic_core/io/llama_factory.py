@@ -7,13 +7,14 @@ from typing import Any
 
 import orjson
 
+from mosaic_core.errors import ConfigError
 from mosaic_core.io.export import atomic_file
 
 __all__ = ["write_llama_factory"]
 
 
 def write_llama_factory(output: Path, record_format: str) -> None:
-    """Write a LLaMA-Factory ``dataset_info.json`` entry for the export beside it."""
+    """Add the export's entry to the LLaMA-Factory ``dataset_info.json`` beside it (other entries are kept)."""
     columns: dict[str, dict[str, Any]] = {
         "alpaca": {
             "formatting": "alpaca",
@@ -31,6 +32,15 @@ def write_llama_factory(output: Path, record_format: str) -> None:
         },
         "prompt_completion": {"formatting": "alpaca", "columns": {"prompt": "prompt", "response": "completion"}},
     }
-    entry = {output.stem: {"file_name": output.name, **columns[record_format]}}
-    with atomic_file(output.with_name("dataset_info.json")) as stream:
-        stream.write(orjson.dumps(entry, option=orjson.OPT_INDENT_2) + b"\n")
+    target = output.with_name("dataset_info.json")
+    registry: dict[str, Any] = {}
+    if target.exists():
+        try:
+            registry = orjson.loads(target.read_bytes())
+        except (OSError, orjson.JSONDecodeError) as exc:
+            raise ConfigError(f"{target} exists but is not readable JSON ({exc}); it was left alone") from None
+        if not isinstance(registry, dict):
+            raise ConfigError(f"{target} exists but is not a JSON object; it was left alone")
+    registry[output.stem] = {"file_name": output.name, **columns[record_format]}  # ours replaced, others kept
+    with atomic_file(target) as stream:
+        stream.write(orjson.dumps(registry, option=orjson.OPT_INDENT_2) + b"\n")

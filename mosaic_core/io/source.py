@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from mosaic_core.errors import DatasetError
 
-__all__ = ["BINARY_CONTROL", "RowError", "Source", "decode", "refuse_bomless_utf16", "sniff_kind"]
+__all__ = ["BINARY_CONTROL", "RowError", "Source", "check_regular", "decode", "refuse_bomless_utf16", "sniff_kind"]
 
 BINARY_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
+_HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
+_SPLIT = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,15 @@ class Source:
 
     @classmethod
     def from_hub(cls, hub_id: str, split: str = "train") -> Source:
+        """A hub dataset named ``owner/name``; anything else (a path, a builder name such as ``json``) is refused.
+
+        >>> Source.from_hub("tatsu-lab/alpaca").name
+        'hf://tatsu-lab/alpaca'
+        """
+        if not _HUB_ID.fullmatch(hub_id) or ".." in hub_id:
+            raise DatasetError(f"{hub_id!r} is not a hub dataset id; give owner/name, e.g. tatsu-lab/alpaca")
+        if not _SPLIT.fullmatch(split):
+            raise DatasetError(f"{split!r} is not a split name (letters, digits, _ - .)")
         return cls(name=f"hf://{hub_id}", hub_id=hub_id, split=split)
 
     def read_bytes(self) -> bytes:
@@ -63,10 +76,31 @@ class Source:
             raise DatasetError(f"{self.name}: cannot read ({exc.strerror})") from None
 
 
+def check_regular(path: Path, what: str = "input") -> os.stat_result:
+    """The file's status if it is a regular file or a folder; a clear error for anything else, before any read.
+
+    A FIFO would block the reader and a device never ends, so neither is opened.
+    """
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise DatasetError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot read the {what} ({exc.strerror})") from None
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode)):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+        raise DatasetError(f"{path}: is {kind}, not a file; give a regular {what} file")
+    if stat.S_ISREG(info.st_mode) and not os.access(path, os.R_OK):
+        raise DatasetError(f"{path}: cannot read the {what} (permission denied)")
+    return info
+
+
 def sniff_kind(source: Source) -> str:
     """``json``, ``jsonl``, ``csv``, ``parquet``, ``hf_disk`` or ``hub``, from name and content."""
     if source.hub_id is not None:
         return "hub"
+    if source.path is not None:
+        check_regular(source.path)
     if source.path is not None and source.path.is_dir():
         if (source.path / "dataset_info.json").exists() or (source.path / "dataset_dict.json").exists():
             return "hf_disk"

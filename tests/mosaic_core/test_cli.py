@@ -77,7 +77,7 @@ class TestBadUsage:
             (["generate", str(DEMO), "-o", "OUT", "--tokenizer", "gpt-17"], "unknown tokenizer"),
             (["generate", str(DEMO), "-o", "OUT", "--max-k", "0"], "max_k"),
             (["generate", str(DEMO), "-o", "OUT", "--to", "yaml"], "record format"),
-            (["generate", str(DEMO), "-o", "OUT", "--recipe", "nope.json"], "recipe"),
+            (["generate", str(DEMO), "-o", "OUT", "--recipe", "nope.json"], "nope.json: no such file"),
             (["generate", "hf://someone/dataset", "-o", "OUT"], "offline"),
             (["verify", "nothing.jsonl"], "no manifest"),
             (["generate"], "required"),

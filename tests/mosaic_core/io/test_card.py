@@ -12,6 +12,7 @@ import pytest
 from mosaic_core.cli import main
 from mosaic_core.config import MosaicConfig
 from mosaic_core.io.card import dataset_card, write_dataset_card
+from mosaic_core.io.guard import CARD_MARK
 from mosaic_core.io.load import load_dataset
 from mosaic_core.pipeline import ExportOptions, export_mosaics, file_sha256
 from tests.conftest import DEMO
@@ -38,7 +39,7 @@ class TestDatasetCard:
     def test_title_is_the_export_file(self, export: tuple[Path, dict[str, Any]]) -> None:
         """The card's title is the export's file name."""
         output, manifest = export
-        assert dataset_card(manifest).splitlines()[0] == f"# {output.name}"
+        assert dataset_card(manifest).splitlines()[:2] == [CARD_MARK, f"# {output.name}"]
 
     def test_every_count_is_listed(self, export: tuple[Path, dict[str, Any]]) -> None:
         """Each count of the manifest appears as a line with its value."""
@@ -80,7 +81,7 @@ class TestDatasetCard:
     def test_missing_sections_do_not_fail(self) -> None:
         """A manifest without counts, export or input still gives a card."""
         card = dataset_card({})
-        assert card.startswith("# Mosaic export\n") and recipe_block(card) == {}
+        assert card.startswith(CARD_MARK + "\n# Mosaic export\n") and recipe_block(card) == {}
 
 
 class TestWriteDatasetCard:
@@ -94,11 +95,18 @@ class TestWriteDatasetCard:
         assert sorted(written.splitlines()) == sorted(dataset_card(on_disk).splitlines())
 
     def test_writes_readme_beside_the_output(self, export: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
-        """write_dataset_card replaces any README.md beside the output and leaves no temporary file."""
+        """write_dataset_card replaces a card of ours beside the output and leaves no temporary file."""
         _, manifest = export
         output = tmp_path / "other.jsonl"
-        (tmp_path / "README.md").write_text("old", encoding="utf-8")
+        (tmp_path / "README.md").write_text(CARD_MARK + "\n# an older card\n", encoding="utf-8")
         target = write_dataset_card(output, manifest)
         assert target == tmp_path / "README.md"
         assert target.read_text(encoding="utf-8") == dataset_card(manifest)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md"]
+
+    def test_leaves_someone_elses_readme_alone(self, export: tuple[Path, dict[str, Any]], tmp_path: Path) -> None:
+        """A README.md that is not our card is never replaced: nothing is written, and the caller is told."""
+        _, manifest = export
+        (tmp_path / "README.md").write_text("# My project\n", encoding="utf-8")
+        assert write_dataset_card(tmp_path / "other.jsonl", manifest) is None
+        assert (tmp_path / "README.md").read_text(encoding="utf-8") == "# My project\n"

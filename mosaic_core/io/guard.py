@@ -1,0 +1,169 @@
+"""What an export may write: never over what the product did not make, never onto its own input.
+
+An existing path is *ours* when the manifest beside it was written by Mosaic
+Studio for that very file: an earlier export, which a new one may replace.
+Anything else (a user's file or folder, the input itself, a device, a FIFO)
+is refused unless the user says ``--force`` (the app: a confirmation); a
+device, a FIFO or the input is refused even then. The sidecars follow the
+same rule: ``dataset_info.json`` is merged entry by entry, and a README.md
+that is not our card is left alone.
+
+One export at a time may write a path: a lock file beside it holds the
+writer's process id, and a lock whose process is gone is taken over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import orjson
+
+from mosaic_core.errors import ConfigError
+from mosaic_core.io.exported import manifest_path
+
+__all__ = ["CARD_MARK", "check_output", "export_lock", "is_card", "is_ours"]
+
+CARD_MARK = "<!-- dataset card written by Mosaic Studio -->"
+"""The line that tells our dataset card from any other README.md."""
+_NAME_MAX = 255
+
+
+def is_ours(output: Path) -> bool:
+    """Whether ``output`` is an earlier export: a Mosaic Studio manifest beside it names it."""
+    manifest = manifest_path(output)
+    try:
+        if not manifest.is_file() or manifest.stat().st_size > 256 << 20:
+            return False
+        data = orjson.loads(manifest.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return False
+    if not isinstance(data, dict) or data.get("tool") != "mosaic-studio":
+        return False
+    export = data.get("export")
+    return isinstance(export, dict) and export.get("file") == output.name
+
+
+def is_card(path: Path) -> bool:
+    """Whether ``path`` is a dataset card we wrote (so a new one may replace it)."""
+    try:
+        with path.open("r", encoding="utf-8", errors="replace") as stream:
+            return CARD_MARK in stream.read(1 << 16)
+    except OSError:
+        return False
+
+
+def _special(path: Path) -> str | None:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    return kind
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_output(output: Path, file_type: str, force: bool = False, inputs: Sequence[Path] = ()) -> None:
+    """Raise ConfigError unless an export of ``file_type`` may be written at ``output`` (and its manifest)."""
+    name = output.name
+    if not name or name in (".", ".."):
+        raise ConfigError(f"{output}: give a file name for the export")
+    if len((name + ".manifest.json").encode("utf-8", "surrogateescape")) > _NAME_MAX:
+        raise ConfigError(
+            f"{name[:40]}…: the file name is too long (with '.manifest.json' it passes {_NAME_MAX} bytes)"
+        )
+    parent = output.parent
+    existing = parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ConfigError(f"{output}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ConfigError(f"{output}: the folder {existing} is not writable")
+    for path in (output, manifest_path(output)):
+        kind = _special(path)
+        if kind is not None:
+            raise ConfigError(f"{path} is {kind}; an export writes regular files only")
+    for source in inputs:
+        if _same(output, source):
+            raise ConfigError(f"{output} is the input; write the export elsewhere")
+        if output.is_dir() and source.resolve().is_relative_to(output.resolve()):
+            raise ConfigError(f"the folder {output} holds the input {source}; write the export elsewhere")
+    manifest = manifest_path(output)
+    if manifest.is_dir():
+        raise ConfigError(f"{manifest} is a folder; the export's manifest would go there")
+    if not (output.exists() or output.is_symlink()):
+        if manifest.exists() and not force and not _our_manifest(manifest):
+            raise ConfigError(f"{manifest} exists and was not written by Mosaic Studio; use --force to replace it")
+        return
+    if file_type != "hf" and output.is_dir():
+        raise ConfigError(f"{output} is a folder; give a file name for a {file_type} export")
+    if file_type == "hf" and not output.is_dir():
+        raise ConfigError(f"{output} is a file; an hf export is a folder")
+    if not force and not is_ours(output):
+        what = "folder" if output.is_dir() else "file"
+        raise ConfigError(
+            f"{output} exists and is not an earlier export (no Mosaic Studio manifest names it); "
+            f"it is left alone: choose another path, or use --force to replace this {what}"
+        )
+
+
+def _our_manifest(path: Path) -> bool:
+    try:
+        data = orjson.loads(path.read_bytes()) if path.stat().st_size < 256 << 20 else None
+    except (OSError, orjson.JSONDecodeError):
+        return False
+    return isinstance(data, dict) and data.get("tool") == "mosaic-studio"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def export_lock(output: Path) -> Iterator[None]:
+    """Hold ``.NAME.lock`` beside the export while it is written; a second writer is refused."""
+    lock = output.with_name(f".{output.name}.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    for _ in range(2):
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                pid = int(lock.read_text(encoding="ascii").strip() or "0")
+            except (OSError, ValueError):
+                pid = 0
+            if pid and _alive(pid):
+                raise ConfigError(
+                    f"another export (process {pid}) is writing {output}; wait for it to finish"
+                ) from None
+            with contextlib.suppress(FileNotFoundError):
+                lock.unlink()  # left by a run that died: take it over
+            continue
+        with os.fdopen(handle, "w", encoding="ascii") as stream:
+            stream.write(str(os.getpid()))
+        break
+    else:
+        raise ConfigError(f"could not lock {output} for writing; try again")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            lock.unlink()

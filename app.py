@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from pages.studio.html import literal
 from pages.studio.state import init_state
 
 st.set_page_config(page_title="Mosaic Studio", page_icon=":material/extension:", layout="wide")
@@ -19,6 +20,6 @@ navigation = st.navigation(
     ]
 )
 with st.sidebar:
-    st.caption(f"Dataset: {st.session_state.source_label}")
+    st.caption(f"Dataset: {literal(st.session_state.source_label)}")
     st.caption(f"{len(st.session_state.loaded.records):,} records")
 navigation.run()

@@ -43,6 +43,7 @@ _PUBLIC: dict[str, str] = {
     "FILE_TYPES": "mosaic_core.io.export",
     "RECORD_FORMATS": "mosaic_core.io.export",
     "confine": "mosaic_core.io.paths",
+    "is_earlier_export": "mosaic_core.io.guard",
     "dataset_card": "mosaic_core.io.card",
     "ExportOptions": "mosaic_core.pipeline",
     "ExportSummary": "mosaic_core.pipeline",
@@ -144,6 +145,7 @@ __all__ = [
     "export_mosaics",
     "get_rule",
     "get_tokenizer",
+    "is_earlier_export",
     "k_distribution",
     "language_mix",
     "load_dataset",
@@ -186,6 +188,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from mosaic_core.generate.walk import MosaicRun
     from mosaic_core.io.card import dataset_card
     from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS
+    from mosaic_core.io.guard import is_earlier_export
     from mosaic_core.io.load import LoadReport, LoadResult, load_dataset
     from mosaic_core.io.paths import confine
     from mosaic_core.io.schemas import ColumnMapping

@@ -9,7 +9,7 @@ import streamlit as st
 
 from mosaic_core import ColumnMapping, MosaicError, Source, builtin_library, confine, language_mix, summarize
 from pages.studio.folders import data_dir
-from pages.studio.html import show_error
+from pages.studio.html import literal, show_error
 from pages.studio.progress import load_from
 from pages.studio.state import current_table, load_demo, set_dataset
 
@@ -51,7 +51,7 @@ with st.container(border=True):
                 set_dataset(loaded, f"upload: {upload.name}", hashlib.sha256(data).hexdigest())
                 st.rerun()
         elif way == "Local path":
-            st.caption(f"Paths are read inside the data folder {data_dir()}.")
+            st.caption(f"Paths are read inside the data folder {literal(data_dir())}.")
             text = st.text_input("Path", placeholder="datasets/train.jsonl")
             if text and st.button("Load this path"):
                 path = confine(data_dir(), text)
@@ -71,7 +71,7 @@ with st.container(border=True):
 
 loaded = state.loaded
 report = loaded.report
-st.subheader(state.source_label)
+st.subheader(literal(state.source_label))
 cols = st.columns(5)
 cols[0].metric("Records loaded", f"{report.loaded:,}")
 cols[1].metric("Rows read", f"{report.rows:,}")
@@ -85,7 +85,7 @@ if report.problems:
             hide_index=True,
         )
         for code, examples in sorted(report.examples.items()):
-            st.markdown(f"**{code}**")
+            st.markdown(f"**{literal(code)}**")
             st.dataframe(pd.DataFrame(examples), hide_index=True)
 notes = []
 if report.system_prompts:
@@ -125,7 +125,8 @@ st.subheader("Languages")
 mix = language_mix(table.languages)
 packs = builtin_library().languages()
 st.caption(
-    "Detected offline from each instruction (fastText's language model); 'undetermined' where it is unsure. "
+    "Detected offline from each instruction and its input (fastText's language model); 'undetermined' where "
+    "it is unsure. "
     "Under the meta-language policy auto, a mosaic's sentences are in its items' language when it has a pack "
     f"({', '.join(packs)}), else in the dataset's main language."
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import streamlit as st
@@ -11,14 +12,16 @@ import streamlit as st
 from mosaic_core import (
     FILE_TYPES,
     RECORD_FORMATS,
+    ConfigError,
     ExportOptions,
     MosaicError,
     confine,
     dataset_card,
     export_mosaics,
+    is_earlier_export,
 )
-from pages.studio.folders import data_dir
-from pages.studio.html import show_error
+from pages.studio.folders import data_dir, inside_app
+from pages.studio.html import literal, show_error
 from pages.studio.progress import progress_step
 from pages.studio.state import config, current_table
 
@@ -49,11 +52,28 @@ options = ExportOptions(
     card="dataset card (README.md)" in extras,
     llama_factory="LLaMA-Factory dataset_info.json" in extras,
 )
+try:
+    folder = data_dir()
+except MosaicError as exc:
+    show_error(exc)
+    st.stop()
 save_to = st.text_input(
     "Save to a path in the data folder (optional)",
     placeholder="exports/mosaics.jsonl",
-    help=f"Relative to {data_dir()}; paths outside it are refused.",
+    help=f"Relative to {folder}; paths outside it are refused.",
 )
+force = False
+if save_to:
+    try:
+        wanted = confine(folder, save_to)
+        if wanted.exists() and not is_earlier_export(wanted):
+            st.warning(
+                literal(f"{save_to} exists and is not an earlier export; it is left alone unless you confirm."),
+                icon=":material/warning:",
+            )
+            force = st.checkbox("Replace it: I know it is not an earlier export", key="force_replace")
+    except MosaicError as exc:
+        show_error(exc)
 st.caption(
     f"{current.epochs} epochs over {len(state.loaded.records):,} records, k mode {current.k_mode}, "
     f"budget {current.max_tokens:,} tokens ({current.tokenizer}), seed {current.seed}."
@@ -61,7 +81,10 @@ st.caption(
 
 if st.button("Generate the export", type="primary"):
     try:
-        target = confine(data_dir(), save_to) if save_to else None
+        target = confine(folder, save_to) if save_to else None
+        if target is not None and (target == folder or inside_app(target)):
+            raise ConfigError("save the export to a file inside the data folder, not the folder itself or the app")
+        options = replace(options, force=force)
         table = current_table()
         bar = st.progress(0.0, text="Generating mosaics")
 
@@ -88,7 +111,7 @@ if "export_manifest" in state:
     cols[2].metric("Mean k", f"{counts['mean_k']:.2f}")
     cols[3].metric("Unusable items", f"{counts['unusable']:,}")
     if state.get("export_saved"):
-        st.success(f"Saved to {state.export_saved} with its manifest next to it.")
+        st.success(f"Saved to {literal(state.export_saved)} with its manifest next to it.")
     if state.get("export_bytes") is not None:
         st.download_button(
             f"Download {state.export_name}", state.export_bytes, file_name=state.export_name, type="primary"

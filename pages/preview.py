@@ -6,7 +6,7 @@ import streamlit as st
 
 from mosaic_core import BUILTIN_LANGUAGES, RULES, STRATEGIES, MosaicError
 from pages.studio.cache import preview_window
-from pages.studio.html import piece_legend, pieces_html, show_error
+from pages.studio.html import literal, piece_legend, pieces_html, show_error
 from pages.studio.state import config, set_config
 
 st.title("Preview")
@@ -72,7 +72,7 @@ for mosaic in shown:
             if mosaic["ok"]:
                 st.success("verified", icon=":material/check_circle:")
             else:
-                st.error("fails: " + "; ".join(mosaic["problems"]))
+                st.error(literal("fails: " + "; ".join(mosaic["problems"])))
             st.metric("items (k)", len(plan["source_ids"]))
             st.metric("tokens", f"{plan['prompt_tokens'] + plan['answer_tokens']:,}", help="prompt + answer")
             if plan["masked"]:

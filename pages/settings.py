@@ -23,7 +23,7 @@ from mosaic_core import (
     template_from,
     validate_template,
 )
-from pages.studio.html import show_error
+from pages.studio.html import literal, show_error
 from pages.studio.state import config, set_config
 
 st.title("Mosaic settings")
@@ -258,7 +258,7 @@ if upload is not None and right.button("Use this recipe"):
             del st.session_state[key]
         st.rerun()
     except (MosaicError, UnicodeDecodeError) as exc:
-        st.error(f"That recipe cannot be used: {exc}")
+        st.error(literal(f"That recipe cannot be used: {exc}"))
 st.caption("The same run from the command line:")
 st.code(
     "python -m mosaic_core generate "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,11 @@ def plotted(value: object) -> list[float]:
     return list(value)  # type: ignore[call-overload]
 
 
+def shown(element: object) -> str:
+    """An element's text as the user reads it: Markdown escapes (``pages/studio/html.literal``) removed."""
+    return re.sub(r"\\(.)", r"\1", str(element.value))  # type: ignore[attr-defined]
+
+
 def texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
     return "\n".join(str(p) for p in parts)
@@ -65,7 +71,7 @@ class TestDataPage:
         app.radio(key="source_kind").set_value("Local path").run()
         app.text_input[-2].input("broken.json").run()
         app.button[-1].click().run()
-        assert not app.exception and app.error and "broken.json" in app.error[0].value
+        assert not app.exception and app.error and "broken.json" in shown(app.error[0])
         assert app.metric[0].value == "183"
 
     def test_path_outside_data_folder_refused(self, app: AppTest) -> None:
@@ -73,7 +79,7 @@ class TestDataPage:
         app.radio(key="source_kind").set_value("Local path").run()
         app.text_input[-2].input("../../etc/passwd").run()
         app.button[-1].click().run()
-        assert app.error and "outside the data folder" in app.error[0].value
+        assert app.error and "outside the data folder" in shown(app.error[0])
 
 
 BAD = REPO / "tests" / "fixtures" / "bad"
@@ -98,7 +104,7 @@ def test_bad_input_shows_error_in_app(tmp_path: Path, monkeypatch: pytest.Monkey
     at.button[-1].click().run()
     assert not at.exception, [e.value for e in at.exception]
     if expected["skip"] == "error":
-        assert at.error and name in at.error[0].value
+        assert at.error and name in shown(at.error[0])
         assert at.metric[0].value == "183"  # the demo stays loaded
     else:
         assert not at.error and at.session_state.source_label == f"path: {name}"
@@ -125,14 +131,14 @@ class TestSettingsPage:
         """A malformed custom template is refused with st.error."""
         visit(app, "settings")
         app.text_input(key="new_text").input("no capital letter here").run()
-        assert app.error and "must end with" in app.error[0].value
+        assert app.error and "must end with" in shown(app.error[0])
 
     def test_size_mask_template_asks_for_its_singular_form(self, app: AppTest) -> None:
         """A size-mask template needs its one-instruction sentence; with it, the example renders and it is added."""
         visit(app, "settings")
         app.selectbox(key="new_family").set_value("maskout.longest_words").run()
         app.text_input(key="new_text").input("Skip the {m} longest {noun} by word count.").run()
-        assert app.error and "singular" in app.error[0].value
+        assert app.error and "singular" in shown(app.error[0])
         app.text_input(key="new_one").input("Skip the longest instruction by word count.").run()
         assert not app.error
         assert any("Example: Skip the 2 longest instructions by word count." in t.value for t in app.text)
@@ -147,6 +153,23 @@ class TestSettingsPage:
         app.text_input(key="new_text").input("Answer the instructions above in reverse order.").run()
         assert not app.error  # its place is read from its words: after
         assert any("Example: Answer the instructions above" in t.value for t in app.text)
+
+
+def test_untrusted_text_is_shown_literally() -> None:
+    """A file name with Markdown and a right-to-left override is escaped and its control shown by name."""
+    from pages.studio.html import literal
+
+    shown = literal("![x](http://example.org/i.png)\u202etxt.exe")
+    assert "![" not in shown and "\\[x\\]" in shown and "\u202e" not in shown and "U+202E" in shown
+
+
+def test_the_app_folder_is_never_the_data_folder(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mosaic_core import ConfigError
+    from pages.studio.folders import APP_DIR, data_dir
+
+    monkeypatch.setenv("MOSAIC_DATA_DIR", str(APP_DIR / "pages"))
+    with pytest.raises(ConfigError, match="code folder"):
+        data_dir()
 
 
 class TestLanguages:
@@ -175,7 +198,7 @@ class TestLanguages:
         assert not app.error
         assert any("Example: 请不要回答第2和4条指令" in t.value for t in app.text)
         app.text_input(key="new_text").input("请不要回答第{positions}条指令").run()
-        assert app.error and "must end with '。'" in app.error[0].value
+        assert app.error and "must end with '。'" in shown(app.error[0])
 
 
 class TestPreviewPage:
@@ -240,9 +263,29 @@ class TestExportPage:
         metrics = {m.label: m.value for m in app.metric}
         assert metrics["Mosaics"] == f"{len(rows):,}" and (tmp_path / "out" / "mosaics.jsonl.manifest.json").exists()
 
+    def test_a_users_file_is_replaced_only_after_confirmation(self, app: AppTest, tmp_path: Path) -> None:
+        """An existing file that is not an earlier export stays as it is until the user confirms."""
+        (tmp_path / "notes.jsonl").write_text("mine\n", encoding="utf-8")
+        visit(app, "export")
+        app.text_input[0].input("notes.jsonl").run()
+        assert app.warning and "not an earlier export" in app.warning[0].value
+        next(b for b in app.button if b.label == "Generate the export").click().run()
+        assert app.error and "left alone" in shown(app.error[0])
+        assert (tmp_path / "notes.jsonl").read_text(encoding="utf-8") == "mine\n"
+        app.checkbox(key="force_replace").check().run()
+        next(b for b in app.button if b.label == "Generate the export").click().run()
+        assert not app.error and (tmp_path / "notes.jsonl.manifest.json").exists()
+
+    def test_the_data_folder_itself_is_refused(self, app: AppTest, tmp_path: Path) -> None:
+        """Saving onto the data folder would put the manifest outside it: refused, nothing written."""
+        visit(app, "export")
+        app.text_input[0].input(".").run()
+        next(b for b in app.button if b.label == "Generate the export").click().run()
+        assert app.error and sorted(p.name for p in tmp_path.iterdir()) == []
+
     def test_save_outside_refused(self, app: AppTest, tmp_path: Path) -> None:
         """Saving outside the data folder is refused and nothing is written."""
         visit(app, "export")
         app.text_input[0].input("/tmp/elsewhere.jsonl").run()
         next(b for b in app.button if b.label == "Generate the export").click().run()
-        assert app.error and "outside the data folder" in app.error[0].value
+        assert app.error and "outside the data folder" in shown(app.error[0])

@@ -25,14 +25,14 @@ import orjson
 from mosaic_core.errors import ConfigError
 from mosaic_core.io.exported import manifest_path
 
-__all__ = ["CARD_MARK", "check_output", "export_lock", "is_card", "is_ours"]
+__all__ = ["CARD_MARK", "check_output", "export_lock", "is_card", "is_earlier_export"]
 
 CARD_MARK = "<!-- dataset card written by Mosaic Studio -->"
 """The line that tells our dataset card from any other README.md."""
 _NAME_MAX = 255
 
 
-def is_ours(output: Path) -> bool:
+def is_earlier_export(output: Path) -> bool:
     """Whether ``output`` is an earlier export: a Mosaic Studio manifest beside it names it."""
     manifest = manifest_path(output)
     try:
@@ -111,7 +111,7 @@ def check_output(output: Path, file_type: str, force: bool = False, inputs: Sequ
         raise ConfigError(f"{output} is a folder; give a file name for a {file_type} export")
     if file_type == "hf" and not output.is_dir():
         raise ConfigError(f"{output} is a file; an hf export is a folder")
-    if not force and not is_ours(output):
+    if not force and not is_earlier_export(output):
         what = "folder" if output.is_dir() else "file"
         raise ConfigError(
             f"{output} exists and is not an earlier export (no Mosaic Studio manifest names it); "

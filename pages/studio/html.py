@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from html import escape
 
@@ -9,7 +10,10 @@ import streamlit as st
 
 from mosaic_core import MosaicError
 
-__all__ = ["PALETTE", "piece_legend", "pieces_html", "show_error"]
+__all__ = ["PALETTE", "literal", "piece_legend", "pieces_html", "show_error"]
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>$~|!#])")
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 PALETTE = ["#dbe4ff", "#d3f9d8", "#fff3bf", "#ffe3e3", "#e5dbff", "#c5f6fa", "#ffe8cc", "#f3d9fa", "#e9fac8", "#d0ebff"]
 STYLE = (
@@ -40,5 +44,17 @@ def piece_legend() -> None:
     st.caption("Each source item has its own colour; meta-instructions are underlined in pink; numbers in blue.")
 
 
-def show_error(exc: MosaicError) -> None:
-    st.error(str(exc), icon=":material/error:")
+def literal(text: object) -> str:
+    """Text from data or from the user, for Streamlit's Markdown elements: every Markdown character escaped
+    (no link, image or formula can come of it) and bidirectional controls shown by name, so a file name
+    cannot pose as another.
+
+    >>> literal("![x](http://e/i.png) a\u202etxt.exe")
+    '\\\\!\\\\[x\\\\](http://e/i.png) a⟨U+202E⟩txt.exe'
+    """
+    escaped = _MARKDOWN.sub(r"\\\1", str(text))
+    return _BIDI.sub(lambda found: f"⟨U+{ord(found.group()):04X}⟩", escaped)
+
+
+def show_error(exc: MosaicError | str) -> None:
+    st.error(literal(exc), icon=":material/error:")

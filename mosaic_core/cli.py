@@ -7,7 +7,9 @@ Exit codes: 0 success, 1 verification found bad mosaics, 2 bad usage or input
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -252,7 +254,13 @@ def _fail(message: str) -> int:
     return 2
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # the same clean-up as Ctrl-C: temporary files removed, the lock released
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
     parser = _build_parser()
     args = parser.parse_args(argv)
     handlers = {"generate": _generate, "verify": _verify, "stats": _stats}

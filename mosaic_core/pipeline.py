@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
 import tempfile
 from collections.abc import Callable, Collection
@@ -14,6 +13,7 @@ from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import ConfigError
 from mosaic_core.generate.report import RunReport
 from mosaic_core.generate.walk import MosaicRun
+from mosaic_core.io.digest import file_sha256
 from mosaic_core.io.export import (
     FILE_TYPES,
     RECORD_FORMATS,
@@ -95,14 +95,6 @@ class ExportSummary:
     manifest_data: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     """What was left alone or worth a word (a README.md that is not our card)."""
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def export_mosaics(

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import shutil
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -25,7 +27,7 @@ import orjson
 from mosaic_core.errors import ConfigError
 from mosaic_core.io.exported import manifest_path
 
-__all__ = ["CARD_MARK", "check_output", "export_lock", "is_card", "is_earlier_export"]
+__all__ = ["CARD_MARK", "check_output", "export_lock", "is_card", "is_earlier_export", "remove_stale"]
 
 CARD_MARK = "<!-- dataset card written by Mosaic Studio -->"
 """The line that tells our dataset card from any other README.md."""
@@ -137,6 +139,34 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def remove_stale(output: Path) -> list[str]:
+    """Remove what dead runs on ``output`` left beside it (temporary files and folders); the names removed.
+
+    Only names this product makes are touched: ``.NAME.XXXXXXXX.tmp`` (a file being written),
+    ``.NAME.manifest.json.XXXXXXXX.tmp``, ``.NAME.parts.XXXXXXXX`` and ``.NAME.XXXXXXXX`` (folders of parts and
+    of an hf export being staged). Called with the lock held, so no live run owns them.
+    """
+    name = re.escape(output.name)
+    stale = re.compile(
+        rf"\.{name}\.(?:manifest\.json\.)?[A-Za-z0-9_]{{8}}\.tmp|\.{name}\.(?:parts\.)?[A-Za-z0-9_]{{8}}"
+    )
+    removed = []
+    try:
+        entries = list(output.parent.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if not stale.fullmatch(entry.name) or entry.is_symlink():
+            continue
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+        removed.append(entry.name)
+    return removed
+
+
 @contextlib.contextmanager
 def export_lock(output: Path) -> Iterator[None]:
     """Hold ``.NAME.lock`` beside the export while it is written; a second writer is refused."""
@@ -159,6 +189,7 @@ def export_lock(output: Path) -> Iterator[None]:
             continue
         with os.fdopen(handle, "w", encoding="ascii") as stream:
             stream.write(str(os.getpid()))
+        remove_stale(output)
         break
     else:
         raise ConfigError(f"could not lock {output} for writing; try again")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Sequence
 from typing import Any
 
@@ -12,10 +13,15 @@ from mosaic_core.tokenize.joined import concat_counts, count_texts
 from mosaic_core.tokenize.pieces import Corrections
 from mosaic_core.tokenize.tiktoken_counter import TiktokenCounter
 
-__all__ = ["count_in_parallel"]
+__all__ = ["count_in_parallel", "default_signals"]
 
 # Set by the parent just before forking; read by the children.
 _JOB: dict[str, Any] = {}
+
+
+def default_signals() -> None:
+    """In a forked worker: die on SIGTERM as usual (the parent alone turns it into a clean interrupt)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _count_chunk(bounds: tuple[int, int]) -> tuple[list[int], Corrections | None, list[tuple[str, float]]]:
@@ -42,7 +48,7 @@ def count_in_parallel(
         load_model()  # loaded once here rather than in every worker
     _JOB.update(counter=counter, texts=texts, detect=detect)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=default_signals) as pool:
             parts = pool.map(_count_chunk, chunks)
     finally:
         _JOB.clear()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import DatasetError
+from mosaic_core.io.digest import file_sha256
 from mosaic_core.io.exported import iter_export_rows, manifest_path, plan_of, prompt_and_answer, read_manifest
 from mosaic_core.io.load import load_dataset
 from mosaic_core.io.source import RowError, Source
@@ -61,6 +62,12 @@ def verify_export(output: Path, source: Path | None = None) -> ExportCheck:
     manifest = read_manifest(output)
     if not isinstance(manifest.get("recipe"), Mapping):
         raise DatasetError(f"{manifest_path(output)}: not a Mosaic Studio manifest (no recipe)")
+    recorded = (manifest.get("export") or {}).get("sha256") if isinstance(manifest.get("export"), Mapping) else None
+    if isinstance(recorded, str) and output.is_file() and file_sha256(output) != recorded:
+        raise DatasetError(
+            f"{output} is not the data its manifest describes (sha256 differs): the export was interrupted "
+            "or the file changed since; generate it again"
+        )
     config = MosaicConfig.from_recipe(manifest["recipe"])
     library = config.library()
     counter = get_tokenizer(config.tokenizer)

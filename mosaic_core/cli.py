@@ -55,6 +55,11 @@ def _build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--file-type", default=None, help="jsonl (default), json, parquet, hf")
     gen.add_argument("--include-originals", nargs="?", const="all", default=None, metavar="all|none|FRACTION")
     gen.add_argument("--no-provenance", action="store_true")
+    gen.add_argument(
+        "--split",
+        help="the split to read where the input holds several (a JSON object of lists, a save_to_disk "
+        "DatasetDict, a hub dataset; default for the hub: train)",
+    )
     gen.add_argument("--map", help="column mapping: instruction=COL,output=COL[,input=COL,id=COL]")
     gen.add_argument("--on-invalid", default="skip", choices=["skip", "fail"])
     gen.add_argument("--multi-turn", default="first", choices=["first", "skip", "keep"])
@@ -88,12 +93,12 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _source(text: str) -> Any:
+def _source(text: str, split: str | None = None) -> Any:
     from mosaic_core.io.source import Source  # noqa: PLC0415
 
     if text.startswith("hf://"):
-        return Source.from_hub(text[5:])
-    return Source.from_path(text)
+        return Source.from_hub(text[5:], split or "train")
+    return Source.from_path(text, split)
 
 
 def _mapping(text: str | None) -> Any:
@@ -178,7 +183,7 @@ def _job(args: argparse.Namespace) -> Any:
     if args.engine == "ray" and args.input.startswith("hf://"):
         raise ConfigError("the Ray engine reads files and folders, not hub ids")
     return Job(
-        source=_source(args.input),
+        source=_source(args.input, args.split),
         output=output,
         config=config,
         options=options,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import json
 import os
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -25,6 +26,28 @@ __all__ = ["iter_rows"]
 _LIST_FIELDS = ("data", "train", "examples", "records", "rows", "items", "instances")
 
 
+def _rounded(value: Any) -> bool:
+    """Whether orjson turned a whole number past 64 bits into a float in this row (or list of rows)."""
+    rows = value if isinstance(value, list) else [value]
+    for row in rows:
+        items = row.values() if isinstance(row, dict) else ()
+        if any(type(v) is float and abs(v) >= 9.2e18 and v.is_integer() for v in items):
+            return True
+    return False
+
+
+def _loads(raw: bytes | str) -> Any:
+    """JSON, fast; a whole number past 64 bits is parsed again exactly (orjson makes it a float, and a
+    30-digit id would lose its digits)."""
+    data = orjson.loads(raw)
+    if _rounded(data):
+        try:
+            return json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise orjson.JSONDecodeError(str(exc), "", 0) from None
+    return data
+
+
 def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
     raw = source.read_bytes()
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -36,17 +59,19 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
         if not raw or raw.isspace():
             raise DatasetError(f"{source.name}: the file is empty")
         try:
-            data = orjson.loads(raw)
+            data = _loads(raw)
         except orjson.JSONDecodeError:
+            if raw.lstrip().startswith(b"{") and b"\n{" in raw:  # JSON Lines under a .json name
+                del raw
+                yield from _jsonl_rows(source, None)
+                return
             data = _parse_json(source.name, decode(source.name, raw))
     del raw
     if isinstance(data, dict) and any(all(f in data for f in fields) for fields in SCHEMAS.values()):
         data = [data]  # one record on its own, even if it holds a list (messages, history)
     if isinstance(data, dict):
         lists = [key for key, value in data.items() if isinstance(value, list)]
-        chosen = next((key for key in _LIST_FIELDS if key in lists), None)
-        if chosen is None and len(lists) == 1:
-            chosen = lists[0]
+        chosen = _split_of(source, lists, {key: len(data[key]) for key in lists})
         if chosen is None:
             found = ", ".join(shown(key) for key in sorted(map(str, data))) or "none"
             raise DatasetError(f"{source.name}: a JSON object without one list of records to read (keys: {found})")
@@ -56,13 +81,28 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
     yield from enumerate(data, start=1)
 
 
+def _split_of(source: Source, lists: list[str], sizes: dict[str, int]) -> str | None:
+    """The list to read from an object of several: the one asked for, the only one, or a clear refusal."""
+    if source.split is not None:
+        if source.split not in lists:
+            found = ", ".join(f"{shown(key)} ({sizes[key]:,})" for key in lists) or "none"
+            raise DatasetError(f"{source.name}: no split {source.split!r}; it holds {found}")
+        return source.split
+    if len(lists) > 1:
+        found = ", ".join(f"{shown(key)} ({sizes[key]:,} rows)" for key in lists)
+        raise DatasetError(f"{source.name}: holds several lists of records: {found}; choose one with --split NAME")
+    return next((key for key in _LIST_FIELDS if key in lists), lists[0] if lists else None)
+
+
 def _parse_json(name: str, text: str) -> Any:
     if not text.strip():
         raise DatasetError(f"{name}: the file is empty")
     try:
-        return orjson.loads(text)
+        return _loads(text)
     except orjson.JSONDecodeError as exc:
         raise DatasetError(f"{name}: not valid JSON ({exc})") from None
+    except RecursionError:
+        raise DatasetError(f"{name}: nested too deeply to be a dataset") from None
 
 
 def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> Iterator[tuple[int, Any]]:
@@ -101,7 +141,7 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
                 refuse_bomless_utf16(source.name, line[:64])
             seen_any = True
             try:
-                yield number, orjson.loads(line)
+                yield number, _loads(line)
             except orjson.JSONDecodeError as exc:
                 try:
                     line.decode("utf-8")
@@ -154,7 +194,8 @@ def _hf_disk_rows(source: Source) -> Iterator[tuple[int, Any]]:
     except (FileNotFoundError, ValueError) as exc:
         raise DatasetError(f"{source.name}: cannot read the save_to_disk folder ({exc})") from None
     if isinstance(loaded, datasets.DatasetDict):
-        split = source.split if source.split in loaded else next(iter(loaded))
+        names = list(loaded)
+        split = _split_of(source, names, {name: len(loaded[name]) for name in names})
         loaded = loaded[split]
     yield from enumerate(loaded, start=1)
 
@@ -167,7 +208,7 @@ def _hub_rows(source: Source) -> Iterator[tuple[int, Any]]:
     import datasets  # noqa: PLC0415
 
     try:
-        loaded = datasets.load_dataset(source.hub_id, split=source.split)
+        loaded = datasets.load_dataset(source.hub_id, split=source.split or "train")
     except Exception as exc:
         if os.environ.get("MOSAIC_HUB_ONLINE") == "1":
             raise DatasetError(f"{source.name}: the hub could not provide it ({exc})") from None

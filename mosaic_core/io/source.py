@@ -38,12 +38,16 @@ class Source:
     path: Path | None = None
     data: bytes | None = None
     hub_id: str | None = None
-    split: str = "train"
+    split: str | None = None
+    """The split to read where the input holds several (a JSON object of lists, a DatasetDict, the hub);
+    None: the input must hold one, or the reader says which there are."""
 
     @classmethod
-    def from_path(cls, path: str | os.PathLike[str]) -> Source:
+    def from_path(cls, path: str | os.PathLike[str], split: str | None = None) -> Source:
         file = Path(path)
-        return cls(name=str(file), path=file)
+        if split is not None and not _SPLIT.fullmatch(split):
+            raise DatasetError(f"{split!r} is not a split name (letters, digits, _ - .)")
+        return cls(name=str(file), path=file, split=split)
 
     @classmethod
     def from_bytes(cls, name: str, data: bytes) -> Source:

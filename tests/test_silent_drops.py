@@ -60,3 +60,14 @@ def test_json_lines_under_a_json_name_with_a_long_first_line(tmp_path: Path) -> 
 def test_non_finite_k_weights_are_refused(weight: float) -> None:
     with pytest.raises(ConfigError, match="finite"):
         MosaicConfig(k_mode="custom", k_weights={2: weight})
+
+
+def test_an_input_that_would_not_fit_is_refused_early(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before any read: the memory it would need against what is free, and the way out (--engine ray)."""
+    from mosaic_core.io import source
+
+    path = tmp_path / "big.jsonl"
+    path.write_text(json.dumps(RECORD) + "\n", encoding="utf-8")
+    monkeypatch.setattr(source, "available_memory", lambda: 100 << 20)
+    with pytest.raises(DatasetError, match="--engine ray"):
+        load_dataset(path)

@@ -16,7 +16,19 @@ from pathlib import Path
 
 from mosaic_core.errors import DatasetError
 
-__all__ = ["BINARY_CONTROL", "RowError", "Source", "check_regular", "decode", "refuse_bomless_utf16", "sniff_kind"]
+__all__ = [
+    "BINARY_CONTROL",
+    "MEMORY_BASE",
+    "MEMORY_FACTOR",
+    "RowError",
+    "Source",
+    "available_memory",
+    "check_fits",
+    "check_regular",
+    "decode",
+    "refuse_bomless_utf16",
+    "sniff_kind",
+]
 
 BINARY_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
 _HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
@@ -99,12 +111,42 @@ def check_regular(path: Path, what: str = "input") -> os.stat_result:
     return info
 
 
+MEMORY_FACTOR = 2
+MEMORY_BASE = 500 << 20
+"""Loading holds at most about MEMORY_FACTOR x the file size + MEMORY_BASE (measured in bench_load.py)."""
+
+
+def available_memory() -> int | None:
+    """Bytes of memory the system can still give (Linux's MemAvailable), None where unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as stream:
+            for line in stream:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def check_fits(path: Path, size: int) -> None:
+    """Refuse early, with a way out, an input whose loading would not fit in memory."""
+    free = available_memory()
+    need = MEMORY_FACTOR * size + MEMORY_BASE
+    if free is not None and need > free:
+        raise DatasetError(
+            f"{path}: {size / 2**30:.1f} GB; loading it needs about {need / 2**30:.1f} GB of memory and "
+            f"{free / 2**30:.1f} GB is free; use --engine ray, or split the file"
+        )
+
+
 def sniff_kind(source: Source) -> str:
     """``json``, ``jsonl``, ``csv``, ``parquet``, ``hf_disk`` or ``hub``, from name and content."""
     if source.hub_id is not None:
         return "hub"
     if source.path is not None:
-        check_regular(source.path)
+        info = check_regular(source.path)
+        if stat.S_ISREG(info.st_mode):
+            check_fits(source.path, info.st_size)
     if source.path is not None and source.path.is_dir():
         if (source.path / "dataset_info.json").exists() or (source.path / "dataset_dict.json").exists():
             return "hf_disk"

@@ -71,3 +71,10 @@ def test_an_input_that_would_not_fit_is_refused_early(tmp_path: Path, monkeypatc
     monkeypatch.setattr(source, "available_memory", lambda: 100 << 20)
     with pytest.raises(DatasetError, match="--engine ray"):
         load_dataset(path)
+
+
+def test_a_duplicate_csv_column_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("instruction,output,output\nName a colour.,Red.,Blue.\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match="'output' appear more than once"):
+        load_dataset(path)

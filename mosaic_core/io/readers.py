@@ -9,6 +9,7 @@ loader can count them.
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import json
 import os
@@ -71,7 +72,11 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
         data = [data]  # one record on its own, even if it holds a list (messages, history)
     if isinstance(data, dict):
         lists = [key for key, value in data.items() if isinstance(value, list)]
-        chosen = _split_of(source, lists, {key: len(data[key]) for key in lists})
+        # Splits are lists of records (objects); an empty list or one of strings is not a split to choose.
+        records = [key for key in lists if data[key] and isinstance(data[key][0], dict)]
+        if not records and len(lists) == 1:
+            records = lists
+        chosen = _split_of(source, records, {key: len(data[key]) for key in records})
         if chosen is None:
             found = ", ".join(shown(key) for key in sorted(map(str, data))) or "none"
             raise DatasetError(f"{source.name}: a JSON object without one list of records to read (keys: {found})")
@@ -163,6 +168,10 @@ def _csv_rows(source: Source) -> Iterator[tuple[int, Any]]:
     if not text.strip():
         raise DatasetError(f"{source.name}: the file is empty")
     sep = "\t" if source.name.lower().endswith(".tsv") else ","
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=sep), [])
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if twice:  # pandas would keep both under new names ("a.1"), and the schema would read only one
+        raise DatasetError(f"{source.name}: the columns {', '.join(map(shown, twice))} appear more than once")
     try:
         frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

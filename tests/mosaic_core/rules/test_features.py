@@ -53,3 +53,18 @@ class TestReadings:
     def test_readings_agree_on_plain_words(self) -> None:
         """Plain one-line text reads the same every way."""
         assert len(set(word_readings("Name three colours"))) == 1
+
+
+class TestLongTexts:
+    @pytest.mark.parametrize("seed", range(5))
+    def test_chunked_word_count_equals_split(self, seed: int) -> None:
+        """Past a megabyte the count runs in chunks; words cut at a chunk boundary are counted once."""
+        import random
+
+        from mosaic_core.rules import features
+
+        rng = random.Random(seed)
+        pieces = [rng.choice(["ab", "x", " ", "  ", "\n", "wörd", "\t", "9"]) for _ in range(900_000)]
+        text = "".join(pieces)
+        assert len(text) > features._CHUNK
+        assert features.word_count(text) == len(text.split())

@@ -110,6 +110,36 @@ def _parse_json(name: str, text: str) -> Any:
         raise DatasetError(f"{name}: nested too deeply to be a dataset") from None
 
 
+def _lines(stream: io.BufferedIOBase, block: int = 1 << 20) -> Iterator[bytes | bytearray]:
+    """The lines of a binary stream, each with its newline, read a block at a time.
+
+    A line longer than a block grows in one bytearray and is handed over as it is: iterating the
+    stream itself would hold it twice while it joins the pieces.
+
+    >>> [bytes(line) for line in _lines(io.BytesIO(b"ab\\ncd\\nlong" + b"x" * 9), block=4)]
+    [b'ab\\n', b'cd\\n', b'longxxxxxxxxx']
+    """
+    pending: bytearray | None = None
+    for chunk in iter(lambda: stream.read(block), b""):
+        parts = chunk.split(b"\n")
+        last = parts.pop()  # the text after the block's last newline: a line still open
+        for part in parts:
+            if pending is not None:
+                pending += part
+                pending += b"\n"
+                yield pending
+                pending = None
+            else:
+                yield part + b"\n"
+        if last:
+            if pending is None:
+                pending = bytearray(last)
+            else:
+                pending += last
+    if pending:
+        yield pending
+
+
 def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> Iterator[tuple[int, Any]]:
     """Line by line, so a large file is never held as text and records at once."""
     if source.data is not None:
@@ -128,7 +158,7 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
         if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             lines: Iterator[bytes] = iter(decode(source.name, stream.read()).encode("utf-8").splitlines(True))
         else:
-            lines = iter(stream)
+            lines = _lines(stream)
         done = 0
         seen_any = False
         for number, raw_line in enumerate(lines, start=1):
@@ -138,7 +168,7 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
                 progress(done, size)
             if number == 1 and line.startswith(codecs.BOM_UTF8):
                 line = line[3:]
-            if not line.strip():
+            if not line or line.isspace():
                 continue
             if any(byte in BINARY_CONTROL for byte in line[:256]):
                 raise DatasetError(f"{source.name}: line {number} holds binary data, not JSON text")

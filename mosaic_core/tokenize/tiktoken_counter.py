@@ -24,6 +24,10 @@ _LLAMA3_PATTERN = (
 _LLAMA3_SPECIALS = ["<|begin_of_text|>", "<|end_of_text|>"] + [f"<|reserved_special_token_{i}|>" for i in range(254)]
 
 
+LONG_TEXT = 1 << 22
+"""Characters past which a text is counted on its own, through a numpy array of ids."""
+
+
 @dataclass(eq=False)
 class TiktokenCounter:
     """A tiktoken encoding with a cache for repeated decoration strings.
@@ -49,6 +53,11 @@ class TiktokenCounter:
         return self.encoding.encode_ordinary(text)
 
     def count(self, text: str) -> int:
+        if len(text) > LONG_TEXT:  # a numpy array of ids: 4 bytes a token, not a Python int each
+            try:
+                return len(self.encoding.encode_to_numpy(text, disallowed_special=()))
+            except UnicodeEncodeError:
+                pass
         return len(self.encoding.encode_ordinary(text))
 
     def count_many(self, texts: Sequence[str]) -> list[int]:
@@ -66,6 +75,12 @@ class TiktokenCounter:
         """
         if not texts:
             return []
+        if any(len(text) > LONG_TEXT for text in texts):  # counted alone (``count``): its token arrays are large
+            short = [i for i, text in enumerate(texts) if len(text) <= LONG_TEXT]
+            found = [UNKNOWN] * len(texts)
+            for i, value in zip(short, self.count_joined([texts[i] for i in short]), strict=True):
+                found[i] = value
+            return found
         try:
             sizes = [len(text) if text.isascii() else len(text.encode("utf-8")) for text in texts]
             ids = self.encoding.encode_to_numpy("\n".join(texts) + "\n", disallowed_special=())

@@ -206,7 +206,8 @@ off |= {row.id for row in edited.itertuples() if not row.on}
 recipe["disabled_templates"] = sorted(off)
 with st.expander("Add your own template"):
     new_language = st.selectbox("Language", list(packs), format_func=packs.__getitem__, key="new_language")
-    family = st.selectbox("Family", list(PLACEHOLDERS), key="new_family")
+    usable = [f for f in PLACEHOLDERS if library.pack(new_language).uses_family(f)]
+    family = st.selectbox("Family", usable, key="new_family")
     needed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS[family])) or "no placeholders"
     text = st.text_input(f"One sentence, using {needed}", key="new_text")
     one = None

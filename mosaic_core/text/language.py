@@ -14,10 +14,11 @@ Japanese are told apart by script first: text written mostly in
 Han characters and kana is Japanese if it has any kana, else Chinese (the model
 is unsure on short Han-only text, and Japanese is rarely written without kana).
 
-A label is kept only when the model is confident: at least ``CONFIDENT`` for
-the dataset's main language, and ``CONFIDENT_OTHER`` for any other (a short
-English instruction that quotes French is still English). Otherwise the record
-is *undetermined* (""), and joins whatever language its mosaic has.
+A label is kept only when the model is confident: at least ``CONFIDENT`` for a
+language common in the dataset (at least ``COMMON`` of the confident labels, or
+the main one), and ``CONFIDENT_OTHER`` for a rare one (a short English
+instruction that quotes French is still English). Otherwise the record is
+*undetermined* (""), and joins whatever language its mosaic has.
 
 The **meta-language policy** of a recipe decides each mosaic's language:
 ``auto`` takes the language its items share (undetermined items do not vote),
@@ -36,6 +37,7 @@ from typing import Any
 
 __all__ = [
     "AUTO",
+    "COMMON",
     "CONFIDENT",
     "CONFIDENT_OTHER",
     "UNDETERMINED",
@@ -52,6 +54,7 @@ AUTO = "auto"
 UNDETERMINED = ""
 CONFIDENT = 0.5
 CONFIDENT_OTHER = 0.9
+COMMON = 0.05
 _CHARS = 200
 _WORDS = re.compile(r"[a-z]+")
 _ENGLISH = frozenset(
@@ -163,13 +166,22 @@ def confident_main(labels: Iterable[tuple[str, float]]) -> str:
 
 
 def settle(labels: Sequence[tuple[str, float]], main: str | None = None) -> list[str]:
-    """Labels kept where confident enough: more so for a language other than the dataset's ``main`` one.
+    """Labels kept where confident enough: more so for a language that is rare in the dataset.
 
-    >>> settle([("en", 0.6), ("en", 0.95), ("fr", 0.7), ("fr", 0.95), ("de", 0.3)])
-    ['en', 'en', '', 'fr', '']
+    A language with at least ``COMMON`` of the confident labels (the main one, or each of a mixed
+    dataset's) needs ``CONFIDENT``; a rare one needs ``CONFIDENT_OTHER``, so an English instruction
+    that quotes French stays English in an English dataset.
+
+    >>> settle([("en", 0.6)] * 60 + [("fr", 0.7), ("fr", 0.95), ("de", 0.3)])[-3:]
+    ['', 'fr', '']
+    >>> settle([("de", 0.6)] * 10 + [("zh", 0.99)] * 10)[:2]
+    ['de', 'de']
     """
     main = confident_main(labels) if main is None else main
-    return [code if p >= (CONFIDENT if code == main else CONFIDENT_OTHER) else UNDETERMINED for code, p in labels]
+    confident = Counter(code for code, p in labels if p >= CONFIDENT)
+    total = sum(confident.values())
+    common = {code for code, n in confident.items() if n >= COMMON * total} | {main}
+    return [code if p >= (CONFIDENT if code in common else CONFIDENT_OTHER) else UNDETERMINED for code, p in labels]
 
 
 def language_mix(codes: Iterable[str]) -> list[tuple[str, int]]:

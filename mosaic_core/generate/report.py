@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mosaic_core.config import MosaicConfig
 from mosaic_core.records import Plan
@@ -93,7 +94,7 @@ class RunReport:
         return self.item_slots / self.mosaics if self.mosaics else 0.0
 
 
-def shares(config: MosaicConfig, report: RunReport) -> dict[str, dict[str, dict[str, float]]]:
+def shares(config: MosaicConfig, report: RunReport) -> dict[str, Any]:
     """Configured against realised shares of each strategy (of all mosaics) and rule (of its strategy's).
 
     A one-item mosaic is always primary or format, so order and mask shares fall short of the

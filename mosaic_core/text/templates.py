@@ -78,7 +78,7 @@ class Template:
                     return text
         return self.text
 
-    def render(self, count: int | None = None, **values: object) -> str:
+    def render(self, count: int | None = None, /, **values: object) -> str:
         """Fill the placeholders; the count (``m`` if not given) picks the singular or plural form.
 
         >>> Template("x.01", "permute.fix", "Answer in this order: {order}.").render(order="2, 1")

@@ -65,7 +65,7 @@ def _samples(template: Template, pack: Pack) -> list[str]:
     shown = []
     for hidden in ((3,), (1, 4), (0, 2, 4, 6, 8), tuple(range(0, 44, 2))):
         values = pack.values(names, (), hidden)
-        shown.append(f"[{len(hidden)}] " + template.render(count=len(hidden), **values))
+        shown.append(f"[{len(hidden)}] " + template.render(len(hidden), **values))
     return shown
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import DatasetError
+from mosaic_core.io.digest import file_sha256
 from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.load import load_dataset
 from mosaic_core.pipeline import ExportOptions, export_mosaics
@@ -22,11 +23,35 @@ def export(tmp_path: Path, name: str = "m.jsonl", **options: object) -> Path:
     return output
 
 
-def edit_rows(output: Path, change: dict[int, str]) -> None:
+def edit_rows(output: Path, change: dict[int, str], reseal: bool = True) -> None:
+    """Edit rows; ``reseal`` records the new sha256 in the manifest, so only the rows' own checks can tell."""
     lines = output.read_text(encoding="utf-8").splitlines()
     for index, line in change.items():
         lines[index] = line
     output.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if reseal:
+        manifest_file = output.with_name(output.name + ".manifest.json")
+        manifest = json.loads(manifest_file.read_text(encoding="utf-8"))
+        manifest["export"]["sha256"] = file_sha256(output)
+        manifest_file.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+class TestSealed:
+    def test_an_edit_that_every_row_survives_is_still_caught(self, tmp_path: Path) -> None:
+        """A changed file whose rows all pass: the manifest's sha256 tells (exit 2, one line)."""
+        output = export(tmp_path)
+        lines = output.read_text(encoding="utf-8").splitlines()
+        edit_rows(output, {0: lines[1], 1: lines[0]}, reseal=False)  # two rows swapped: each still verifies
+        with pytest.raises(DatasetError, match="not the data its manifest describes"):
+            verify_export(output)
+
+    def test_an_edit_that_fails_rows_names_them_and_the_seal(self, tmp_path: Path) -> None:
+        output = export(tmp_path)
+        row = json.loads(output.read_text(encoding="utf-8").splitlines()[0])
+        row["output"] += " (edited)"
+        edit_rows(output, {0: json.dumps(row, ensure_ascii=False)}, reseal=False)
+        check = verify_export(output)
+        assert not check.ok and "sha256 differs" in check.failures[0] and check.failures[1].startswith("row 1")
 
 
 class TestVerifyExport:

@@ -78,3 +78,30 @@ def test_a_duplicate_csv_column_is_refused(tmp_path: Path) -> None:
     path.write_text("instruction,output,output\nName a colour.,Red.,Blue.\n", encoding="utf-8")
     with pytest.raises(DatasetError, match="'output' appear more than once"):
         load_dataset(path)
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("dup.jsonl", '{"instruction": "a", "instruction": "b", "output": "c"}\n{"instruction": "x", "output": "y"}\n'),
+        ("dup.json", '[{"instruction": "a", "instruction": "b", "output": "c"}, {"instruction": "x", "output": "y"}]'),
+        (
+            "nested.jsonl",
+            '{"messages": [{"role": "user", "content": "a", "content": "b"}, {"role": "assistant", "content": "c"}]}\n'
+            '{"messages": [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]}\n',
+        ),
+    ],
+)
+def test_a_repeated_key_is_reported_not_resolved(name: str, text: str, tmp_path: Path) -> None:
+    """JSON keeps the last of two equal keys without a word; the loader counts that record as broken instead."""
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    loaded = load_dataset(path)
+    assert loaded.report.loaded == 1 and "repeats a key" in json.dumps(loaded.report.to_dict())
+
+
+def test_a_colon_or_quote_inside_a_value_is_no_key(tmp_path: Path) -> None:
+    path = tmp_path / "ok.jsonl"
+    row = {"instruction": 'Say "hi": now, then {"a": 1}', "output": "x: y"}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    assert load_dataset(path).report.loaded == 1

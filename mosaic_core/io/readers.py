@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -49,6 +50,56 @@ def _loads(raw: bytes | bytearray | str) -> Any:
     return data
 
 
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"([ \t\r\n]*:)?')
+"""A JSON string literal (its escapes unrolled, so a long one is read in one pass) and, for a key, its colon."""
+
+
+def _keys(value: Any) -> int:
+    """Keys of every object in a parsed value."""
+    if isinstance(value, dict):
+        return len(value) + sum(_keys(v) for v in value.values() if isinstance(v, dict | list))
+    if isinstance(value, list):
+        return sum(_keys(v) for v in value if isinstance(v, dict | list))
+    return 0
+
+
+def _repeats_a_key(raw: bytes | bytearray, parsed: Any) -> bool:
+    """Whether the text holds more keys than the parsed value: an object repeated a key, and JSON kept the last.
+
+    Strings are read left to right, so each match starts at a real opening quote; a key is a string
+    followed by a colon.
+
+    >>> _repeats_a_key(b'{"a": 1, "a": 2}', {"a": 2}), _repeats_a_key(b'{"a": "x: 1", "b": ":"}', {"a": 0, "b": 0})
+    (True, False)
+    """
+    colons = _STRING.findall(raw)
+    found = len(colons) - colons.count(b"")
+    return found > _keys(parsed)
+
+
+def _with_repeats(raw: bytes, rows: list[Any]) -> set[int]:
+    """Positions of the rows (0-based) in which some object repeats a key, read again to find them."""
+    marked: list[bool] = []
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _ in pairs]
+        found = dict(pairs)
+        if len(set(keys)) != len(keys):
+            marked.append(True)
+            found["\x00repeated"] = True
+        return found
+
+    again = json.loads(raw, object_pairs_hook=hook)
+    listed = again if isinstance(again, list) else next((v for v in again.values() if isinstance(v, list)), [])
+
+    def has_mark(value: Any) -> bool:
+        if isinstance(value, dict):
+            return "\x00repeated" in value or any(has_mark(v) for v in value.values())
+        return isinstance(value, list) and any(has_mark(v) for v in value)
+
+    return {i for i, row in enumerate(listed[: len(rows)]) if has_mark(row)} if marked else set()
+
+
 def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
     raw = source.read_bytes()
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -67,6 +118,7 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
                 yield from _jsonl_rows(source, None)
                 return
             data = _parse_json(source.name, decode(source.name, raw))
+    whole = raw if isinstance(raw, bytes) else None
     del raw
     if isinstance(data, dict) and any(all(f in data for f in fields) for fields in SCHEMAS.values()):
         data = [data]  # one record on its own, even if it holds a list (messages, history)
@@ -83,7 +135,12 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
         data = data[chosen]
     if not isinstance(data, list):
         raise DatasetError(f"{source.name}: the top level is {json_type(data)}; expected a JSON list of records")
-    yield from enumerate(data, start=1)
+    repeated = _with_repeats(whole, data) if whole is not None and _repeats_a_key(whole, data) else set()
+    for number, row in enumerate(data, start=1):
+        if number - 1 in repeated:
+            yield number, RowError(f"record {number} repeats a key; JSON would keep only its last value")
+        else:
+            yield number, row
 
 
 def _split_of(source: Source, lists: list[str], sizes: dict[str, int]) -> str | None:
@@ -178,7 +235,10 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
                 refuse_bomless_utf16(source.name, bytes(line[:64]))
             seen_any = True
             try:
-                yield number, _loads(line)
+                row = _loads(line)
+                if _repeats_a_key(line, row):
+                    row = RowError(f"line {number} repeats a key; JSON would keep only its last value")
+                yield number, row
             except orjson.JSONDecodeError as exc:
                 try:
                     line.decode("utf-8")

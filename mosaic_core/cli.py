@@ -249,6 +249,8 @@ def _verify(args: argparse.Namespace) -> int:
 def _stats(args: argparse.Namespace) -> int:
     from mosaic_core.stats.report import stats_command  # noqa: PLC0415
 
+    if args.max_tokens is not None and args.max_tokens < 1:
+        raise ConfigError(f"--max-tokens must be a positive number of tokens, got {args.max_tokens}")
     print(stats_command(Path(args.path), args.tokenizer, args.max_tokens, as_json=args.json))  # noqa: T201
     return 0
 

@@ -221,6 +221,8 @@ CASES: dict[str, Case] = {
     "--k-mode unknown": gen("--k-mode", "poisson"),
     "--meta-language unknown": gen("--meta-language", "xx"),
     "--engine unknown": gen("--engine", "spark"),
+    "--split on a JSONL file": gen("--split", "train"),
+    "--split with a path in it": gen("--split", "../x"),
     # -- verify on what is not a good export -------------------------------------------------
     "verify without manifest": lambda d: _forged_export(d, _PLAN_ROW, None),
     "verify manifest not JSON": lambda d: _forged_export(d, _PLAN_ROW, "{oops"),
@@ -238,6 +240,8 @@ CASES: dict[str, Case] = {
     "stats missing": lambda d: ["stats", str(d / "none.jsonl")],
     "stats binary": lambda d: ["stats", str(_write(d / "b.jsonl", bytes(range(256))))],
     "stats FIFO": lambda d: ["stats", str(_fifo(d))],
+    "stats --max-tokens 0": lambda d: ["stats", str(good_input(d)), "--max-tokens", "0"],
+    "stats --tokenizer unknown": lambda d: ["stats", str(good_input(d)), "--tokenizer", "gpt-17"],
 }
 
 

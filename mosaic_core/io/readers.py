@@ -120,6 +120,7 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
             data = _parse_json(source.name, decode(source.name, raw))
     whole = raw if isinstance(raw, bytes) else None
     del raw
+    top = data
     if isinstance(data, dict) and any(all(f in data for f in fields) for fields in SCHEMAS.values()):
         data = [data]  # one record on its own, even if it holds a list (messages, history)
     if isinstance(data, dict):
@@ -135,6 +136,8 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
         data = data[chosen]
     if not isinstance(data, list):
         raise DatasetError(f"{source.name}: the top level is {json_type(data)}; expected a JSON list of records")
+    if source.split is not None and not isinstance(top, dict):
+        raise DatasetError(f"{source.name}: a JSON list holds one list of records; --split is for inputs with several")
     repeated = _with_repeats(whole, data) if whole is not None and _repeats_a_key(whole, data) else set()
     for number, row in enumerate(data, start=1):
         if number - 1 in repeated:
@@ -326,6 +329,10 @@ def iter_rows(
 ) -> tuple[str, Iterator[tuple[int, Any]]]:
     """The file kind and an iterator over its rows."""
     kind = sniff_kind(source)
+    if source.split is not None and kind in ("jsonl", "csv", "parquet"):
+        raise DatasetError(
+            f"{source.name}: a {kind} file holds one list of records; --split is for inputs with several"
+        )
     readers: dict[str, Callable[[], Iterator[tuple[int, Any]]]] = {
         "json": lambda: _json_rows(source),
         "jsonl": lambda: _jsonl_rows(source, progress),

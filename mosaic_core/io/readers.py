@@ -11,93 +11,20 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import os
-import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
 
 from mosaic_core.errors import DatasetError, OfflineError
+from mosaic_core.io.jsontext import loads_exact, read_lines, repeats_a_key, rows_with_repeats
 from mosaic_core.io.schemas import SCHEMAS, json_type, shown
 from mosaic_core.io.source import BINARY_CONTROL, RowError, Source, decode, refuse_bomless_utf16, sniff_kind
 
 __all__ = ["iter_rows"]
 
 _LIST_FIELDS = ("data", "train", "examples", "records", "rows", "items", "instances")
-
-
-def _rounded(value: Any) -> bool:
-    """Whether orjson turned a whole number past 64 bits into a float in this row (or list of rows)."""
-    rows = value if isinstance(value, list) else [value]
-    for row in rows:
-        items = row.values() if isinstance(row, dict) else ()
-        if any(type(v) is float and abs(v) >= 9.2e18 and v.is_integer() for v in items):
-            return True
-    return False
-
-
-def _loads(raw: bytes | bytearray | str) -> Any:
-    """JSON, fast; a whole number past 64 bits is parsed again exactly (orjson makes it a float, and a
-    30-digit id would lose its digits)."""
-    data = orjson.loads(raw)
-    if _rounded(data):
-        try:
-            return json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise orjson.JSONDecodeError(str(exc), "", 0) from None
-    return data
-
-
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"([ \t\r\n]*:)?')
-"""A JSON string literal (its escapes unrolled, so a long one is read in one pass) and, for a key, its colon."""
-
-
-def _keys(value: Any) -> int:
-    """Keys of every object in a parsed value."""
-    if isinstance(value, dict):
-        return len(value) + sum(_keys(v) for v in value.values() if isinstance(v, dict | list))
-    if isinstance(value, list):
-        return sum(_keys(v) for v in value if isinstance(v, dict | list))
-    return 0
-
-
-def _repeats_a_key(raw: bytes | bytearray, parsed: Any) -> bool:
-    """Whether the text holds more keys than the parsed value: an object repeated a key, and JSON kept the last.
-
-    Strings are read left to right, so each match starts at a real opening quote; a key is a string
-    followed by a colon.
-
-    >>> _repeats_a_key(b'{"a": 1, "a": 2}', {"a": 2}), _repeats_a_key(b'{"a": "x: 1", "b": ":"}', {"a": 0, "b": 0})
-    (True, False)
-    """
-    colons = _STRING.findall(raw)
-    found = len(colons) - colons.count(b"")
-    return found > _keys(parsed)
-
-
-def _with_repeats(raw: bytes, rows: list[Any]) -> set[int]:
-    """Positions of the rows (0-based) in which some object repeats a key, read again to find them."""
-    marked: list[bool] = []
-
-    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        keys = [key for key, _ in pairs]
-        found = dict(pairs)
-        if len(set(keys)) != len(keys):
-            marked.append(True)
-            found["\x00repeated"] = True
-        return found
-
-    again = json.loads(raw, object_pairs_hook=hook)
-    listed = again if isinstance(again, list) else next((v for v in again.values() if isinstance(v, list)), [])
-
-    def has_mark(value: Any) -> bool:
-        if isinstance(value, dict):
-            return "\x00repeated" in value or any(has_mark(v) for v in value.values())
-        return isinstance(value, list) and any(has_mark(v) for v in value)
-
-    return {i for i, row in enumerate(listed[: len(rows)]) if has_mark(row)} if marked else set()
 
 
 def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
@@ -111,7 +38,7 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
         if not raw or raw.isspace():
             raise DatasetError(f"{source.name}: the file is empty")
         try:
-            data = _loads(raw)
+            data = loads_exact(raw)
         except orjson.JSONDecodeError:
             if raw.lstrip().startswith(b"{") and b"\n{" in raw:  # JSON Lines under a .json name
                 del raw
@@ -138,7 +65,7 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
         raise DatasetError(f"{source.name}: the top level is {json_type(data)}; expected a JSON list of records")
     if source.split is not None and not isinstance(top, dict):
         raise DatasetError(f"{source.name}: a JSON list holds one list of records; --split is for inputs with several")
-    repeated = _with_repeats(whole, data) if whole is not None and _repeats_a_key(whole, data) else set()
+    repeated = rows_with_repeats(whole, data) if whole is not None and repeats_a_key(whole, data) else set()
     for number, row in enumerate(data, start=1):
         if number - 1 in repeated:
             yield number, RowError(f"record {number} repeats a key; JSON would keep only its last value")
@@ -163,41 +90,11 @@ def _parse_json(name: str, text: str) -> Any:
     if not text.strip():
         raise DatasetError(f"{name}: the file is empty")
     try:
-        return _loads(text)
+        return loads_exact(text)
     except orjson.JSONDecodeError as exc:
         raise DatasetError(f"{name}: not valid JSON ({exc})") from None
     except RecursionError:
         raise DatasetError(f"{name}: nested too deeply to be a dataset") from None
-
-
-def _lines(stream: io.BufferedIOBase, block: int = 1 << 20) -> Iterator[bytes | bytearray]:
-    """The lines of a binary stream, each with its newline, read a block at a time.
-
-    A line longer than a block grows in one bytearray and is handed over as it is: iterating the
-    stream itself would hold it twice while it joins the pieces.
-
-    >>> [bytes(line) for line in _lines(io.BytesIO(b"ab\\ncd\\nlong" + b"x" * 9), block=4)]
-    [b'ab\\n', b'cd\\n', b'longxxxxxxxxx']
-    """
-    pending: bytearray | None = None
-    for chunk in iter(lambda: stream.read(block), b""):
-        parts = chunk.split(b"\n")
-        last = parts.pop()  # the text after the block's last newline: a line still open
-        for part in parts:
-            if pending is not None:
-                pending += part
-                pending += b"\n"
-                yield pending
-                pending = None
-            else:
-                yield part + b"\n"
-        if last:
-            if pending is None:
-                pending = bytearray(last)
-            else:
-                pending += last
-    if pending:
-        yield pending
 
 
 def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> Iterator[tuple[int, Any]]:
@@ -220,7 +117,7 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
                 decode(source.name, stream.read()).encode("utf-8").splitlines(True)
             )
         else:
-            lines = _lines(stream)
+            lines = read_lines(stream)
         done = 0
         seen_any = False
         for number, raw_line in enumerate(lines, start=1):
@@ -238,8 +135,8 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
                 refuse_bomless_utf16(source.name, bytes(line[:64]))
             seen_any = True
             try:
-                row = _loads(line)
-                if _repeats_a_key(line, row):
+                row = loads_exact(line)
+                if repeats_a_key(line, row):
                     row = RowError(f"line {number} repeats a key; JSON would keep only its last value")
                 yield number, row
             except orjson.JSONDecodeError as exc:

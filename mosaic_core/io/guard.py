@@ -34,18 +34,20 @@ CARD_MARK = "<!-- dataset card written by Mosaic Studio -->"
 _NAME_MAX = 255
 
 
+def _our_manifest(path: Path) -> dict[str, object] | None:
+    """The manifest at ``path`` if Mosaic Studio wrote it (a small JSON object saying so), else None."""
+    try:
+        if not path.is_file() or path.stat().st_size > 256 << 20:
+            return None
+        data = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) and data.get("tool") == "mosaic-studio" else None
+
+
 def is_earlier_export(output: Path) -> bool:
     """Whether ``output`` is an earlier export: a Mosaic Studio manifest beside it names it."""
-    manifest = manifest_path(output)
-    try:
-        if not manifest.is_file() or manifest.stat().st_size > 256 << 20:
-            return False
-        data = orjson.loads(manifest.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return False
-    if not isinstance(data, dict) or data.get("tool") != "mosaic-studio":
-        return False
-    export = data.get("export")
+    export = (_our_manifest(manifest_path(output)) or {}).get("export")
     return isinstance(export, dict) and export.get("file") == output.name
 
 
@@ -106,7 +108,7 @@ def check_output(output: Path, file_type: str, force: bool = False, inputs: Sequ
     if manifest.is_dir():
         raise ConfigError(f"{manifest} is a folder; the export's manifest would go there")
     if not (output.exists() or output.is_symlink()):
-        if manifest.exists() and not force and not _our_manifest(manifest):
+        if manifest.exists() and not force and _our_manifest(manifest) is None:
             raise ConfigError(f"{manifest} exists and was not written by Mosaic Studio; use --force to replace it")
         return
     if file_type != "hf" and output.is_dir():
@@ -119,14 +121,6 @@ def check_output(output: Path, file_type: str, force: bool = False, inputs: Sequ
             f"{output} exists and is not an earlier export (no Mosaic Studio manifest names it); "
             f"it is left alone: choose another path, or use --force to replace this {what}"
         )
-
-
-def _our_manifest(path: Path) -> bool:
-    try:
-        data = orjson.loads(path.read_bytes()) if path.stat().st_size < 256 << 20 else None
-    except (OSError, orjson.JSONDecodeError):
-        return False
-    return isinstance(data, dict) and data.get("tool") == "mosaic-studio"
 
 
 def _alive(pid: int) -> bool:

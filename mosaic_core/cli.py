@@ -51,6 +51,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="under auto: items of different languages share a mosaic in the main language (main, the default), "
         "or never share one (separate)",
     )
+    gen.add_argument(
+        "--mixed-contexts",
+        choices=["separate", "mix"],
+        help="items with different system prompts or tools never share a mosaic (separate, the default), or may "
+        "(mix: such a mosaic carries neither, and the manifest counts it)",
+    )
     gen.add_argument("--to", default="alpaca", help="record format: alpaca, sharegpt, messages, prompt_completion")
     gen.add_argument("--file-type", default=None, help="jsonl (default), json, parquet, hf")
     gen.add_argument("--include-originals", nargs="?", const="all", default=None, metavar="all|none|FRACTION")
@@ -69,7 +75,18 @@ def _build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="replace an existing file or folder at OUTPUT that is not an earlier export",
     )
-    gen.add_argument("--llama-factory", action="store_true", help="also write a LLaMA-Factory dataset_info.json")
+    gen.add_argument(
+        "--llama-factory",
+        action="store_true",
+        help="also add the export to a LLaMA-Factory dataset_info.json beside it (other entries are kept)",
+    )
+    gen.add_argument(
+        "--trainer-configs",
+        action="store_true",
+        help="also write trainer recipes: the LLaMA-Factory entry, OUTPUT.axolotl.yml and (messages, "
+        "prompt_completion) OUTPUT.trl.py",
+    )
+    gen.add_argument("--license", help="the source's license id, for the dataset card (e.g. cc-by-4.0)")
     gen.add_argument(
         "--workers", type=int, default=None, help="processes to use (default: every core); output is the same"
     )
@@ -84,6 +101,11 @@ def _build_parser() -> argparse.ArgumentParser:
     ver = commands.add_parser("verify", help="check every mosaic of an export made with provenance")
     ver.add_argument("output", help="the export to check")
     ver.add_argument("--source", help="the source dataset, to also check texts against it")
+    ver.add_argument(
+        "--manifest",
+        help="the export's manifest, for a copy of the export in another file (e.g. after a round trip through "
+        "datasets); default: OUTPUT.manifest.json",
+    )
 
     stats = commands.add_parser("stats", help="token, diversity and structure statistics of a dataset or export")
     stats.add_argument("path")
@@ -163,6 +185,7 @@ def _job(args: argparse.Namespace) -> Any:
         "keep_unusable": args.keep_unusable,
         "meta_language": args.meta_language,
         "mixed_languages": args.mixed_languages,
+        "mixed_contexts": args.mixed_contexts,
         "mix": parse_mix(args.mix) if args.mix else None,
     }
     config = MosaicConfig.from_recipe(_recipe(args.recipe), **overrides)
@@ -175,6 +198,8 @@ def _job(args: argparse.Namespace) -> Any:
         originals=parse_originals(args.include_originals),
         card=args.card,
         llama_factory=args.llama_factory,
+        trainer_configs=args.trainer_configs,
+        license=args.license,
         force=args.force,
         workers=args.workers if args.workers is not None else default_workers(),
     )
@@ -241,7 +266,9 @@ def _generate(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from mosaic_core.verify.export import verify_export  # noqa: PLC0415
 
-    result = verify_export(Path(args.output), Path(args.source) if args.source else None)
+    result = verify_export(
+        Path(args.output), Path(args.source) if args.source else None, Path(args.manifest) if args.manifest else None
+    )
     print(result.summary())  # noqa: T201
     return 0 if result.ok else 1
 

@@ -37,6 +37,7 @@ PRESETS: dict[str, dict[str, float]] = {
 }
 RECIPE_VERSION = 1
 MIXED_LANGUAGES = ("main", "separate")
+MIXED_CONTEXTS = ("separate", "mix")
 
 
 def parse_mix(text: str) -> dict[str, float]:
@@ -92,6 +93,9 @@ class MosaicConfig:
     mixed_languages: str = "main"
     """Under ``auto``, items of different languages: ``main`` joins them under the dataset's main language,
     ``separate`` never puts two languages in one mosaic."""
+    mixed_contexts: str = "separate"
+    """Items whose system prompts or tool schemas differ: ``separate`` never puts them in one mosaic; ``mix``
+    lets them share one, which then carries no system prompt or tools (counted in the report)."""
 
     def __post_init__(self) -> None:
         self._check_types()
@@ -148,6 +152,8 @@ class MosaicConfig:
             raise ConfigError(
                 f"mixed_languages must be one of {', '.join(MIXED_LANGUAGES)}, not {self.mixed_languages!r}"
             )
+        if self.mixed_contexts not in MIXED_CONTEXTS:
+            raise ConfigError(f"mixed_contexts must be one of {', '.join(MIXED_CONTEXTS)}, not {self.mixed_contexts!r}")
         for strategy in ("permute", "maskout"):
             if mix[strategy] > 0 and not self.enabled_rules(strategy):
                 raise ConfigError(f"strategy {strategy} has weight {mix[strategy]} but all its rules are off")
@@ -156,7 +162,7 @@ class MosaicConfig:
 
     def _check_types(self) -> None:
         """Each field of the type it must have: a recipe is JSON from anywhere."""
-        for name in ("k_mode", "tokenizer", "meta_language", "mixed_languages"):
+        for name in ("k_mode", "tokenizer", "meta_language", "mixed_languages", "mixed_contexts"):
             if not isinstance(getattr(self, name), str):
                 raise ConfigError(f"{name} must be a string, got {getattr(self, name)!r}")
         if not isinstance(self.keep_unusable, bool):

@@ -14,20 +14,13 @@ from mosaic_core.errors import ConfigError
 from mosaic_core.generate.report import RunReport
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.digest import file_sha256
-from mosaic_core.io.export import (
-    FILE_TYPES,
-    RECORD_FORMATS,
-    atomic_file,
-    export_rows,
-    jsonl_line,
-    plain_row,
-    write_rows,
-)
+from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS, atomic_file, export_rows, jsonl_line, write_rows
 from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.guard import check_output, export_lock
-from mosaic_core.io.llama_factory import write_llama_factory
+from mosaic_core.io.llama_factory import TRL_FORMATS, write_llama_factory, write_trainer_configs
 from mosaic_core.io.load import LoadResult, load_dataset
 from mosaic_core.io.manifest import build_manifest, write_manifest
+from mosaic_core.io.rows import Losses, RowShape
 from mosaic_core.io.schemas import ColumnMapping
 from mosaic_core.io.source import Source
 from mosaic_core.table import SourceTable
@@ -74,6 +67,10 @@ class ExportOptions:
     """Positions of the mosaics to keep (the app's curation); None keeps all."""
     card: bool = False
     llama_factory: bool = False
+    trainer_configs: bool = False
+    """Write a LLaMA-Factory entry, an axolotl datasets block and (messages, prompt_completion) a TRL script."""
+    license: str | None = None
+    """The source's license id for the dataset card (unknown when None)."""
     workers: int = 1
     """Processes for tokenizing and for generating epochs (CLI and benchmarks; the app uses 1)."""
     force: bool = False
@@ -130,16 +127,19 @@ def _export(
     table = table or SourceTable.build(loaded.records, config.tokenizer, workers=options.workers, languages=detect)
     run = MosaicRun(table, config)
     accepted = None if options.accepted is None else set(options.accepted)
-    originals = _originals(loaded, config, options)
+    shape = RowShape.of(options.record_format, options.provenance, loaded)
+    losses = Losses()
+    originals = _originals(loaded, config, options, shape, losses)
     parallel = options.workers > 1 and config.epochs > 1 and options.file_type == "jsonl" and accepted is None
     if parallel:
-        rows = _export_in_parallel(run, output, options, originals, progress)
+        rows = _export_in_parallel(run, output, options, shape, originals, progress)
     else:
         positions = iter(range(1 << 62))
         mosaics = (m for m in run.mosaics(progress) if accepted is None or next(positions) in accepted)
-        rows = write_rows(
-            output, export_rows(mosaics, options.record_format, options.provenance, originals), options.file_type
-        )
+        rows = write_rows(output, export_rows(mosaics, shape, originals), options.file_type, shape)
+    if options.record_format == "prompt_completion":  # no place for a mosaic's system prompt or tools
+        losses.add("system_prompts", run.report.with_system)
+        losses.add("tools", run.report.with_tools)
     export = {
         "file": output.name,
         "record_format": options.record_format,
@@ -148,6 +148,9 @@ def _export(
         "originals_share": options.originals,
         "curated": accepted is not None,
         "rows": rows,
+        "columns": shape.columns,
+        "not_carried": losses.to_dict(),
+        "mixed_contexts_dropped": run.report.contexts_dropped,
         "sha256": file_sha256(output) if output.is_file() else None,
     }
     manifest = build_manifest(config, loaded.report, input_sha256, run.report, export, {"name": "local"})
@@ -156,17 +159,40 @@ def _export(
     if options.card:
         from mosaic_core.io.card import write_dataset_card  # noqa: PLC0415
 
-        if write_dataset_card(output, manifest) is None:
+        if write_dataset_card(output, manifest, options.license) is None:
             notes.append(f"{output.with_name('README.md')} is not a card of ours; it was left alone")
-    if options.llama_factory:
-        write_llama_factory(output, options.record_format)
+        elif not options.license:
+            notes.append("the card's license is unknown: give the source's license with --license (e.g. cc-by-4.0)")
+    if options.trainer_configs:
+        _, left = write_trainer_configs(output, shape, options.file_type)
+        notes += [f"{path} is not a file of ours; it was left alone" for path in left]
+        if options.record_format not in TRL_FORMATS:
+            notes.append("TRL's SFTTrainer reads messages or prompt_completion rows: export with --to messages for TRL")
+    elif options.llama_factory:
+        write_llama_factory(output, shape, options.file_type)
+    for kind, count in losses.to_dict().items():
+        notes.append(f"{count:,} {NOT_CARRIED[kind]} (counted in the manifest's export.not_carried)")
+    if run.report.contexts_dropped:
+        notes.append(
+            f"{run.report.contexts_dropped:,} mosaics joined items with different system prompts or tools, so "
+            "carry neither (mixed_contexts: mix)"
+        )
     return ExportSummary(output, target, rows, run.report, manifest, notes)
+
+
+NOT_CARRIED = {
+    "system_prompts": "system prompts are not in the export: the format has no place for them",
+    "tools": "tool lists are not in the export: the format has no place for them",
+    "conversations_with_tool_turns": "conversations that call tools are left out: alpaca has no place for tool turns",
+    "unreadable_tool_calls": "conversations are left out: a tool call is not JSON with a name",
+}
 
 
 def _export_in_parallel(
     run: MosaicRun,
     output: Path,
     options: ExportOptions,
+    shape: RowShape,
     originals: list[dict[str, Any]],
     progress: Callable[[int, int], None] | None,
 ) -> int:
@@ -180,20 +206,21 @@ def _export_in_parallel(
         parts = generate_epochs_in_parallel(
             run,
             Path(folder),
-            options.record_format,
-            options.provenance,
+            shape,
             options.workers,
             progress,
             sink=lambda part: append_part(part, stream),
         )
         rows = sum(part.report.mosaics + part.report.plain_samples for part in parts)
-        for row in export_rows(run.leftovers(), options.record_format, options.provenance, originals):
+        for row in export_rows(run.leftovers(), shape, originals):
             stream.write(jsonl_line(row))
             rows += 1
     return rows
 
 
-def _originals(loaded: LoadResult, config: MosaicConfig, options: ExportOptions) -> list[dict[str, Any]]:
+def _originals(
+    loaded: LoadResult, config: MosaicConfig, options: ExportOptions, shape: RowShape, losses: Losses
+) -> list[dict[str, Any]]:
     records = loaded.records
     chosen: list[int] = []
     if options.originals >= 1.0:
@@ -203,15 +230,14 @@ def _originals(loaded: LoadResult, config: MosaicConfig, options: ExportOptions)
         chosen = sorted(picker.sample(range(len(records)), round(len(records) * options.originals)))
     rows = []
     for i in chosen:
-        row = plain_row(records[i].prompt_text, records[i].response_text, options.record_format)
-        if options.provenance:
-            row["mosaic"] = {"strategy": "original", "source_ids": [records[i].id]}
-        rows.append(row)
-    for record_id, turns in loaded.conversations:
-        row = plain_row("", "", options.record_format, turns)
-        if options.provenance:
-            row["mosaic"] = {"strategy": "conversation", "source_ids": [record_id]}
-        rows.append(row)
+        record = records[i]
+        plan = {"strategy": "original", "source_ids": [record.id]}
+        rows.append(shape.row(record.prompt_text, record.response_text, record.system, record.tools, plan, losses))
+    for conversation in loaded.conversations:
+        plan = {"strategy": "conversation", "source_ids": [conversation.id]}
+        row = shape.conversation(conversation.turns, conversation.system, conversation.tools, plan, losses)
+        if row is not None:
+            rows.append(row)
     return rows
 
 

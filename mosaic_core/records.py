@@ -22,6 +22,8 @@ class SourceRecord:
     system: str = ""
     category: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    tools: str = ""
+    """Tool schemas offered to the model, as JSON text ("" when none)."""
 
     @property
     def prompt_text(self) -> str:
@@ -157,3 +159,7 @@ class Mosaic:
     prompt: str
     answer: str
     plan: Plan
+    system: str = ""
+    """The system prompt its items share ("" when none, or when they differ under ``mixed_contexts: mix``)."""
+    tools: str = ""
+    """The tool schemas its items share, as JSON text ("" when none)."""

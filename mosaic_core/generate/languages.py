@@ -75,12 +75,3 @@ class Languages:
                 return self.main  # the items disagree
             shared = vote
         return self.codes[shared] if shared >= 0 else self.main
-
-    def same_group(self, order: Sequence[int], position: int, limit: int) -> int:
-        """How many of ``order[position:]``, up to ``limit``, share the first one's language (``separate``)."""
-        group = self.group
-        first = group[order[position]]
-        for offset in range(1, limit):
-            if group[order[position + offset]] != first:
-                return offset
-        return limit

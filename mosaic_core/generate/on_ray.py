@@ -27,9 +27,10 @@ from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import ConfigError, DatasetError
 from mosaic_core.generate.report import RunReport, Unusable
 from mosaic_core.generate.walk import MosaicRun
-from mosaic_core.io.export import mosaic_row, provenance_as_text
+from mosaic_core.io.export import mosaic_row
 from mosaic_core.io.load import LoadResult
 from mosaic_core.io.manifest import build_manifest, write_manifest
+from mosaic_core.io.rows import RowShape
 from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
 from mosaic_core.text.language import AUTO, CONFIDENT, confident_main, raw_labels, settle
@@ -90,8 +91,9 @@ def _walk_block(
     # Languages are settled against the whole dataset's main language, not the block's.
     table.set_languages(settle(list(zip(data["label"], data["label_p"], strict=True)), main), main)
     run = MosaicRun(table, config)
+    shape = RowShape(record_format, provenance)
     for mosaic in run.walk(epoch, order=list(range(len(records)))):
-        out["row"].append(orjson.dumps(mosaic_row(mosaic, record_format, provenance)).decode())
+        out["row"].append(orjson.dumps(mosaic_row(mosaic, shape)).decode())
         out["k"].append(mosaic.plan.k)
         out["unusable"].append("")
         out["strategy"].append(mosaic.plan.strategy)
@@ -108,7 +110,8 @@ def _walk_block(
 
 
 def _export_row(item: dict[str, Any]) -> dict[str, Any]:
-    return provenance_as_text(orjson.loads(item["row"]))
+    row: dict[str, Any] = orjson.loads(item["row"])
+    return row
 
 
 def _start(ray: Any, address: str) -> None:
@@ -146,6 +149,11 @@ def generate_on_ray(
         raise ConfigError(f"{output} is not an empty folder; the Ray engine writes shards into a new folder")
     if loaded.conversations:
         raise ConfigError("the Ray engine does not write whole conversations (--multi-turn keep); use --engine local")
+    if loaded.report.system_prompts or loaded.report.tools:
+        raise ConfigError(
+            "the Ray engine does not carry system prompts or tools to the export yet; use --engine local, "
+            "which keeps them"
+        )
     if not loaded.records:
         raise DatasetError(f"{loaded.report.source}: holds no usable records")
     ray = _ray()

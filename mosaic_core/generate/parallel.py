@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 from mosaic_core.generate.report import RunReport
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.export import mosaic_row, write_rows
+from mosaic_core.io.rows import RowShape
 from mosaic_core.tokenize.parallel import default_signals
 
 __all__ = ["EpochPart", "append_part", "default_workers", "generate_epochs_in_parallel"]
@@ -53,7 +54,7 @@ def _epoch_job(epoch: int) -> EpochPart:
     folder: Path = _JOB["folder"]
     done = _JOB["done"]
     part = EpochPart(epoch, folder / f"epoch-{epoch:05d}.jsonl")
-    record_format, provenance = _JOB["record_format"], _JOB["provenance"]
+    shape = _JOB["shape"]
 
     def rows() -> Any:
         pending = 0
@@ -63,7 +64,7 @@ def _epoch_job(epoch: int) -> EpochPart:
                 with done.get_lock():
                     done.value += pending
                 pending = 0
-            yield mosaic_row(mosaic, record_format, provenance)
+            yield mosaic_row(mosaic, shape)
         with done.get_lock():
             done.value += pending
 
@@ -77,8 +78,7 @@ def _epoch_job(epoch: int) -> EpochPart:
 def generate_epochs_in_parallel(
     run: MosaicRun,
     folder: Path,
-    record_format: str,
-    provenance: bool,
+    shape: RowShape,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
     sink: Callable[[EpochPart], None] | None = None,
@@ -89,9 +89,7 @@ def generate_epochs_in_parallel(
     """
     context = multiprocessing.get_context("fork")
     done = context.Value("q", 0)
-    _JOB.update(
-        table=run.table, config=run.config, folder=folder, done=done, record_format=record_format, provenance=provenance
-    )
+    _JOB.update(table=run.table, config=run.config, folder=folder, done=done, shape=shape)
     total = len(run.usable) * run.config.epochs
     finished = threading.Event()
 

@@ -58,6 +58,12 @@ class RunReport:
     """Mosaics per rule, in each language."""
     source_languages: dict[str, int] = field(default_factory=dict)
     """Source records per detected language ("" undetermined), where the run detected them (``auto``)."""
+    contexts_dropped: int = 0
+    with_system: int = 0
+    """Mosaics and plain samples that carry a system prompt."""
+    with_tools: int = 0
+    """Mosaics and plain samples that carry tool schemas."""
+    """Mosaics whose items' system prompts or tools differed, so carry neither (``mixed_contexts: mix``)."""
 
     def count(self, strategy: str, rule: str | None, language: str = "en") -> None:
         self.strategies[strategy] = self.strategies.get(strategy, 0) + 1
@@ -83,6 +89,9 @@ class RunReport:
         self.mosaics += other.mosaics
         self.item_slots += other.item_slots
         self.plain_samples += other.plain_samples
+        self.contexts_dropped += other.contexts_dropped
+        self.with_system += other.with_system
+        self.with_tools += other.with_tools
         pairs = [(self.strategies, other.strategies), (self.rules, other.rules), (self.languages, other.languages)]
         pairs += [(self.language_rules.setdefault(lang, {}), theirs) for lang, theirs in other.language_rules.items()]
         for mine, theirs in pairs:

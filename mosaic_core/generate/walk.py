@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -21,7 +21,7 @@ from mosaic_core.generate.draft import Draft
 from mosaic_core.generate.languages import Languages
 from mosaic_core.generate.report import RunReport, Unusable
 from mosaic_core.generate.state import State
-from mosaic_core.records import Decoration, Mosaic, Plan
+from mosaic_core.records import Decoration, Mosaic, Plan, SourceRecord
 from mosaic_core.rules.registry import ORDERED_STRATEGIES
 from mosaic_core.table import SourceTable
 from mosaic_core.text.compose import answer_text, prompt_text
@@ -72,12 +72,41 @@ class MosaicRun:
         if not self.languages.fixed:
             self.report.source_languages = dict(Counter(table.languages))
         self.response_chars = table.lengths[n:]
+        self.contexts, self.context_values = _contexts(table.records)
+        self.group = self._groups()
+        """Per record: the group it must share a mosaic with (None: any items may share one)."""
+
+    def _groups(self) -> list[int] | None:
+        """Languages kept apart (``mixed_languages: separate``) and contexts kept apart (the default)."""
+        apart = len(self.context_values) > 1 and self.config.mixed_contexts == "separate"
+        if not apart:
+            return list(self.languages.group) if self.languages.separate else None
+        if not self.languages.separate:
+            return self.contexts
+        width = len(self.context_values)
+        return [lang * width + ctx for lang, ctx in zip(self.languages.group, self.contexts, strict=True)]
+
+    def context(self, items: Sequence[int]) -> tuple[str, str]:
+        """The system prompt and tools of a mosaic of these items ("" for both where they differ)."""
+        values = self.context_values
+        if len(values) == 1 and values[0] == ("", ""):
+            return "", ""
+        contexts = self.contexts
+        first = contexts[items[0]]
+        report = self.report
+        if any(contexts[item] != first for item in items):
+            report.contexts_dropped += 1
+            return "", ""
+        system, tools = values[first]
+        report.with_system += bool(system)
+        report.with_tools += bool(tools)
+        return system, tools
 
     def epoch_order(self, epoch: int) -> list[int]:
         generator = np.random.default_rng([self.config.seed, epoch])
         order: list[int] = generator.permutation(np.asarray(self.usable, dtype=np.int64)).tolist()
-        if self.languages.separate:
-            order.sort(key=self.languages.group.__getitem__)  # stable: each language keeps its shuffle
+        if self.group is not None:
+            order.sort(key=self.group.__getitem__)  # stable: each group keeps its shuffle
         return order
 
     def walk(self, epoch: int, order: list[int] | None = None) -> Iterator[Mosaic]:
@@ -109,8 +138,8 @@ class MosaicRun:
         limit = len(order) - position
         if draft.k_target is not None:
             limit = min(limit, draft.k_target)
-        if self.languages.separate:
-            limit = self.languages.same_group(order, position, limit)
+        if self.group is not None:
+            limit = _same_group(self.group, order, position, limit)
         items, add, bound = draft.items, draft.add, draft.bound
         state: State | None = None  # the tally of the current items, when one was taken
         while len(items) < limit:
@@ -166,7 +195,7 @@ class MosaicRun:
         report.mosaics_per_epoch[draft.epoch] = report.mosaics_per_epoch.get(draft.epoch, 0) + 1
         prompt = prompt_text(layout, items, texts)
         answer = answer_text(layout, [(p + 1, n + items[p]) for p in outcome.order], texts)
-        return Mosaic(prompt, answer, plan)
+        return Mosaic(prompt, answer, plan, *self.context(items))
 
     def plain(self, source: int, epoch: int, index: int) -> Mosaic:
         """An item kept as it is, outside any mosaic (``keep_unusable``)."""
@@ -192,7 +221,7 @@ class MosaicRun:
             language=self.languages.of_items([source]),
         )
         self.report.plain_samples += 1
-        return Mosaic(prompt, answer, plan)
+        return Mosaic(prompt, answer, plan, *self.context([source]))
 
     def mosaics(self, progress: Callable[[int, int], None] | None = None) -> Iterator[Mosaic]:
         """Every mosaic of every epoch, then (with ``keep_unusable``) the over-long items as they are.
@@ -224,3 +253,19 @@ class MosaicRun:
                 if len(found) == count:
                     break
         return found
+
+
+def _contexts(records: Sequence[SourceRecord]) -> tuple[list[int], list[tuple[str, str]]]:
+    """Each record's context (system prompt and tools) as a small integer, and the contexts themselves."""
+    index: dict[tuple[str, str], int] = {}
+    contexts = [index.setdefault((r.system if r.system.strip() else "", r.tools), len(index)) for r in records]
+    return contexts, list(index) or [("", "")]
+
+
+def _same_group(group: Sequence[int], order: Sequence[int], position: int, limit: int) -> int:
+    """How many of ``order[position:]``, up to ``limit``, share the first one's group."""
+    first = group[order[position]]
+    for offset in range(1, limit):
+        if group[order[position + offset]] != first:
+            return offset
+    return limit

@@ -13,60 +13,33 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
 
 from mosaic_core.errors import ConfigError
+from mosaic_core.io.rows import RECORD_FORMATS, RowShape
 from mosaic_core.records import Mosaic
 
 __all__ = [
     "FILE_TYPES",
     "RECORD_FORMATS",
+    "RowShape",
     "atomic_file",
     "export_rows",
     "jsonl_line",
     "mosaic_row",
-    "plain_row",
-    "provenance_as_text",
     "write_rows",
 ]
 
-RECORD_FORMATS = ("alpaca", "sharegpt", "messages", "prompt_completion")
 FILE_TYPES = ("jsonl", "json", "parquet", "hf")
 
 
-def plain_row(prompt: str, answer: str, record_format: str, turns: tuple[tuple[str, str], ...] = ()) -> dict[str, Any]:
-    """One sample in ``record_format``; ``turns`` keeps a whole conversation where the format allows.
-
-    >>> plain_row("Q", "A", "messages")
-    {'messages': [{'role': 'user', 'content': 'Q'}, {'role': 'assistant', 'content': 'A'}]}
-    """
-    pairs = turns or (("user", prompt), ("assistant", answer))
-    if record_format == "alpaca":
-        if turns:
-            history = [[pairs[i][1], pairs[i + 1][1]] for i in range(0, len(pairs) - 2, 2)]
-            return {"instruction": pairs[-2][1], "input": "", "output": pairs[-1][1], "history": history}
-        return {"instruction": prompt, "input": "", "output": answer}
-    if record_format == "sharegpt":
-        names = {"user": "human", "assistant": "gpt"}
-        return {"conversations": [{"from": names[role], "value": text} for role, text in pairs]}
-    if record_format == "messages":
-        return {"messages": [{"role": role, "content": text} for role, text in pairs]}
-    if record_format == "prompt_completion":
-        if turns:
-            raise ConfigError("prompt_completion cannot hold a multi-turn conversation; choose another format")
-        return {"prompt": prompt, "completion": answer}
-    raise ConfigError(f"unknown record format {record_format!r}; known: {', '.join(RECORD_FORMATS)}")
-
-
-def mosaic_row(mosaic: Mosaic, record_format: str, provenance: bool) -> dict[str, Any]:
-    row = plain_row(mosaic.prompt, mosaic.answer, record_format)
-    if provenance:
-        row["mosaic"] = mosaic.plan.to_dict()
-    return row
+def mosaic_row(mosaic: Mosaic, shape: RowShape) -> dict[str, Any]:
+    """A mosaic's row in the export's shape (``io/rows.py``)."""
+    return shape.mosaic(mosaic)
 
 
 def jsonl_line(row: dict[str, Any]) -> bytes:
@@ -107,8 +80,11 @@ def _umask() -> int:
     return current
 
 
-def write_rows(target: Path, rows: Iterable[dict[str, Any]], file_type: str) -> int:
-    """Write ``rows`` to ``target`` atomically; returns how many were written."""
+def write_rows(target: Path, rows: Iterable[dict[str, Any]], file_type: str, shape: RowShape | None = None) -> int:
+    """Write ``rows`` to ``target`` atomically; returns how many were written.
+
+    Parquet and ``hf`` exports declare ``shape``'s Arrow types (inferred from the rows when None).
+    """
     if file_type not in FILE_TYPES:
         raise ConfigError(f"unknown file type {file_type!r}; known: {', '.join(FILE_TYPES)}")
     written = 0
@@ -125,7 +101,7 @@ def write_rows(target: Path, rows: Iterable[dict[str, Any]], file_type: str) -> 
         return len(collected)
     import pyarrow as pa  # noqa: PLC0415
 
-    table = pa.Table.from_pylist(_flatten_provenance(collected))
+    table = pa.Table.from_pylist(collected, schema=shape.arrow_schema() if shape is not None else None)
     if file_type == "parquet":
         import pyarrow.parquet as pq  # noqa: PLC0415
 
@@ -136,7 +112,7 @@ def write_rows(target: Path, rows: Iterable[dict[str, Any]], file_type: str) -> 
 
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
-        datasets.Dataset(table).save_to_disk(str(staging / "data"))
+        datasets.Dataset(table).save_to_disk(str(staging / "data"), num_shards=1)  # one file trainers can name
         if target.exists():  # an earlier export (io/guard.py checked): moved aside, then removed
             os.replace(target, staging / "old")
         os.replace(staging / "data", target)
@@ -145,31 +121,12 @@ def write_rows(target: Path, rows: Iterable[dict[str, Any]], file_type: str) -> 
     return len(collected)
 
 
-def provenance_as_text(row: dict[str, Any]) -> dict[str, Any]:
-    """The row with its plan as JSON text: columnar formats want one type per column, and plans vary.
-
-    >>> provenance_as_text({"prompt": "p", "mosaic": {"k": 2}})["mosaic"]
-    '{"k":2}'
-    """
-    return {**row, "mosaic": orjson.dumps(row["mosaic"]).decode()} if "mosaic" in row else row
-
-
-def _flatten_provenance(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    if rows and "mosaic" in rows[0]:
-        return [provenance_as_text(row) for row in rows]
-    return rows
-
-
 def export_rows(
     mosaics: Iterable[Mosaic],
-    record_format: str,
-    provenance: bool,
+    shape: RowShape,
     originals: Iterable[dict[str, Any]] = (),
-    on_row: Callable[[], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Rows of an export: mosaics first, then any original samples mixed in."""
     for mosaic in mosaics:
-        if on_row is not None:
-            on_row()
-        yield mosaic_row(mosaic, record_format, provenance)
+        yield shape.mosaic(mosaic)
     yield from originals

@@ -27,13 +27,16 @@ def manifest_path(output: Path) -> Path:
     return output.with_name(output.name + ".manifest.json")
 
 
-def read_manifest(output: Path, required: bool = True) -> dict[str, Any]:
-    """The manifest next to ``output`` ({} when absent and not ``required``)."""
-    file = manifest_path(output)
-    if not file.exists():
-        if required:
-            raise DatasetError(f"{output}: no manifest ({file.name}) next to the export")
-        return {}
+def read_manifest(output: Path, required: bool = True, file: Path | None = None) -> dict[str, Any]:
+    """The manifest next to ``output``, or in ``file`` ({} when absent and not ``required``)."""
+    if file is None:
+        file = manifest_path(output)
+        if not file.exists():
+            if required:
+                raise DatasetError(f"{output}: no manifest ({file.name}) next to the export")
+            return {}
+    elif not file.is_file():
+        raise DatasetError(f"{file}: no such manifest file")
     try:
         data = orjson.loads(file.read_bytes())
     except orjson.JSONDecodeError as exc:
@@ -70,13 +73,15 @@ def plan_of(row: Any) -> Mapping[str, Any] | None:
 
 
 def prompt_and_answer(row: Mapping[str, Any]) -> tuple[str, str]:
-    """The prompt and answer of an exported row, in any of our record formats."""
+    """The prompt and answer of an exported row, in any of our record formats (a system turn is not the prompt)."""
     if "instruction" in row and "output" in row:
         return str(row["instruction"]), str(row["output"])
     if "prompt" in row and "completion" in row:
         return str(row["prompt"]), str(row["completion"])
-    for key, text_key in (("messages", "content"), ("conversations", "value")):
+    for key, role_key, text_key in (("messages", "role", "content"), ("conversations", "from", "value")):
         turns = row.get(key)
-        if isinstance(turns, list) and len(turns) == 2:
-            return str(turns[0][text_key]), str(turns[1][text_key])
-    raise DatasetError(f"a row of unknown shape (keys: {', '.join(sorted(row))})")
+        if isinstance(turns, list):
+            turns = [t for t in turns if not (isinstance(t, Mapping) and t.get(role_key) == "system")]
+            if len(turns) == 2 and all(isinstance(t, Mapping) for t in turns):
+                return str(turns[0].get(text_key)), str(turns[1].get(text_key))
+    raise DatasetError(f"a row of unknown shape (keys: {', '.join(sorted(map(str, row)))})")

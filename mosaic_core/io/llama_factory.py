@@ -1,4 +1,9 @@
-"""A LLaMA-Factory dataset registry entry for an export."""
+"""Trainer recipes written beside an export: a LLaMA-Factory ``dataset_info.json`` entry, an axolotl dataset
+block and a TRL script. Each names the export's files relative to its folder and maps every column the export
+has (system prompts, tools, history), so the trainer reads what we wrote and nothing is lost on the way.
+
+The tests in ``tests/trainers`` run LLaMA-Factory's own loader and TRL's ``SFTTrainer`` on what these write.
+"""
 
 from __future__ import annotations
 
@@ -9,29 +14,76 @@ import orjson
 
 from mosaic_core.errors import ConfigError
 from mosaic_core.io.export import atomic_file
+from mosaic_core.io.rows import RowShape
 
-__all__ = ["write_llama_factory"]
+__all__ = [
+    "HF_DATA_FILE",
+    "TRL_FORMATS",
+    "axolotl_block",
+    "data_file",
+    "llama_factory_entry",
+    "trl_script",
+    "write_llama_factory",
+    "write_trainer_configs",
+]
+
+HF_DATA_FILE = "data-00000-of-00001.arrow"
+"""The one data file of an ``hf`` export (``save_to_disk`` with one shard)."""
+TRL_FORMATS = ("messages", "prompt_completion")
+"""The formats TRL's ``SFTTrainer`` reads as they are."""
 
 
-def write_llama_factory(output: Path, record_format: str) -> None:
-    """Add the export's entry to the LLaMA-Factory ``dataset_info.json`` beside it (other entries are kept)."""
-    columns: dict[str, dict[str, Any]] = {
-        "alpaca": {
-            "formatting": "alpaca",
-            "columns": {"prompt": "instruction", "query": "input", "response": "output"},
-        },
-        "sharegpt": {
+def data_file(output: Path, file_type: str) -> str:
+    """The export's data file, relative to the folder it sits in (an ``hf`` export is a folder).
+
+    >>> data_file(Path("runs/m.jsonl"), "jsonl"), data_file(Path("runs/m"), "hf")
+    ('m.jsonl', 'm/data-00000-of-00001.arrow')
+    """
+    return f"{output.name}/{HF_DATA_FILE}" if file_type == "hf" else output.name
+
+
+def llama_factory_entry(output: Path, shape: RowShape, file_type: str) -> dict[str, Any]:
+    """The ``dataset_info.json`` entry that reads the export, every column mapped."""
+    extra = {name: name for name in ("system", "tools", "history") if name in shape.columns}
+    entry: dict[str, Any] = {"file_name": data_file(output, file_type)}
+    fmt = shape.record_format
+    if fmt == "alpaca":
+        entry |= {"formatting": "alpaca", "columns": {"prompt": "instruction", "query": "input", "response": "output"}}
+    elif fmt == "prompt_completion":
+        entry |= {"formatting": "alpaca", "columns": {"prompt": "prompt", "response": "completion"}}
+    elif fmt == "sharegpt":
+        entry |= {
             "formatting": "sharegpt",
             "columns": {"messages": "conversations"},
-            "tags": {"role_tag": "from", "content_tag": "value", "user_tag": "human", "assistant_tag": "gpt"},
-        },
-        "messages": {
-            "formatting": "sharegpt",
+            "tags": {
+                "role_tag": "from",
+                "content_tag": "value",
+                "user_tag": "human",
+                "assistant_tag": "gpt",
+                "observation_tag": "observation",
+                "function_tag": "function_call",
+            },
+        }
+    else:
+        entry |= {
+            "formatting": "openai",
             "columns": {"messages": "messages"},
-            "tags": {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant"},
-        },
-        "prompt_completion": {"formatting": "alpaca", "columns": {"prompt": "prompt", "response": "completion"}},
-    }
+            "tags": {
+                "role_tag": "role",
+                "content_tag": "content",
+                "user_tag": "user",
+                "assistant_tag": "assistant",
+                "observation_tag": "tool",
+                "function_tag": "function_call",
+                "system_tag": "system",
+            },
+        }
+    entry["columns"] |= extra
+    return entry
+
+
+def write_llama_factory(output: Path, shape: RowShape, file_type: str = "jsonl") -> Path:
+    """Add the export's entry to the ``dataset_info.json`` beside it (other entries are kept)."""
     target = output.with_name("dataset_info.json")
     registry: dict[str, Any] = {}
     if target.exists():
@@ -41,6 +93,125 @@ def write_llama_factory(output: Path, record_format: str) -> None:
             raise ConfigError(f"{target} exists but is not readable JSON ({exc}); it was left alone") from None
         if not isinstance(registry, dict):
             raise ConfigError(f"{target} exists but is not a JSON object; it was left alone")
-    registry[output.stem] = {"file_name": output.name, **columns[record_format]}  # ours replaced, others kept
+    registry[_entry_name(output)] = llama_factory_entry(output, shape, file_type)  # ours replaced, others kept
     with atomic_file(target) as stream:
         stream.write(orjson.dumps(registry, option=orjson.OPT_INDENT_2) + b"\n")
+    return target
+
+
+def _entry_name(output: Path) -> str:
+    """The registry name: the file name without its data suffix.
+
+    >>> _entry_name(Path("mix.v2.jsonl")), _entry_name(Path("folder"))
+    ('mix.v2', 'folder')
+    """
+    return output.stem if output.suffix in (".jsonl", ".json", ".parquet") else output.name
+
+
+_DS_TYPES = {"jsonl": "json", "json": "json", "parquet": "parquet", "hf": "arrow"}
+
+
+def axolotl_block(output: Path, shape: RowShape, file_type: str) -> dict[str, Any]:
+    """One entry of an axolotl config's ``datasets:`` list (its ``chat_template`` type for chat formats)."""
+    block: dict[str, Any] = {"path": data_file(output, file_type), "ds_type": _DS_TYPES[file_type], "split": "train"}
+    fmt = shape.record_format
+    if fmt == "messages":
+        block |= {"type": "chat_template", "field_messages": "messages"}
+        if shape.tools:
+            block["field_tools"] = "tools"
+    elif fmt == "sharegpt":
+        block |= {
+            "type": "chat_template",
+            "field_messages": "conversations",
+            "message_property_mappings": {"role": "from", "content": "value"},
+            "roles": {"user": ["human"], "assistant": ["gpt"], "system": ["system"], "tool": ["observation"]},
+        }
+        if shape.system:
+            block["field_system"] = "system"
+    elif fmt == "alpaca":
+        block["type"] = "alpaca"
+    else:
+        block["type"] = {
+            "field_instruction": "prompt",
+            "field_output": "completion",
+            "format": "{instruction}",
+            "no_input_format": "{instruction}",
+        }
+    return block
+
+
+def trl_script(output: Path, shape: RowShape, file_type: str) -> str:
+    """A runnable script that fine-tunes a model on the export with TRL's ``SFTTrainer``."""
+    if shape.record_format not in TRL_FORMATS:
+        raise ConfigError(
+            f"TRL's SFTTrainer does not read {shape.record_format} rows; export with --to messages "
+            "(chat) or --to prompt_completion"
+        )
+    if file_type == "hf":
+        load = f'load_from_disk(str(HERE / "{output.name}"))'
+        imports = "from datasets import load_from_disk"
+    else:
+        kind = _DS_TYPES[file_type]
+        load = f'load_dataset("{kind}", data_files=str(HERE / "{output.name}"), split="train")'
+        imports = "from datasets import load_dataset"
+    drop = '\ndataset = dataset.remove_columns(["mosaic"])  # provenance: for verify, not for training' * (
+        "mosaic" in shape.columns
+    )
+    return f'''"""Fine-tune a model on {output.name} with TRL {MARK}.
+
+usage: python {output.name}.trl.py MODEL [OUTPUT_DIR] [--max-steps N]
+MODEL is a model name or folder whose tokenizer has a chat template.
+"""
+
+import argparse
+from pathlib import Path
+
+{imports}
+from trl import SFTConfig, SFTTrainer
+
+HERE = Path(__file__).resolve().parent
+
+parser = argparse.ArgumentParser()
+parser.add_argument("model")
+parser.add_argument("output_dir", nargs="?", default=str(HERE / "{output.name}.trained"))
+parser.add_argument("--max-steps", type=int, default=-1)
+args = parser.parse_args()
+
+dataset = {load}{drop}
+config = SFTConfig(output_dir=args.output_dir, max_steps=args.max_steps, report_to="none")
+trainer = SFTTrainer(model=args.model, train_dataset=dataset, args=config)
+trainer.train()
+trainer.save_model()
+'''
+
+
+MARK = "(written by Mosaic Studio)"
+"""In the first line of every recipe file we write: a file without it is not ours to replace."""
+
+
+def write_trainer_configs(output: Path, shape: RowShape, file_type: str) -> tuple[list[Path], list[Path]]:
+    """Write every trainer recipe the export's format allows; returns (files written, files left alone)."""
+    import yaml  # noqa: PLC0415
+
+    texts = {}
+    axolotl = "# The datasets block of an axolotl config for this export " + MARK + ".\n"
+    axolotl += "# Paths are relative to this file's folder: run axolotl from there, or make them absolute.\n"
+    axolotl += yaml.safe_dump({"datasets": [axolotl_block(output, shape, file_type)]}, sort_keys=False)
+    texts[output.with_name(output.name + ".axolotl.yml")] = axolotl
+    if shape.record_format in TRL_FORMATS:
+        texts[output.with_name(output.name + ".trl.py")] = trl_script(output, shape, file_type)
+    written = [write_llama_factory(output, shape, file_type)]
+    left = []
+    for target, text in texts.items():
+        if target.exists() and (not target.is_file() or MARK not in _head(target)):
+            left.append(target)
+            continue
+        with atomic_file(target) as stream:
+            stream.write(text.encode("utf-8"))
+        written.append(target)
+    return written, left
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as stream:
+        return stream.read(300).decode("utf-8", "replace")

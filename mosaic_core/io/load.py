@@ -14,7 +14,7 @@ from mosaic_core.io.schemas import ColumnMapping, Exchange, Problem, detect_sche
 from mosaic_core.io.source import RowError, Source
 from mosaic_core.records import SourceRecord
 
-__all__ = ["MULTI_TURN_POLICIES", "LoadReport", "LoadResult", "load_dataset"]
+__all__ = ["MULTI_TURN_POLICIES", "Conversation", "LoadReport", "LoadResult", "load_dataset"]
 
 MULTI_TURN_POLICIES = ("first", "skip", "keep")
 _EXAMPLES = 3
@@ -33,6 +33,12 @@ class LoadReport:
     problems: dict[str, int] = field(default_factory=dict)
     examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     system_prompts: int = 0
+    tools: int = 0
+    """Records that offer the model tool schemas."""
+    tool_turns: int = 0
+    """Records whose conversation calls a tool (function_call and observation turns)."""
+    trimmed_turns: int = 0
+    """Conversations whose last question had no answer: that turn is left out."""
     multi_turn: int = 0
     multi_turn_policy: str = "first"
     kept_whole: int = 0
@@ -60,6 +66,9 @@ class LoadReport:
             "problems": dict(sorted(self.problems.items())),
             "examples": dict(sorted(self.examples.items())),
             "system_prompts": self.system_prompts,
+            "tools": self.tools,
+            "tool_turns": self.tool_turns,
+            "trimmed_turns": self.trimmed_turns,
             "multi_turn": self.multi_turn,
             "multi_turn_policy": self.multi_turn_policy,
             "kept_whole": self.kept_whole,
@@ -78,12 +87,22 @@ class LoadReport:
         return text
 
 
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """A conversation kept whole (policy ``keep``): its turns as (role, text), roles as in ``Exchange.whole``."""
+
+    id: str
+    turns: tuple[tuple[str, str], ...]
+    system: str = ""
+    tools: str = ""
+
+
 @dataclass
 class LoadResult:
     records: list[SourceRecord]
     report: LoadReport
-    conversations: list[tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=list)
-    """Multi-turn conversations kept whole (policy ``keep``): (id, turns)."""
+    conversations: list[Conversation] = field(default_factory=list)
+    """Multi-turn conversations, and conversations that call tools, kept whole (policy ``keep``)."""
 
 
 def load_dataset(
@@ -127,7 +146,7 @@ def load_dataset(
     else:
         report.schema = "columns"
     records: list[SourceRecord] = []
-    conversations: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+    conversations: list[Conversation] = []
     seen: dict[str, int] = {}
     for number, row in itertools.chain(first_rows, rows):
         report.rows += 1
@@ -152,18 +171,32 @@ def load_dataset(
         seen.setdefault(record_id, 2)
         if got.system.strip():
             report.system_prompts += 1
-        if got.turns > 1:
-            report.multi_turn += 1
-            if multi_turn == "skip":
+        report.tools += bool(got.tools)
+        report.tool_turns += got.tool_turns
+        report.trimmed_turns += got.trimmed
+        if got.turns > 1 or got.first_calls_tool:
+            report.multi_turn += got.turns > 1
+            if multi_turn == "keep":
+                report.kept_whole += 1
+                conversations.append(Conversation(record_id, got.whole, got.system, got.tools))
+                continue
+            if multi_turn == "skip" and got.turns > 1:
                 report.note(
                     "multi_turn_skipped", number, record_id, f"{got.turns} exchanges; multi-turn records are skipped"
                 )
                 continue
-            if multi_turn == "keep":
-                report.kept_whole += 1
-                conversations.append((record_id, got.whole))
+            if got.first_calls_tool:
+                report.note(
+                    "tool_call_first",
+                    number,
+                    record_id,
+                    "the first answer is a tool call, so there is no plain exchange for a mosaic "
+                    "(--multi-turn keep keeps such conversations whole)",
+                )
                 continue
-        records.append(SourceRecord(record_id, got.instruction, got.input, got.output, got.system, got.category))
+        records.append(
+            SourceRecord(record_id, got.instruction, got.input, got.output, got.system, got.category, tools=got.tools)
+        )
     report.loaded = len(records)
     if not records and not conversations:
         reasons = ", ".join(f"{code} {n}" for code, n in sorted(report.problems.items())) or "none"

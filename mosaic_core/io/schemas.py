@@ -7,9 +7,12 @@ overrides detection for anything else.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from mosaic_core.errors import DatasetError
 
@@ -25,6 +28,17 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
 _USER_ROLES = {"human": "user", "user": "user"}
 _ASSISTANT_ROLES = {"gpt": "assistant", "assistant": "assistant"}
 _SYSTEM_ROLES = {"system"}
+# Our four turn roles, by the names ShareGPT (LLaMA-Factory's tool data) and OpenAI messages give them.
+_ROLE_NAMES = {
+    **_USER_ROLES,
+    **_ASSISTANT_ROLES,
+    "function_call": "function_call",
+    "observation": "observation",
+    "tool": "observation",
+    "function": "observation",
+}
+_ANSWERS = frozenset({"assistant", "function_call"})
+_TOOL_ROLES = frozenset({"function_call", "observation"})
 _ID_FIELDS = ("id", "_id", "uid", "idx", "index")
 _ID_FIELD_SET = frozenset(_ID_FIELDS)
 
@@ -101,7 +115,15 @@ class Exchange:
     turns: int
     """User-assistant exchanges in the row (1 for single-turn schemas)."""
     whole: tuple[tuple[str, str], ...] = ()
-    """Every (role, text) of a multi-turn conversation, for keeping it whole."""
+    """Every (role, text) of a conversation, for keeping it whole: roles ``user``, ``assistant``,
+    ``function_call`` (a tool call, JSON text) and ``observation`` (a tool's result)."""
+    tools: str = ""
+    """The tool schemas offered to the model, as JSON text ("" when none)."""
+    trimmed: int = 0
+    """Unanswered last turns left out of ``whole`` (0 or 1)."""
+    first_calls_tool: bool = False
+    """The first answer is a tool call: the row has no plain first exchange for a mosaic."""
+    tool_turns: bool = False
 
 
 def detect_schema(rows: Iterable[Any], name: str) -> str:
@@ -177,7 +199,36 @@ def _columns(row: Mapping[str, Any], fields: Mapping[str, str | None]) -> Exchan
     return Exchange(instruction, extra, output, system, category, _raw_id(row, fields.get("id")), 1)
 
 
+def _tool_text(value: Any) -> str | None:
+    """A tool schema or call as JSON text (text is kept as it is); None for anything else."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, Mapping)):
+        return orjson.dumps(value).decode()
+    return None
+
+
+def _openai_calls(turn: Mapping[str, Any]) -> str | None:
+    """An OpenAI assistant message's ``tool_calls`` as one function-call text (None: no calls)."""
+    calls = turn.get("tool_calls")
+    if not isinstance(calls, list) or not calls:
+        return None
+    functions = []
+    for call in calls:
+        function = call.get("function") if isinstance(call, Mapping) else None
+        if not isinstance(function, Mapping) or not isinstance(function.get("name"), str):
+            return None
+        arguments = function.get("arguments")
+        if isinstance(arguments, str):
+            with contextlib.suppress(orjson.JSONDecodeError):  # text that is not JSON stays text
+                arguments = orjson.loads(arguments)
+        functions.append({"name": function["name"], "arguments": arguments})
+    return orjson.dumps(functions[0] if len(functions) == 1 else functions).decode()
+
+
 def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: str) -> Exchange | Problem:
+    """A ShareGPT or OpenAI conversation: turns alternate between what is asked (user, tool result) and what
+    answers (assistant, tool call), as LLaMA-Factory reads them."""
     turns = row.get(field)
     if not isinstance(turns, list) or not turns:
         return Problem("bad_turns", f"field {field!r} is not a non-empty list of turns")
@@ -189,6 +240,8 @@ def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: s
         role, text = turn.get(role_key), turn.get(text_key)
         if not isinstance(role, str):
             return Problem("bad_turns", f"turn {position} has no {role_key!r}")
+        if role in _ASSISTANT_ROLES and (call := _openai_calls(turn)) is not None:
+            role, text = "function_call", call
         if not isinstance(text, str):
             return Problem("not_text", f"turn {position} {text_key!r} is {json_type(text)}, not text")
         if role in _SYSTEM_ROLES:
@@ -196,25 +249,34 @@ def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: s
                 return Problem("bad_turns", f"turn {position} is a system message after the conversation began")
             system = text
             continue
-        if role in _USER_ROLES:
-            parsed.append(("user", text))
-        elif role in _ASSISTANT_ROLES:
-            parsed.append(("assistant", text))
-        else:
-            return Problem("unknown_role", f"turn {position} has unknown role {role!r}")
+        role = _ROLE_NAMES.get(role, "")
+        if not role:
+            return Problem("unknown_role", f"turn {position} has unknown role {turn.get(role_key)!r}")
+        answering = role in _ANSWERS
+        if parsed and (parsed[-1][0] in _ANSWERS) == answering:
+            side = "answer" if answering else "question"
+            return Problem("bad_turns", f"two {side} turns in a row (turn {position})")
+        parsed.append((role, text))
     if not parsed:
         return Problem("bad_turns", "the conversation has no user or assistant turns")
     if parsed[0][0] != "user":
-        return Problem("starts_with_assistant", "the conversation starts with the assistant")
-    for position in range(1, len(parsed)):
-        if parsed[position][0] == parsed[position - 1][0]:
-            return Problem("bad_turns", f"two {parsed[position][0]} turns in a row (turn {position + 1})")
+        return Problem("starts_with_assistant", f"the conversation starts with a {parsed[0][0]} turn")
     if len(parsed) < 2:
         return Problem("bad_turns", "the conversation has no assistant answer")
+    trimmed = len(parsed) % 2  # a last question nobody answered has no place in training data
+    whole = tuple(parsed[: len(parsed) - trimmed])
     first_user, first_answer = parsed[0][1], parsed[1][1]
     if not first_user.strip() or not first_answer.strip():
         return Problem("empty_field", "the first exchange has an empty message")
-    return Exchange(first_user, "", first_answer, system, "", _raw_id(row, None), len(parsed) // 2, tuple(parsed))
+    tools = _tool_text(row.get("tools")) if row.get("tools") not in (None, "", []) else ""
+    if tools is None:
+        return Problem("bad_tools", f"field 'tools' is {json_type(row.get('tools'))}, not a tool list")
+    exchange = Exchange(first_user, "", first_answer, system, "", _raw_id(row, None), len(whole) // 2, whole)
+    exchange.tools = tools
+    exchange.trimmed = trimmed
+    exchange.first_calls_tool = parsed[1][0] == "function_call"
+    exchange.tool_turns = any(role in _TOOL_ROLES for role, _ in whole)
+    return exchange
 
 
 # Where each role's text sits in the column schemas.
@@ -240,9 +302,15 @@ def extract(row: Any, schema: str, mapping: ColumnMapping | None) -> Exchange | 
     fields = _FIELDS.get(schema)
     if fields is not None:
         got = _columns(row, fields)
-        if schema == "alpaca":
+        if schema == "alpaca" and isinstance(got, Exchange):
+            tools = row.get("tools")
+            if tools not in (None, "", []):
+                text = _tool_text(tools)
+                if text is None:
+                    return Problem("bad_tools", f"field 'tools' is {json_type(tools)}, not a tool list")
+                got.tools = text
             history = row.get("history")
-            if isinstance(got, Exchange) and isinstance(history, list) and history:
+            if isinstance(history, list) and history:
                 return _alpaca_history(got, history)
         return got
     if schema == "sharegpt":
@@ -265,5 +333,5 @@ def _alpaca_history(last: Exchange, history: list[Any]) -> Exchange | Problem:
     if not first_user.strip() or not first_answer.strip():
         return Problem("empty_field", "the first exchange of the history is empty")
     return Exchange(
-        first_user, "", first_answer, last.system, last.category, last.raw_id, len(pairs) // 2, tuple(pairs)
+        first_user, "", first_answer, last.system, last.category, last.raw_id, len(pairs) // 2, tuple(pairs), last.tools
     )

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import DatasetError
@@ -57,13 +58,19 @@ class ExportCheck:
         return text
 
 
-def verify_export(output: Path, source: Path | None = None) -> ExportCheck:
-    """Check every mosaic row of an export against its plan, recipe and budget."""
-    manifest = read_manifest(output)
+def verify_export(output: Path, source: Path | None = None, manifest_file: Path | None = None) -> ExportCheck:
+    """Check every mosaic row of an export against its plan, recipe and budget.
+
+    With ``manifest_file``, ``output`` may be a copy of the export in another file or file type (a round trip
+    through ``datasets``): its bytes are not compared, but its row count is.
+    """
+    manifest = read_manifest(output, file=manifest_file)
     if not isinstance(manifest.get("recipe"), Mapping):
-        raise DatasetError(f"{manifest_path(output)}: not a Mosaic Studio manifest (no recipe)")
-    recorded = (manifest.get("export") or {}).get("sha256") if isinstance(manifest.get("export"), Mapping) else None
-    changed = isinstance(recorded, str) and output.is_file() and file_sha256(output) != recorded
+        raise DatasetError(f"{manifest_file or manifest_path(output)}: not a Mosaic Studio manifest (no recipe)")
+    export: Mapping[str, Any] = manifest["export"] if isinstance(manifest.get("export"), Mapping) else {}
+    recorded = export.get("sha256")
+    beside = manifest_file is None
+    changed = beside and isinstance(recorded, str) and output.is_file() and file_sha256(output) != recorded
     config = MosaicConfig.from_recipe(manifest["recipe"])
     library = config.library()
     counter = get_tokenizer(config.tokenizer)
@@ -104,6 +111,11 @@ def verify_export(output: Path, source: Path | None = None) -> ExportCheck:
             check.reasons[verdict.problems[0]] += 1
             check.failed_checks.update(set(verdict.failed))
             check.failures.append(f"row {number}: {'; '.join(verdict.problems)}")
+    expected = export.get("rows")
+    if manifest_file is not None and isinstance(expected, int) and expected != check.rows:
+        check.failures.insert(0, f"{check.rows} rows, but the manifest describes {expected}: rows were lost or added")
+        check.failed_checks["layout"] += 1
+        check.passed = min(check.passed, check.mosaics - 1)
     if changed:
         if check.ok:  # every row reads well, yet these are not the bytes the manifest describes
             raise DatasetError(

@@ -166,6 +166,7 @@ MODEL is a model name or folder whose tokenizer has a chat template.
 import argparse
 from pathlib import Path
 
+import torch
 {imports}
 from trl import SFTConfig, SFTTrainer
 
@@ -178,7 +179,8 @@ parser.add_argument("--max-steps", type=int, default=-1)
 args = parser.parse_args()
 
 dataset = {load}{drop}
-config = SFTConfig(output_dir=args.output_dir, max_steps=args.max_steps, report_to="none")
+bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()  # else full precision, on the CPU if need be
+config = SFTConfig(output_dir=args.output_dir, max_steps=args.max_steps, bf16=bf16, report_to="none")
 trainer = SFTTrainer(model=args.model, train_dataset=dataset, args=config)
 trainer.train()
 trainer.save_model()

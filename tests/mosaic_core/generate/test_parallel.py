@@ -12,7 +12,7 @@ import pytest
 from mosaic_core.config import MosaicConfig
 from mosaic_core.generate.parallel import EpochPart, append_part, default_workers, generate_epochs_in_parallel
 from mosaic_core.generate.walk import MosaicRun
-from mosaic_core.io.export import jsonl_line, mosaic_row
+from mosaic_core.io.export import RowShape, jsonl_line, mosaic_row
 from mosaic_core.io.load import load_dataset
 from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
@@ -78,17 +78,19 @@ class TestGenerateEpochsInParallel:
         """Parts are returned, and handed to the sink, in epoch order whatever finishes first."""
         run = run_of(demo_records, epochs=5, seed=2)
         sunk: list[int] = []
-        parts = generate_epochs_in_parallel(run, tmp_path, "alpaca", True, 3, sink=lambda p: sunk.append(p.epoch))
+        parts = generate_epochs_in_parallel(
+            run, tmp_path, RowShape("alpaca", True), 3, sink=lambda p: sunk.append(p.epoch)
+        )
         assert [p.epoch for p in parts] == sunk == [0, 1, 2, 3, 4]
         assert [p.path.name for p in parts] == [f"epoch-{e:05d}.jsonl" for e in range(5)]
 
     def test_parts_hold_the_serial_rows(self, demo_records: list[SourceRecord], tmp_path: Path) -> None:
         """Each part file holds exactly the rows a serial walk of its epoch gives, in order."""
         run = run_of(demo_records, **TIGHT)
-        parts = generate_epochs_in_parallel(run, tmp_path, "sharegpt", True, 2)
+        parts = generate_epochs_in_parallel(run, tmp_path, RowShape("sharegpt", True), 2)
         serial = run_of(demo_records, **TIGHT)
         for part in parts:
-            expected = b"".join(jsonl_line(mosaic_row(m, "sharegpt", True)) for m in serial.walk(part.epoch))
+            expected = b"".join(jsonl_line(mosaic_row(m, RowShape("sharegpt", True))) for m in serial.walk(part.epoch))
             assert part.path.read_bytes() == expected
             assert part.report.mosaics + part.report.plain_samples == expected.count(b"\n")
 
@@ -97,7 +99,7 @@ class TestGenerateEpochsInParallel:
     ) -> None:
         """Mosaics, item slots, plain samples, per-epoch counts and unusable items equal a serial run's report."""
         run = run_of(demo_records, **TIGHT)
-        generate_epochs_in_parallel(run, tmp_path, "alpaca", False, 3)
+        generate_epochs_in_parallel(run, tmp_path, RowShape("alpaca", False), 3)
         list(run.leftovers())  # the pipeline writes these after the parts, as the serial run does last
         serial = run_of(demo_records, **TIGHT)
         list(serial.mosaics())
@@ -108,7 +110,9 @@ class TestGenerateEpochsInParallel:
         """The last progress call reports every usable item of every epoch as done."""
         run = run_of(demo_records, epochs=2)
         calls: list[tuple[int, int]] = []
-        generate_epochs_in_parallel(run, tmp_path, "alpaca", True, 2, progress=lambda d, t: calls.append((d, t)))
+        generate_epochs_in_parallel(
+            run, tmp_path, RowShape("alpaca", True), 2, progress=lambda d, t: calls.append((d, t))
+        )
         total = len(run.usable) * 2
         assert calls[-1] == (total, total)
         assert all(done <= all_ for done, all_ in calls)
@@ -116,7 +120,7 @@ class TestGenerateEpochsInParallel:
     def test_more_workers_than_epochs(self, demo_records: list[SourceRecord], tmp_path: Path) -> None:
         """Asking for more workers than epochs still gives one part per epoch."""
         run = run_of(demo_records, epochs=1)
-        assert [p.epoch for p in generate_epochs_in_parallel(run, tmp_path, "alpaca", True, 8)] == [0]
+        assert [p.epoch for p in generate_epochs_in_parallel(run, tmp_path, RowShape("alpaca", True), 8)] == [0]
 
     def test_default_workers_is_positive(self) -> None:
         """At least one worker is always available."""

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mosaic_core import MosaicConfig, MosaicRun, SourceRecord, SourceTable, load_dataset
-from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS, mosaic_row, write_rows
+from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS, RowShape, mosaic_row, write_rows
 from tests.conftest import REPO
 
 NAMES = {"jsonl": "out.jsonl", "json": "out.json", "parquet": "out.parquet", "hf": "out_folder"}
@@ -38,7 +38,7 @@ class TestRoundTrip:
     def test_export_then_load(self, tmp_path: Path, mosaics: list, record_format: str, file_type: str) -> None:
         """Loading an export gives back every mosaic's prompt and answer, in order."""
         target = tmp_path / NAMES[file_type]
-        written = write_rows(target, (mosaic_row(m, record_format, True) for m in mosaics), file_type)
+        written = write_rows(target, (mosaic_row(m, RowShape(record_format, True)) for m in mosaics), file_type)
         loaded = load_dataset(target).records
         assert written == len(loaded) == len(mosaics)
         assert [(r.prompt_text, r.response_text) for r in loaded] == [(m.prompt, m.answer) for m in mosaics]
@@ -48,7 +48,7 @@ class TestEncoding:
     def test_utf8_no_bom_and_line_separators_escaped(self, tmp_path: Path, mosaics: list) -> None:
         """JSONL is UTF-8 without BOM, non-ASCII as itself, U+2028/2029 escaped, one record per line."""
         target = tmp_path / "out.jsonl"
-        write_rows(target, (mosaic_row(m, "alpaca", False) for m in mosaics), "jsonl")
+        write_rows(target, (mosaic_row(m, RowShape("alpaca", False)) for m in mosaics), "jsonl")
         raw = target.read_bytes()
         assert not raw.startswith(b"\xef\xbb\xbf")
         assert "👋".encode() in raw and "سلام".encode() in raw

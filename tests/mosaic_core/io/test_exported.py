@@ -10,7 +10,7 @@ import pytest
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import DatasetError
 from mosaic_core.generate.walk import MosaicRun
-from mosaic_core.io.export import RECORD_FORMATS, mosaic_row, write_rows
+from mosaic_core.io.export import RECORD_FORMATS, RowShape, mosaic_row, write_rows
 from mosaic_core.io.exported import iter_export_rows, manifest_path, plan_of, prompt_and_answer, read_manifest
 from mosaic_core.records import Mosaic, SourceRecord
 from mosaic_core.table import SourceTable
@@ -26,7 +26,10 @@ class TestRows:
     def test_prompt_and_answer_in_every_format(self, mosaics: list[Mosaic], record_format: str) -> None:
         """Every record format gives back the mosaic's prompt and answer."""
         for mosaic in mosaics:
-            assert prompt_and_answer(mosaic_row(mosaic, record_format, False)) == (mosaic.prompt, mosaic.answer)
+            assert prompt_and_answer(mosaic_row(mosaic, RowShape(record_format, False))) == (
+                mosaic.prompt,
+                mosaic.answer,
+            )
 
     def test_unknown_row_shape(self) -> None:
         """A row of none of our shapes names its keys."""
@@ -44,7 +47,7 @@ class TestRows:
 
     def test_file_and_folder_of_shards(self, mosaics: list[Mosaic], tmp_path: Path) -> None:
         """A single file and a folder of shards are numbered as one run of rows."""
-        rows = [mosaic_row(m, "alpaca", True) for m in mosaics]
+        rows = [mosaic_row(m, RowShape("alpaca", True)) for m in mosaics]
         write_rows(tmp_path / "one.jsonl", iter(rows), "jsonl")
         assert [n for n, _ in iter_export_rows(tmp_path / "one.jsonl")] == list(range(1, len(rows) + 1))
         shards = tmp_path / "shards"

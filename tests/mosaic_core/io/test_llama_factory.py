@@ -1,4 +1,7 @@
-"""A LLaMA-Factory dataset registry entry beside an export."""
+"""Trainer recipes beside an export: the LLaMA-Factory entry, the axolotl block, the TRL script.
+
+``tests/trainers`` runs the trainers themselves on these; here, their fields are checked against our rows.
+"""
 
 from __future__ import annotations
 
@@ -6,36 +9,135 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
 
-from mosaic_core.io.export import RECORD_FORMATS, plain_row
-from mosaic_core.io.llama_factory import write_llama_factory
+from mosaic_core.errors import ConfigError
+from mosaic_core.io.llama_factory import (
+    MARK,
+    axolotl_block,
+    llama_factory_entry,
+    trl_script,
+    write_llama_factory,
+    write_trainer_configs,
+)
+from mosaic_core.io.rows import RECORD_FORMATS, RowShape
+
+FULL = {"system": True, "tools": True, "history": True, "tool_calls": True}
 
 
-class TestWriteLlamaFactory:
+def shape_of(record_format: str, full: bool) -> RowShape:
+    if not full:
+        return RowShape(record_format)
+    wanted = {
+        "alpaca": {"system", "tools", "history"},
+        "sharegpt": {"system", "tools"},
+        "messages": {"tools", "tool_calls"},
+        "prompt_completion": set(),
+    }[record_format]
+    return RowShape(record_format, **{name: name in wanted for name in FULL})
+
+
+class TestLlamaFactoryEntry:
+    @pytest.mark.parametrize("full", [False, True])
     @pytest.mark.parametrize("record_format", RECORD_FORMATS)
-    def test_columns_name_the_fields_of_the_format(self, tmp_path: Path, record_format: str) -> None:
-        """The entry is keyed by the file's stem and its columns (and tags) exist in a row of that format."""
-        output = tmp_path / "mix.v2.jsonl"
-        write_llama_factory(output, record_format)
-        entry = json.loads((tmp_path / "dataset_info.json").read_text(encoding="utf-8"))
-        assert list(entry) == ["mix.v2"] and entry["mix.v2"]["file_name"] == "mix.v2.jsonl"
-        row = plain_row("Q", "A", record_format)
-        columns = entry["mix.v2"]["columns"]
-        assert set(columns.values()) <= set(row) | {"input"}
-        tags = entry["mix.v2"].get("tags")
-        if tags is not None:
-            turn = row[columns["messages"]][0]
-            assert set(turn) == {tags["role_tag"], tags["content_tag"]} and turn[tags["role_tag"]] == tags["user_tag"]
+    def test_every_column_of_the_row_is_mapped(self, record_format: str, full: bool) -> None:
+        """Each column the entry names exists in our rows, and every data column of ours is named."""
+        shape = shape_of(record_format, full)
+        entry = llama_factory_entry(Path("mix.v2.jsonl"), shape, "jsonl")
+        assert entry["file_name"] == "mix.v2.jsonl"
+        named = set(entry["columns"].values())
+        assert named | {"mosaic"} >= set(shape.columns) - ({"input"} if record_format != "alpaca" else set())
+        assert named <= set(shape.columns)
 
-    def test_formatting(self, tmp_path: Path) -> None:
-        """Alpaca-like formats are "alpaca", chat formats "sharegpt"."""
-        found = {}
-        for record_format in RECORD_FORMATS:
-            write_llama_factory(tmp_path / "x.jsonl", record_format)
-            found[record_format] = json.loads((tmp_path / "dataset_info.json").read_text())["x"]["formatting"]
-        assert found == {
-            "alpaca": "alpaca",
-            "sharegpt": "sharegpt",
-            "messages": "sharegpt",
-            "prompt_completion": "alpaca",
+    def test_tags_name_our_roles(self) -> None:
+        """sharegpt and messages tags are the role names our rows use, tool roles included."""
+        rows = {
+            "sharegpt": RowShape("sharegpt", tool_calls=False).conversation(
+                (
+                    ("user", "q"),
+                    ("function_call", '{"name": "f", "arguments": {}}'),
+                    ("observation", "r"),
+                    ("assistant", "a"),
+                )
+            ),
+            "messages": RowShape("messages", tool_calls=True).conversation(
+                (
+                    ("user", "q"),
+                    ("function_call", '{"name": "f", "arguments": {}}'),
+                    ("observation", "r"),
+                    ("assistant", "a"),
+                ),
+                system="s",
+            ),
         }
+        for record_format, row in rows.items():
+            assert row is not None
+            tags = llama_factory_entry(Path("x.jsonl"), RowShape(record_format), "jsonl")["tags"]
+            turns = row[record_format if record_format == "messages" else "conversations"]
+            roles = [turn[tags["role_tag"]] for turn in turns]
+            known = {
+                tags[name] for name in ("user_tag", "assistant_tag", "observation_tag", "system_tag") if name in tags
+            }
+            # messages: a tool call is an assistant turn with tool_calls, which LLaMA-Factory's openai reader maps
+            assert set(roles) <= known | {"function_call"}, roles
+
+    def test_hf_export_names_its_one_data_file(self) -> None:
+        """A save_to_disk folder holds JSON files beside its data; the entry names the .arrow file itself."""
+        entry = llama_factory_entry(Path("runs/mix"), RowShape("alpaca"), "hf")
+        assert entry["file_name"] == "mix/data-00000-of-00001.arrow"
+
+    def test_other_entries_are_kept(self, tmp_path: Path) -> None:
+        """An existing registry keeps every other entry; ours is added."""
+        registry = {f"set{i}": {"file_name": f"set{i}.json"} for i in range(104)}
+        (tmp_path / "dataset_info.json").write_text(json.dumps(registry), encoding="utf-8")
+        write_llama_factory(tmp_path / "mix.jsonl", RowShape("sharegpt"))
+        found = json.loads((tmp_path / "dataset_info.json").read_text(encoding="utf-8"))
+        assert len(found) == 105 and found["set7"] == registry["set7"] and found["mix"]["formatting"] == "sharegpt"
+
+    def test_unreadable_registry_is_left_alone(self, tmp_path: Path) -> None:
+        """A dataset_info.json that is not JSON is an error, and stays as it was."""
+        (tmp_path / "dataset_info.json").write_text("not json", encoding="utf-8")
+        with pytest.raises(ConfigError, match="left alone"):
+            write_llama_factory(tmp_path / "mix.jsonl", RowShape("alpaca"))
+        assert (tmp_path / "dataset_info.json").read_text(encoding="utf-8") == "not json"
+
+
+class TestAxolotlAndTrl:
+    @pytest.mark.parametrize("file_type", ["jsonl", "json", "parquet", "hf"])
+    def test_axolotl_chat_template_block(self, file_type: str) -> None:
+        """Chat formats use axolotl's chat_template type with our message field and, for sharegpt, a role map."""
+        block = axolotl_block(Path("m"), shape_of("sharegpt", True), file_type)
+        assert block["type"] == "chat_template" and block["field_messages"] == "conversations"
+        assert block["message_property_mappings"] == {"role": "from", "content": "value"}
+        assert block["roles"]["user"] == ["human"] and block["roles"]["assistant"] == ["gpt"]
+        assert block["ds_type"] == {"jsonl": "json", "json": "json", "parquet": "parquet", "hf": "arrow"}[file_type]
+        messages = axolotl_block(Path("m.jsonl"), shape_of("messages", True), "jsonl")
+        assert messages["field_messages"] == "messages" and messages["field_tools"] == "tools"
+
+    def test_prompt_completion_is_a_user_defined_type(self) -> None:
+        """axolotl has no prompt/completion type of its own: the block defines one over our two fields."""
+        block = axolotl_block(Path("m.jsonl"), RowShape("prompt_completion"), "jsonl")
+        assert block["type"]["field_instruction"] == "prompt" and block["type"]["field_output"] == "completion"
+
+    @pytest.mark.parametrize("record_format", ["alpaca", "sharegpt"])
+    def test_trl_refuses_formats_it_cannot_read(self, record_format: str) -> None:
+        with pytest.raises(ConfigError, match="--to messages"):
+            trl_script(Path("m.jsonl"), RowShape(record_format), "jsonl")
+
+    @pytest.mark.parametrize("file_type", ["jsonl", "json", "parquet", "hf"])
+    def test_trl_script_compiles_and_drops_provenance(self, file_type: str) -> None:
+        text = trl_script(Path("m.jsonl"), RowShape("messages"), file_type)
+        compile(text, "m.jsonl.trl.py", "exec")
+        assert 'remove_columns(["mosaic"])' in text and MARK in text.splitlines()[0]
+
+    def test_written_files_and_foreign_ones_left_alone(self, tmp_path: Path) -> None:
+        """All three are written; an axolotl file that is not ours stays untouched and is reported."""
+        output = tmp_path / "m.jsonl"
+        written, left = write_trainer_configs(output, RowShape("messages"), "jsonl")
+        assert sorted(p.name for p in written) == ["dataset_info.json", "m.jsonl.axolotl.yml", "m.jsonl.trl.py"]
+        assert left == []
+        assert yaml.safe_load((tmp_path / "m.jsonl.axolotl.yml").read_text())["datasets"][0]["path"] == "m.jsonl"
+        (tmp_path / "m.jsonl.axolotl.yml").write_text("my own config\n", encoding="utf-8")
+        _, left = write_trainer_configs(output, RowShape("messages"), "jsonl")
+        assert left == [tmp_path / "m.jsonl.axolotl.yml"]
+        assert (tmp_path / "m.jsonl.axolotl.yml").read_text(encoding="utf-8") == "my own config\n"

@@ -6,7 +6,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 
-.PHONY: run test lint typecheck unit browser bench screenshots clean
+TRL_VENV := .venv-trl
+LF_VENV  := .venv-llamafactory
+
+.PHONY: run test lint typecheck unit browser trainers-env bench screenshots clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +38,22 @@ browser:
 		echo "no chromium found and not root: the browser test will be skipped (or fail under CI=true)"; \
 	fi
 
+# The trainers the trainer tests run, each in an environment of its own (their pins clash with ours).
+$(TRL_VENV)/.ready: tests/trainers/requirements-trl.txt
+	$(PYTHON) -m venv $(TRL_VENV)
+	$(TRL_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
+	$(TRL_VENV)/bin/python -m pip install --quiet -r tests/trainers/requirements-trl.txt
+	touch $@
+
+$(LF_VENV)/.ready: tests/trainers/requirements-llamafactory.txt
+	$(PYTHON) -m venv $(LF_VENV)
+	$(LF_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
+	$(LF_VENV)/bin/python -m pip install --quiet -r tests/trainers/requirements-llamafactory.txt
+	$(LF_VENV)/bin/python -m pip install --quiet --no-deps llamafactory==0.9.5
+	touch $@
+
+trainers-env: $(TRL_VENV)/.ready $(LF_VENV)/.ready
+
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -45,7 +64,7 @@ typecheck: $(VENV)/.dev
 unit: $(VENV)/.dev
 	$(PY) -m pytest
 
-test: $(VENV)/.dev browser lint typecheck unit
+test: $(VENV)/.dev browser trainers-env lint typecheck unit
 
 screenshots: $(VENV)/.dev browser
 	MOSAIC_SCREENSHOTS=docs/screenshots $(PY) -m pytest tests/test_browser.py -q
@@ -54,4 +73,4 @@ bench: $(VENV)/.dev
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf $(VENV) $(TRL_VENV) $(LF_VENV) .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts

@@ -171,21 +171,13 @@ def _export(
     elif options.llama_factory:
         write_llama_factory(output, shape, options.file_type)
     for kind, count in losses.to_dict().items():
-        notes.append(f"{count:,} {NOT_CARRIED[kind]} (counted in the manifest's export.not_carried)")
+        notes.append(f"{count:,} {Losses.SAID[kind]} (counted in the manifest's export.not_carried)")
     if run.report.contexts_dropped:
         notes.append(
             f"{run.report.contexts_dropped:,} mosaics joined items with different system prompts or tools, so "
             "carry neither (mixed_contexts: mix)"
         )
     return ExportSummary(output, target, rows, run.report, manifest, notes)
-
-
-NOT_CARRIED = {
-    "system_prompts": "system prompts are not in the export: the format has no place for them",
-    "tools": "tool lists are not in the export: the format has no place for them",
-    "conversations_with_tool_turns": "conversations that call tools are left out: alpaca has no place for tool turns",
-    "unreadable_tool_calls": "conversations are left out: a tool call is not JSON with a name",
-}
 
 
 def _export_in_parallel(

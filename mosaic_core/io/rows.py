@@ -31,11 +31,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import orjson
 
 from mosaic_core.errors import ConfigError
+from mosaic_core.io.turns import TOOL_ROLES
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -47,7 +48,6 @@ __all__ = ["RECORD_FORMATS", "Losses", "RowShape", "tool_calls"]
 
 RECORD_FORMATS = ("alpaca", "sharegpt", "messages", "prompt_completion")
 _SHAREGPT_ROLES = {"user": "human", "assistant": "gpt", "function_call": "function_call", "observation": "observation"}
-_TOOL_ROLES = frozenset({"function_call", "observation"})
 
 Turns = tuple[tuple[str, str], ...]
 
@@ -57,6 +57,15 @@ class Losses:
     """What the export's format had no place for, by kind (the manifest's ``export.not_carried``)."""
 
     counts: Counter[str] = field(default_factory=Counter)
+
+    SAID: ClassVar[dict[str, str]] = {
+        "system_prompts": "system prompts are not in the export: the format has no place for them",
+        "tools": "tool lists are not in the export: the format has no place for them",
+        "conversations_with_tool_turns": "conversations that call tools are left out: alpaca has no place for "
+        "tool turns",
+        "unreadable_tool_calls": "conversations are left out: a tool call is not JSON with a name",
+    }
+    """Each kind, said in a sentence (the CLI's notes)."""
 
     def add(self, kind: str, count: int = 1) -> None:
         if count:
@@ -206,7 +215,7 @@ class RowShape:
         lost = losses if losses is not None else Losses()
         if turns and fmt == "prompt_completion":
             raise ConfigError("prompt_completion cannot hold a multi-turn conversation; choose another format")
-        if turns and fmt == "alpaca" and any(role in _TOOL_ROLES for role, _ in turns):
+        if turns and fmt == "alpaca" and any(role in TOOL_ROLES for role, _ in turns):
             lost.add("conversations_with_tool_turns")
             return None
         row: dict[str, Any]

@@ -7,14 +7,12 @@ overrides detection for anything else.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from mosaic_core.errors import DatasetError
+from mosaic_core.io.turns import TOOL_ROLES, Problem, json_type, read_turns, shown, tool_text
 
 __all__ = ["SCHEMAS", "ColumnMapping", "Exchange", "Problem", "detect_schema", "extract", "json_type", "shown"]
 
@@ -25,51 +23,8 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
     "openai": ("messages",),
     "prompt_completion": ("prompt", "completion"),
 }
-_USER_ROLES = {"human": "user", "user": "user"}
-_ASSISTANT_ROLES = {"gpt": "assistant", "assistant": "assistant"}
-_SYSTEM_ROLES = {"system"}
-# Our four turn roles, by the names ShareGPT (LLaMA-Factory's tool data) and OpenAI messages give them.
-_ROLE_NAMES = {
-    **_USER_ROLES,
-    **_ASSISTANT_ROLES,
-    "function_call": "function_call",
-    "observation": "observation",
-    "tool": "observation",
-    "function": "observation",
-}
-_ANSWERS = frozenset({"assistant", "function_call"})
-_TOOL_ROLES = frozenset({"function_call", "observation"})
 _ID_FIELDS = ("id", "_id", "uid", "idx", "index")
 _ID_FIELD_SET = frozenset(_ID_FIELDS)
-
-
-def shown(value: object) -> str:
-    r"""A value from a file, safe to put in a one-line message (control characters escaped).
-
-    >>> shown("a\nb")
-    "'a\\nb'"
-    """
-    text = repr(value) if isinstance(value, str) else str(value)
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)[:80]
-
-
-def json_type(value: object) -> str:
-    """The JSON name of a parsed value's type, with its article.
-
-    >>> json_type(3), json_type(None), json_type([1])
-    ('a number', 'null', 'an array')
-    """
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "an array"
-    return "an object" if isinstance(value, Mapping) else f"a {type(value).__name__}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,14 +47,6 @@ class ColumnMapping:
             "system": self.system,
             "category": self.category,
         }
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """Why a row is not used: a short code and a sentence."""
-
-    code: str
-    message: str
 
 
 @dataclass(slots=True)  # one per row: frozen would cost a call per field
@@ -199,83 +146,18 @@ def _columns(row: Mapping[str, Any], fields: Mapping[str, str | None]) -> Exchan
     return Exchange(instruction, extra, output, system, category, _raw_id(row, fields.get("id")), 1)
 
 
-def _tool_text(value: Any) -> str | None:
-    """A tool schema or call as JSON text (text is kept as it is); None for anything else."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (list, Mapping)):
-        return orjson.dumps(value).decode()
-    return None
-
-
-def _openai_calls(turn: Mapping[str, Any]) -> str | None:
-    """An OpenAI assistant message's ``tool_calls`` as one function-call text (None: no calls)."""
-    calls = turn.get("tool_calls")
-    if not isinstance(calls, list) or not calls:
-        return None
-    functions = []
-    for call in calls:
-        function = call.get("function") if isinstance(call, Mapping) else None
-        if not isinstance(function, Mapping) or not isinstance(function.get("name"), str):
-            return None
-        arguments = function.get("arguments")
-        if isinstance(arguments, str):
-            with contextlib.suppress(orjson.JSONDecodeError):  # text that is not JSON stays text
-                arguments = orjson.loads(arguments)
-        functions.append({"name": function["name"], "arguments": arguments})
-    return orjson.dumps(functions[0] if len(functions) == 1 else functions).decode()
-
-
 def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: str) -> Exchange | Problem:
-    """A ShareGPT or OpenAI conversation: turns alternate between what is asked (user, tool result) and what
-    answers (assistant, tool call), as LLaMA-Factory reads them."""
-    turns = row.get(field)
-    if not isinstance(turns, list) or not turns:
-        return Problem("bad_turns", f"field {field!r} is not a non-empty list of turns")
-    system = ""
-    parsed: list[tuple[str, str]] = []
-    for position, turn in enumerate(turns, start=1):
-        if not isinstance(turn, Mapping):
-            return Problem("bad_turns", f"turn {position} is not an object")
-        role, text = turn.get(role_key), turn.get(text_key)
-        if not isinstance(role, str):
-            return Problem("bad_turns", f"turn {position} has no {role_key!r}")
-        if role in _ASSISTANT_ROLES and (call := _openai_calls(turn)) is not None:
-            role, text = "function_call", call
-        if not isinstance(text, str):
-            return Problem("not_text", f"turn {position} {text_key!r} is {json_type(text)}, not text")
-        if role in _SYSTEM_ROLES:
-            if parsed:
-                return Problem("bad_turns", f"turn {position} is a system message after the conversation began")
-            system = text
-            continue
-        role = _ROLE_NAMES.get(role, "")
-        if not role:
-            return Problem("unknown_role", f"turn {position} has unknown role {turn.get(role_key)!r}")
-        answering = role in _ANSWERS
-        if parsed and (parsed[-1][0] in _ANSWERS) == answering:
-            side = "answer" if answering else "question"
-            return Problem("bad_turns", f"two {side} turns in a row (turn {position})")
-        parsed.append((role, text))
-    if not parsed:
-        return Problem("bad_turns", "the conversation has no user or assistant turns")
-    if parsed[0][0] != "user":
-        return Problem("starts_with_assistant", f"the conversation starts with a {parsed[0][0]} turn")
-    if len(parsed) < 2:
-        return Problem("bad_turns", "the conversation has no assistant answer")
+    got = read_turns(row, field, role_key, text_key)
+    if isinstance(got, Problem):
+        return got
+    parsed = got.turns
     trimmed = len(parsed) % 2  # a last question nobody answered has no place in training data
-    whole = tuple(parsed[: len(parsed) - trimmed])
-    first_user, first_answer = parsed[0][1], parsed[1][1]
-    if not first_user.strip() or not first_answer.strip():
-        return Problem("empty_field", "the first exchange has an empty message")
-    tools = _tool_text(row.get("tools")) if row.get("tools") not in (None, "", []) else ""
-    if tools is None:
-        return Problem("bad_tools", f"field 'tools' is {json_type(row.get('tools'))}, not a tool list")
-    exchange = Exchange(first_user, "", first_answer, system, "", _raw_id(row, None), len(whole) // 2, whole)
-    exchange.tools = tools
+    whole = parsed[: len(parsed) - trimmed]
+    exchange = Exchange(parsed[0][1], "", parsed[1][1], got.system, "", _raw_id(row, None), len(whole) // 2, whole)
+    exchange.tools = got.tools
     exchange.trimmed = trimmed
     exchange.first_calls_tool = parsed[1][0] == "function_call"
-    exchange.tool_turns = any(role in _TOOL_ROLES for role, _ in whole)
+    exchange.tool_turns = any(role in TOOL_ROLES for role, _ in whole)
     return exchange
 
 
@@ -305,7 +187,7 @@ def extract(row: Any, schema: str, mapping: ColumnMapping | None) -> Exchange | 
         if schema == "alpaca" and isinstance(got, Exchange):
             tools = row.get("tools")
             if tools not in (None, "", []):
-                text = _tool_text(tools)
+                text = tool_text(tools)
                 if text is None:
                     return Problem("bad_tools", f"field 'tools' is {json_type(tools)}, not a tool list")
                 got.tools = text

@@ -65,7 +65,7 @@ class TestExportMosaics:
         loaded = load_dataset(DEMO)
         summary = export_mosaics(loaded, MosaicConfig(epochs=1), tmp_path / "m.jsonl", ExportOptions(originals=0.1))
         rows = rows_of(summary.output)
-        strategies = [row["mosaic"]["strategy"] for row in rows]  # type: ignore[index]
+        strategies = [json.loads(row["mosaic"])["strategy"] for row in rows]  # type: ignore[index]
         originals = strategies.count("original")
         assert originals == round(len(loaded.records) * 0.1) and strategies[-originals:] == ["original"] * originals
 

@@ -37,9 +37,22 @@ def recipe_block(card: str) -> dict[str, Any]:
 
 class TestDatasetCard:
     def test_title_is_the_export_file(self, export: tuple[Path, dict[str, Any]]) -> None:
-        """The card's title is the export's file name."""
+        """After the YAML metadata, our mark and the export's file name as the title."""
         output, manifest = export
-        assert dataset_card(manifest).splitlines()[:2] == [CARD_MARK, f"# {output.name}"]
+        lines = dataset_card(manifest).splitlines()
+        end = lines.index("---", 1)
+        assert lines[0] == "---" and lines[end + 1 : end + 3] == [CARD_MARK, f"# {output.name}"]
+
+    def test_metadata_parses_with_huggingface_hub(self, export: tuple[Path, dict[str, Any]]) -> None:
+        """huggingface_hub reads the metadata: license (unknown unless given), task, tags, size, the data file."""
+        output, manifest = export
+        from huggingface_hub import DatasetCard
+
+        data = DatasetCard(dataset_card(manifest)).data
+        assert data.license == "unknown" and data.task_categories == ["text-generation"]
+        assert data.size_categories == ["n<1K"] and data.language == sorted(manifest["counts"]["mosaics_per_language"])
+        assert data.configs == [{"config_name": "default", "data_files": [{"split": "train", "path": output.name}]}]
+        assert DatasetCard(dataset_card(manifest, "cc-by-sa-3.0")).data.license == "cc-by-sa-3.0"
 
     def test_every_count_is_listed(self, export: tuple[Path, dict[str, Any]]) -> None:
         """Each count of the manifest appears as a line with its value."""
@@ -50,10 +63,14 @@ class TestDatasetCard:
             assert f"- {key.replace('_', ' ')}: {value}" in card.splitlines()
 
     def test_source_line_names_the_input(self, export: tuple[Path, dict[str, Any]]) -> None:
-        """The source line gives the input's name, sha256 and schema."""
+        """The source line gives the input's file name (never its folder on this machine), sha256 and schema."""
         _, manifest = export
-        line = next(x for x in dataset_card(manifest).splitlines() if x.startswith("- input:"))
-        assert str(DEMO) in line and file_sha256(DEMO) in line and f"schema `{manifest['input']['schema']}`" in line
+        card = dataset_card(manifest)
+        line = next(x for x in card.splitlines() if x.startswith("- input:"))
+        assert (
+            f"`{DEMO.name}`" in line and file_sha256(DEMO) in line and f"schema `{manifest['input']['schema']}`" in line
+        )
+        assert str(DEMO.parent) not in card
 
     def test_export_line(self, export: tuple[Path, dict[str, Any]]) -> None:
         """The export line gives record format, file type, row count and provenance."""
@@ -81,7 +98,7 @@ class TestDatasetCard:
     def test_missing_sections_do_not_fail(self) -> None:
         """A manifest without counts, export or input still gives a card."""
         card = dataset_card({})
-        assert card.startswith(CARD_MARK + "\n# Mosaic export\n") and recipe_block(card) == {}
+        assert CARD_MARK + "\n# Mosaic export\n" in card and recipe_block(card) == {}
 
 
 class TestWriteDatasetCard:

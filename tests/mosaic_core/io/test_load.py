@@ -289,6 +289,7 @@ class TestAwkwardInputs:
         out = tmp_path / "out.jsonl"
         assert main(["generate", str(AWKWARD_DIR / name), "-o", str(out), "--epochs", "1", "--include-originals"]) == 0
         rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        rows = [{**row, "mosaic": json.loads(row["mosaic"])} for row in rows]  # provenance is JSON text
         originals = [row for row in rows if row["mosaic"]["strategy"] == "original"]
         expected = {record["id"]: record for record in AWKWARD[name]["records"]}
         assert len(originals) == len(expected)
@@ -307,7 +308,7 @@ class TestMultiTurnPolicies:
         result = load_dataset(AWKWARD_DIR / "alpaca_history.json", multi_turn="keep")
         assert [record.id for record in result.records] == ["h0"]
         assert result.report.kept_whole == 1
-        assert result.conversations == [
+        assert [(c.id, c.turns) for c in result.conversations] == [
             (
                 "h1",
                 (

@@ -97,12 +97,66 @@ class TestExtract:
             ([{"role": "user", "content": "x"}], "bad_turns"),
             ([{"role": "user", "content": 3}, {"role": "assistant", "content": "y"}], "not_text"),
             ([{"role": "user", "content": " "}, {"role": "assistant", "content": "y"}], "empty_field"),
+            ([{"role": "tool", "content": "{}"}, {"role": "user", "content": "y"}], "starts_with_tool"),
+            ([{"role": "user", "content": "x"}, {"role": "tool", "content": "{}"}], "bad_turns"),
+            (
+                [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}],
+                None,
+            ),
         ],
     )
     def test_openai_conversation_problems(self, turns: list[object], code: str) -> None:
         """Malformed conversations are problems with the right code."""
         got = extract({"messages": turns}, "openai", None)
-        assert isinstance(got, Problem) and got.code == code
+        if code is None:
+            assert isinstance(got, Exchange)
+        else:
+            assert isinstance(got, Problem) and got.code == code
+
+    def test_tool_turns_alternate_with_answers(self) -> None:
+        """A tool call answers like the assistant, its result asks like the user; a last unanswered question is
+        left out and counted."""
+        call = '{"name": "lookup", "arguments": {"q": "x"}}'
+        turns = [
+            {"from": "human", "value": "Find x."},
+            {"from": "gpt", "value": "Sure."},
+            {"from": "human", "value": "Now look it up."},
+            {"from": "function_call", "value": call},
+            {"from": "observation", "value": "found"},
+            {"from": "gpt", "value": "It is found."},
+            {"from": "human", "value": "Thanks!"},
+        ]
+        got = extract({"conversations": turns, "tools": [{"name": "lookup"}]}, "sharegpt", None)
+        assert isinstance(got, Exchange) and not got.first_calls_tool and got.tool_turns
+        assert [role for role, _ in got.whole] == [
+            "user",
+            "assistant",
+            "user",
+            "function_call",
+            "observation",
+            "assistant",
+        ]
+        assert got.trimmed == 1 and got.tools == '[{"name":"lookup"}]' and got.turns == 3
+        twice = [turns[2], {"from": "function_call", "value": call}, {"from": "function_call", "value": call}]
+        bad = extract({"conversations": twice}, "sharegpt", None)
+        assert isinstance(bad, Problem) and bad.message == "two tool call turns in a row (turn 3)"
+
+    def test_first_answer_a_tool_call(self) -> None:
+        """A conversation whose first answer is a tool call says so: it has no plain exchange for a mosaic."""
+        turns = [
+            {"from": "human", "value": "Weather?"},
+            {"from": "function_call", "value": '{"name": "w", "arguments": {}}'},
+            {"from": "observation", "value": "sun"},
+            {"from": "gpt", "value": "Sunny."},
+        ]
+        got = extract({"conversations": turns}, "sharegpt", None)
+        assert isinstance(got, Exchange) and got.first_calls_tool and got.turns == 2
+
+    @pytest.mark.parametrize("tools", [5, True])
+    def test_tools_that_are_not_a_list(self, tools: object) -> None:
+        row = {"conversations": [{"from": "human", "value": "a"}, {"from": "gpt", "value": "b"}], "tools": tools}
+        got = extract(row, "sharegpt", None)
+        assert isinstance(got, Problem) and got.code == "bad_tools"
 
     def test_alpaca_history_comes_first(self) -> None:
         """An alpaca row with history starts with the earliest exchange and keeps the whole conversation."""

@@ -43,6 +43,7 @@ class TestExports:
         """An export is recognized; its counts, tokenizer and budget come from the plans and manifest."""
         found = read_stats_input(export)
         rows = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+        rows = [{**row, "mosaic": json.loads(row["mosaic"])} for row in rows]  # provenance is JSON text
         mosaics = [r for r in rows if r["mosaic"]["strategy"] != "original"]
         assert (found.kind, found.counted_by, found.tokenizer, found.max_tokens) == (
             "export",

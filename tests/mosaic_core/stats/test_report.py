@@ -123,7 +123,8 @@ class TestExport:
     def test_plan_counts_used(self, export: Path) -> None:
         """Token totals are the plans' own counts."""
         rows = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
-        plans = [r["mosaic"] for r in rows if r["mosaic"]["strategy"] != "original"]
+        plans = [json.loads(r["mosaic"]) for r in rows]
+        plans = [plan for plan in plans if plan["strategy"] != "original"]
         found = json.loads(stats_command(export, None, None, as_json=True))
         assert found["sets"]["mosaic"]["tokens"]["total"]["max"] == max(
             p["prompt_tokens"] + p["answer_tokens"] for p in plans

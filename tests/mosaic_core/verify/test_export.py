@@ -85,7 +85,9 @@ class TestVerifyExport:
         """With the source given, a mosaic whose instruction is not its source's text fails."""
         output = export(tmp_path)
         rows = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
-        rows[0]["mosaic"]["source_ids"][0] = rows[1]["mosaic"]["source_ids"][0]  # another item of the same epoch
+        plans = [json.loads(row["mosaic"]) for row in rows[:2]]
+        plans[0]["source_ids"][0] = plans[1]["source_ids"][0]  # another item of the same epoch
+        rows[0]["mosaic"] = json.dumps(plans[0])
         edit_rows(output, {0: json.dumps(rows[0], ensure_ascii=False)})
         assert verify_export(output).ok
         check = verify_export(output, DEMO)

@@ -1,0 +1,172 @@
+"""Real trainers on our exports: TRL's SFTTrainer and LLaMA-Factory's own data loader, each in its own
+environment (``make trainers-env``), on a tiny random Llama with a tokenizer trained here (no hub).
+
+Every export comes from ``tests/fixtures/trainers/chat_tools.jsonl`` (system prompts, tools, multi-turn
+history, tool calls) with the trainer recipes Mosaic Studio writes beside it; the trainers read the exports
+through those recipes. The checks look at the tokens each trainer would train on: every row arrives, and
+each system prompt, earlier turn, tool schema, tool call and tool result is in its row's tokens.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mosaic_core.config import MosaicConfig
+from mosaic_core.io.export import FILE_TYPES
+from mosaic_core.io.load import load_dataset
+from mosaic_core.io.rows import tool_calls
+from mosaic_core.pipeline import ExportOptions, export_mosaics
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.trainers
+
+HERE = Path(__file__).resolve().parent
+CHAT_TOOLS = REPO / "tests" / "fixtures" / "trainers" / "chat_tools.jsonl"
+NAMES = {"jsonl": "{f}.jsonl", "json": "{f}.json", "parquet": "{f}.parquet", "hf": "{f}"}
+TRL = REPO / ".venv-trl" / "bin" / "python"
+LLAMA_FACTORY = REPO / ".venv-llamafactory" / "bin" / "python"
+
+
+def environment(python: Path) -> Path:
+    if not python.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{python} is missing under CI: make trainers-env builds it")
+        pytest.skip(f"{python} is missing: run make trainers-env")
+    return python
+
+
+def run(python: Path, *args: str | Path, timeout: int = 600) -> None:
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    env.pop("PYTHONPATH", None)
+    done = subprocess.run(
+        [str(python), *map(str, args)], capture_output=True, text=True, timeout=timeout, env=env, check=False
+    )
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout[-4000:] + done.stderr[-8000:])
+        pytest.fail(f"{Path(str(args[0])).name} failed with exit code {done.returncode} (its output is above)")
+
+
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Path]:
+    """Every record format in every file type, each in a folder of its own with its trainer recipes."""
+    made = {}
+    for record_format in ("alpaca", "sharegpt", "messages", "prompt_completion"):
+        multi_turn = "first" if record_format == "prompt_completion" else "keep"
+        loaded = load_dataset(CHAT_TOOLS, multi_turn=multi_turn)
+        for file_type in FILE_TYPES:
+            folder = tmp_path_factory.mktemp(f"{record_format}-{file_type}")
+            output = folder / NAMES[file_type].format(f=f"{record_format}-{file_type}")
+            options = ExportOptions(record_format, file_type, trainer_configs=True)
+            export_mosaics(loaded, MosaicConfig(epochs=1, max_k=3, seed=2), output, options)
+            made[record_format, file_type] = output
+    return made
+
+
+def rows(output: Path) -> list[dict[str, Any]]:
+    """The rows we wrote (read back with our own reader)."""
+    from mosaic_core.io.exported import iter_export_rows
+
+    return [row for _, row in iter_export_rows(output)]
+
+
+def expected_pieces(row: dict[str, Any], system_in_tokens: bool = True) -> list[str]:
+    """The texts a trainer must see for a row: system prompt, every turn, tool names, tool call names."""
+    pieces: list[str] = []
+    if row.get("system") and system_in_tokens:
+        pieces.append(row["system"])
+    if row.get("tools"):
+        pieces += [tool["name"] for tool in json.loads(row["tools"])]
+    if "instruction" in row:
+        pieces += [text for pair in row.get("history") or [] for text in pair]
+        pieces += [row["instruction"], row["output"]]
+    for turn in row.get("conversations") or []:
+        if turn["from"] == "function_call":
+            pieces += [call["function"]["name"] for call in tool_calls(turn["value"]) or []]
+        else:
+            pieces.append(turn["value"])
+    for message in row.get("messages") or []:
+        if message.get("tool_calls"):
+            pieces += [call["function"]["name"] for call in message["tool_calls"]]
+        else:
+            pieces.append(message["content"])
+    if "prompt" in row:
+        pieces += [row["prompt"], row["completion"]]
+    return [piece.strip() for piece in pieces if piece.strip()]
+
+
+def tiny_model(python: Path, folder: Path) -> Path:
+    model = folder / "tiny-llama"
+    run(python, HERE / "tiny_model.py", model, CHAT_TOOLS, REPO / "mosaic_core" / "data" / "demo.jsonl")
+    return model
+
+
+class TestTrl:
+    def test_sft_trainer_sees_every_row_whole(self, exports: dict[tuple[str, str], Path], tmp_path: Path) -> None:
+        """SFTTrainer tokenizes every row of the messages and prompt_completion exports, in every file type, with
+        its system prompt, tool schemas, tool calls and tool results in the tokens."""
+        python = environment(TRL)
+        model = tiny_model(python, tmp_path)
+        jobs = [
+            {"name": f"{fmt}-{ft}", "data": str(exports[fmt, ft]), "file_type": ft}
+            for fmt in ("messages", "prompt_completion")
+            for ft in FILE_TYPES
+        ]
+        (tmp_path / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
+        run(python, HERE / "trl_tokens.py", tmp_path / "jobs.json", model, tmp_path / "tokens.json")
+        found = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))
+        for job in jobs:
+            written = rows(Path(job["data"]))
+            texts = found[job["name"]]
+            assert len(texts) == len(written), job["name"]
+            for row, text in zip(written, texts, strict=True):
+                for piece in expected_pieces(row):
+                    assert piece in text, (job["name"], piece, text)
+        calls = [t for name, texts in found.items() if name.startswith("messages") for t in texts if "<|call|>" in t]
+        assert len(calls) == 4 * 8  # the fixture's 8 conversations that call tools, in each file type
+
+    @pytest.mark.parametrize(("record_format", "file_type"), [("messages", "jsonl"), ("prompt_completion", "hf")])
+    def test_generated_trl_script_trains(
+        self, exports: dict[tuple[str, str], Path], tmp_path: Path, record_format: str, file_type: str
+    ) -> None:
+        """The TRL script written beside the export runs SFTTrainer for a few steps and saves the model."""
+        python = environment(TRL)
+        model = tiny_model(python, tmp_path)
+        output = exports[record_format, file_type]
+        script = output.with_name(output.name + ".trl.py")
+        run(python, script, model, tmp_path / "trained", "--max-steps", "2")
+        assert (tmp_path / "trained" / "model.safetensors").is_file()
+
+
+class TestLlamaFactory:
+    def test_loader_reads_every_row_through_our_entry(
+        self, exports: dict[tuple[str, str], Path], tmp_path: Path
+    ) -> None:
+        """LLaMA-Factory's get_dataset, given only the dataset_info.json entry we wrote, turns every row of the
+        alpaca, sharegpt and messages exports, in every file type, into an example whose tokens hold its system
+        prompt, history, tool schemas, tool calls and tool results."""
+        python = environment(LLAMA_FACTORY)
+        model = tiny_model(python, tmp_path)
+        jobs = []
+        for (record_format, _), output in exports.items():
+            if record_format == "prompt_completion":
+                continue
+            registry = json.loads(output.with_name("dataset_info.json").read_text(encoding="utf-8"))
+            (name,) = registry
+            jobs.append({"name": name, "dataset_dir": str(output.parent), "output": str(output)})
+        (tmp_path / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
+        run(python, HERE / "llamafactory_tokens.py", tmp_path / "jobs.json", model, tmp_path / "tokens.json")
+        found = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))
+        for job in jobs:
+            written = rows(Path(job["output"]))
+            texts = found[job["name"]]
+            assert len(texts) == len(written), job["name"]
+            for row, text in zip(written, texts, strict=True):
+                for piece in expected_pieces(row):
+                    assert piece in text, (job["name"], piece, text[:2000])

@@ -49,7 +49,11 @@ def export(folder: Path, record_format: str, file_type: str, source: Path = CHAT
 def turns_of(row: dict[str, Any], record_format: str) -> tuple[str, list[tuple[str, str]]]:
     """A row back in our terms: (system prompt, [(role, text)]) with our four roles."""
     if record_format == "alpaca":
-        pairs = [(role, text) for pair in row.get("history") or [] for role, text in zip(("user", "assistant"), pair, strict=True)]
+        pairs = [
+            (role, text)
+            for pair in row.get("history") or []
+            for role, text in zip(("user", "assistant"), pair, strict=True)
+        ]
         return row.get("system") or "", [*pairs, ("user", row["instruction"]), ("assistant", row["output"])]
     if record_format == "sharegpt":
         names = {"human": "user", "gpt": "assistant"}

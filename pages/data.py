@@ -88,8 +88,18 @@ if report.problems:
             st.markdown(f"**{literal(code)}**")
             st.dataframe(pd.DataFrame(examples), hide_index=True)
 notes = []
-if report.system_prompts:
-    notes.append(f"{report.system_prompts:,} records carry a system prompt; it is kept out of mosaics.")
+if report.system_prompts or report.tools:
+    notes.append(
+        f"{report.system_prompts:,} records carry a system prompt and {report.tools:,} offer tools: each mosaic "
+        "joins only items that share both, and carries them to the export (see Settings to allow mixing)."
+    )
+if report.tool_turns:
+    notes.append(
+        f"{report.tool_turns:,} conversations call tools. Their tool turns reach the export with multi-turn "
+        "'keep' in the sharegpt and messages formats."
+    )
+if report.trimmed_turns:
+    notes.append(f"{report.trimmed_turns:,} conversations end with an unanswered turn, which is left out.")
 if report.renamed_ids:
     notes.append(f"{report.renamed_ids:,} duplicate ids were made unique (suffix ~2, ~3, ...).")
 if report.kept_whole:

@@ -41,7 +41,24 @@ provenance = right.toggle("Keep provenance (the plan of each mosaic; needed by v
 curated = left.toggle(
     f"Only accepted mosaics ({len(state.accepted)} accepted in Preview)", value=False, disabled=not state.accepted
 )
-extras = right.multiselect("Also write", ["dataset card (README.md)", "LLaMA-Factory dataset_info.json"])
+CARD, LLAMA_FACTORY, RECIPES = (
+    "dataset card (README.md)",
+    "LLaMA-Factory dataset_info.json",
+    "trainer recipes (LLaMA-Factory, axolotl, TRL)",
+)
+extras = right.multiselect(
+    "Also write",
+    [CARD, LLAMA_FACTORY, RECIPES],
+    help="Trainer recipes: a LLaMA-Factory dataset_info.json entry, an axolotl datasets block and, for messages "
+    "and prompt_completion, a TRL script. TRL reads messages or prompt_completion rows.",
+)
+license_id = ""
+if CARD in extras:
+    license_id = right.text_input(
+        "License of the source dataset (for the card)",
+        value=state.get("source_license", ""),
+        placeholder="e.g. cc-by-4.0; left empty, the card says unknown",
+    ).strip()
 share = {"none": 0.0, "10%": 0.1, "25%": 0.25, "50%": 0.5, "all": 1.0}[originals]
 options = ExportOptions(
     record_format=record_format,
@@ -49,8 +66,10 @@ options = ExportOptions(
     provenance=provenance,
     originals=share,
     accepted=set(state.accepted) if curated else None,
-    card="dataset card (README.md)" in extras,
-    llama_factory="LLaMA-Factory dataset_info.json" in extras,
+    card=CARD in extras,
+    llama_factory=LLAMA_FACTORY in extras,
+    trainer_configs=RECIPES in extras,
+    license=license_id or None,
 )
 try:
     folder = data_dir()
@@ -99,6 +118,7 @@ if st.button("Generate the export", type="primary"):
             state.export_name = output.name
             state.export_bytes = output.read_bytes() if output.is_file() else None
             state.export_saved = str(output) if target else None
+            state.export_notes = summary.notes
     except MosaicError as exc:
         show_error(exc)
 
@@ -121,6 +141,8 @@ if "export_manifest" in state:
         json.dumps(manifest, indent=2, sort_keys=True),
         file_name=f"{state.export_name}.manifest.json",
     )
+    for note in state.get("export_notes", []):
+        st.info(literal(note), icon=":material/info:")
     if manifest["unusable"]:
         st.warning(
             f"{len(manifest['unusable'])} items could not be placed in any mosaic; they are listed in the manifest."
@@ -128,4 +150,4 @@ if "export_manifest" in state:
     with st.expander("Manifest"):
         st.json(manifest, expanded=False)
     with st.expander("Dataset card"):
-        st.code(dataset_card(manifest), language="markdown")
+        st.code(dataset_card(manifest, license_id or None), language="markdown")

@@ -32,6 +32,7 @@ recipe = dict(current.to_recipe())
 WIDGETS = {
     "meta_language",
     "mixed_languages",
+    "mixed_contexts",
     "k_mode",
     "max_k",
     "k_weights",
@@ -158,6 +159,20 @@ if recipe["meta_language"] == "auto":
             "may share a mosaic, written in the dataset's main language" if mode == "main" else "never share a mosaic"
         ),
         key="mixed_languages",
+        horizontal=True,
+    )
+report = st.session_state.loaded.report
+if report.system_prompts or report.tools:
+    recipe["mixed_contexts"] = st.radio(
+        "Items with different system prompts or tools",
+        ["separate", "mix"],
+        index=["separate", "mix"].index(current.mixed_contexts),
+        format_func=lambda mode: (
+            "never share a mosaic; each mosaic carries its items' system prompt and tools"
+            if mode == "separate"
+            else "may share a mosaic, which then carries neither (counted in the manifest)"
+        ),
+        key="mixed_contexts",
         horizontal=True,
     )
 st.caption(

@@ -23,15 +23,16 @@ def init_state() -> None:
 
 def load_demo() -> None:
     demo = demo_dataset()
-    set_dataset(demo, f"built-in demo dataset ({len(demo.records)} records, CC0)")
+    set_dataset(demo, f"built-in demo dataset ({len(demo.records)} records, CC0)", license_id="cc0-1.0")
 
 
-def set_dataset(loaded: LoadResult, label: str, sha256: str | None = None) -> None:
+def set_dataset(loaded: LoadResult, label: str, sha256: str | None = None, license_id: str = "") -> None:
     """Make ``loaded`` the session's dataset; curation starts over."""
     state = st.session_state
     state.loaded = loaded
     state.source_label = label
     state.source_sha256 = sha256
+    state.source_license = license_id
     state.fingerprint = dataset_fingerprint(loaded.records)
     state.accepted = set()
     state.rejected = set()

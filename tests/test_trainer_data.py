@@ -147,6 +147,19 @@ class TestEverythingArrives:
         if record_format == "prompt_completion":
             assert lost == {"system_prompts": carried["system_prompts"], "tools": carried["tools"]}
 
+    @pytest.mark.parametrize("record_format", ["alpaca", "sharegpt", "messages"])
+    def test_originals_keep_their_system_prompt_and_tools(self, tmp_path: Path, record_format: str) -> None:
+        """Original samples mixed in (``--include-originals``) carry their record's system prompt and tools."""
+        output = export(tmp_path, record_format, "parquet", originals=1.0)
+        records = {r.id: r for r in load_dataset(CHAT_TOOLS, multi_turn="keep").records}
+        originals = [row for row in rows_of(output, "parquet") if json.loads(row["mosaic"])["strategy"] == "original"]
+        assert len(originals) == len(records)
+        for row in originals:
+            record = records[json.loads(row["mosaic"])["source_ids"][0]]
+            system, turns = turns_of(row, record_format)
+            assert (system, row.get("tools") or "") == (record.system, record.tools)
+            assert turns == [("user", record.prompt_text), ("assistant", record.response_text)]
+
     def test_mixing_contexts_is_asked_for_and_counted(self, tmp_path: Path) -> None:
         """With ``mixed_contexts: mix`` items of different contexts may share a mosaic, which then carries
         neither; the manifest counts them."""

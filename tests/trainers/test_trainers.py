@@ -170,3 +170,22 @@ class TestLlamaFactory:
             for row, text in zip(written, texts, strict=True):
                 for piece in expected_pieces(row):
                     assert piece in text, (job["name"], piece, text[:2000])
+
+
+class TestDatasetsVersion:
+    def test_hf_export_loads_with_datasets_4_0(self, exports: dict[tuple[str, str], Path]) -> None:
+        """The README says hf exports need datasets >= 4.0: the LLaMA-Factory environment has exactly 4.0.0,
+        and load_from_disk reads every hf export there, with its columns."""
+        python = environment(LLAMA_FACTORY)
+        for record_format in ("alpaca", "sharegpt", "messages", "prompt_completion"):
+            output = exports[record_format, "hf"]
+            columns = json.loads(output.with_name(output.name + ".manifest.json").read_text())["export"]["columns"]
+            code = (
+                "import datasets, sys; assert datasets.__version__ == '4.0.0', datasets.__version__; "
+                "d = datasets.load_from_disk(sys.argv[1]); print(d.num_rows, ','.join(d.column_names))"
+            )
+            done = subprocess.run(
+                [str(python), "-c", code, str(output)], capture_output=True, text=True, timeout=300, check=False
+            )
+            assert done.returncode == 0, done.stderr[-3000:]
+            assert done.stdout.split() == [str(len(rows(output))), ",".join(columns)]

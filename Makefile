@@ -8,6 +8,7 @@ PORT   ?= 8501
 
 TRL_VENV := .venv-trl
 LF_VENV  := .venv-llamafactory
+AX_VENV  := .venv-axolotl
 
 .PHONY: run test lint typecheck unit browser trainers-env bench screenshots clean
 
@@ -52,7 +53,16 @@ $(LF_VENV)/.ready: tests/trainers/requirements-llamafactory.txt
 	$(LF_VENV)/bin/python -m pip install --quiet --no-deps llamafactory==0.9.5
 	touch $@
 
-trainers-env: $(TRL_VENV)/.ready $(LF_VENV)/.ready
+$(AX_VENV)/.ready: tests/trainers/requirements-axolotl.txt
+	$(PYTHON) -m venv $(AX_VENV)
+	$(AX_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
+	$(AX_VENV)/bin/python -m pip install --quiet -r tests/trainers/requirements-axolotl.txt
+	$(AX_VENV)/bin/python -m pip install --quiet --no-deps axolotl==0.19.0
+	touch $@
+
+# The three environments are independent: built side by side (pip mostly waits on the disk and the network).
+trainers-env:
+	$(MAKE) -j3 $(TRL_VENV)/.ready $(LF_VENV)/.ready $(AX_VENV)/.ready
 
 lint: $(VENV)/.dev
 	$(PY) -m ruff check .
@@ -73,4 +83,4 @@ bench: $(VENV)/.dev
 	$(PY) bench/run_all.py
 
 clean:
-	rm -rf $(VENV) $(TRL_VENV) $(LF_VENV) .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf $(VENV) $(TRL_VENV) $(LF_VENV) $(AX_VENV) .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis test-artifacts

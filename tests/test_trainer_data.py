@@ -57,7 +57,10 @@ def turns_of(row: dict[str, Any], record_format: str) -> tuple[str, list[tuple[s
         return row.get("system") or "", [*pairs, ("user", row["instruction"]), ("assistant", row["output"])]
     if record_format == "sharegpt":
         names = {"human": "user", "gpt": "assistant"}
-        return row.get("system") or "", [(names.get(t["from"], t["from"]), t["value"]) for t in row["conversations"]]
+        turns = [(names.get(t["from"], t["from"]), t["value"]) for t in row["conversations"]]
+        if turns and turns[0][0] == "system":
+            return turns[0][1], turns[1:]
+        return "", turns
     system, turns = "", []
     for message in row["messages"]:
         if message["role"] == "system":
@@ -176,7 +179,7 @@ class TestEverythingArrives:
             if len({(records[i].system, records[i].tools) for i in json.loads(row["mosaic"])["source_ids"]}) > 1
         ]
         assert dropped == len(mixed) > 0
-        assert all(row["system"] == "" and row["tools"] is None for row in mixed)
+        assert all(row["conversations"][0]["from"] == "human" and row["tools"] is None for row in mixed)
 
     def test_tool_call_first_is_counted_not_unknown(self) -> None:
         """Conversations whose first answer is a tool call are counted as such under ``first`` (and kept whole

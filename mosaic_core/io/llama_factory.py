@@ -62,6 +62,7 @@ def llama_factory_entry(output: Path, shape: RowShape, file_type: str) -> dict[s
                 "assistant_tag": "gpt",
                 "observation_tag": "observation",
                 "function_tag": "function_call",
+                "system_tag": "system",
             },
         }
     else:
@@ -118,24 +119,30 @@ def axolotl_block(output: Path, shape: RowShape, file_type: str) -> dict[str, An
     if fmt == "messages":
         block |= {"type": "chat_template", "field_messages": "messages"}
         if shape.tools:
-            block["field_tools"] = "tools"
+            block["field_tools"] = "tools"  # axolotl parses the JSON text
     elif fmt == "sharegpt":
         block |= {
             "type": "chat_template",
             "field_messages": "conversations",
             "message_property_mappings": {"role": "from", "content": "value"},
-            "roles": {"user": ["human"], "assistant": ["gpt"], "system": ["system"], "tool": ["observation"]},
+            # a tool call is the assistant's turn (its JSON text); axolotl reads OpenAI tool_calls from messages rows
+            "roles": {
+                "user": ["human"],
+                "assistant": ["gpt", "function_call"],
+                "system": ["system"],
+                "tool": ["observation"],
+            },
         }
-        if shape.system:
-            block["field_system"] = "system"
+        if shape.tools:
+            block["field_tools"] = "tools"
     elif fmt == "alpaca":
         block["type"] = "alpaca"
     else:
         block["type"] = {
             "field_instruction": "prompt",
             "field_output": "completion",
-            "format": "{instruction}",
-            "no_input_format": "{instruction}",
+            "format": "{instruction}\n",
+            "no_input_format": "{instruction}\n",
         }
     return block
 

@@ -1,7 +1,7 @@
 """The rows of an export: one fixed set of columns per export, the same in every file type.
 
 A ``RowShape`` is decided once per export, from the record format and what the
-source holds: a ``system`` column only when some record has a system prompt,
+source holds: alpaca's ``system`` column only when some record has a system prompt,
 ``tools`` only when some record offers tools, alpaca's ``history`` only when
 whole conversations are kept, OpenAI ``tool_calls`` only when a kept
 conversation calls a tool. Every row then has exactly these columns, in this
@@ -17,7 +17,7 @@ JSON text ``{"name": ..., "arguments": ...}`` or a list of them) and
 format      system           tool turns
 ========== ================ ================================================
 alpaca      ``system``       none: a conversation with tool turns is left out
-sharegpt    ``system``       ``function_call`` / ``observation`` turns
+sharegpt    a system turn    ``function_call`` / ``observation`` turns
 messages    a system turn    assistant ``tool_calls`` / ``tool`` turns
 prompt_     none             none
 completion
@@ -120,7 +120,7 @@ class RowShape:
         if loaded is None:
             return cls(record_format, provenance)
         report, conversations = loaded.report, loaded.conversations
-        holds = record_format in ("alpaca", "sharegpt")
+        holds = record_format == "alpaca"  # the chat formats open with a system turn instead
         calls = any(role == "function_call" for c in conversations for role, _ in c.turns)
         return cls(
             record_format,
@@ -225,7 +225,8 @@ class RowShape:
             if history and not self.history:
                 raise ConfigError("this export's shape has no history column for a multi-turn conversation")
         elif fmt == "sharegpt":
-            row = {"conversations": [{"from": _SHAREGPT_ROLES[role], "value": text} for role, text in pairs]}
+            first = [{"from": "system", "value": system}] if system.strip() else []
+            row = {"conversations": first + [{"from": _SHAREGPT_ROLES[role], "value": t} for role, t in pairs]}
         elif fmt == "messages":
             messages = self._messages(pairs, system)
             if messages is None:
@@ -238,7 +239,7 @@ class RowShape:
             lost.add("tools", bool(tools))
         if self.system:
             row["system"] = system
-        elif system.strip() and fmt in ("alpaca", "sharegpt"):
+        elif system.strip() and fmt == "alpaca":
             raise ConfigError("this export's shape has no system column for a system prompt")
         if self.tools:
             row["tools"] = tools or None

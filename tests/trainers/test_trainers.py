@@ -32,6 +32,7 @@ CHAT_TOOLS = REPO / "tests" / "fixtures" / "trainers" / "chat_tools.jsonl"
 NAMES = {"jsonl": "{f}.jsonl", "json": "{f}.json", "parquet": "{f}.parquet", "hf": "{f}"}
 TRL = REPO / ".venv-trl" / "bin" / "python"
 LLAMA_FACTORY = REPO / ".venv-llamafactory" / "bin" / "python"
+AXOLOTL = REPO / ".venv-axolotl" / "bin" / "python"
 
 
 def environment(python: Path) -> Path:
@@ -162,6 +163,33 @@ class TestLlamaFactory:
             jobs.append({"name": name, "dataset_dir": str(output.parent), "output": str(output)})
         (tmp_path / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
         run(python, HERE / "llamafactory_tokens.py", tmp_path / "jobs.json", model, tmp_path / "tokens.json")
+        found = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))
+        for job in jobs:
+            written = rows(Path(job["output"]))
+            texts = found[job["name"]]
+            assert len(texts) == len(written), job["name"]
+            for row, text in zip(written, texts, strict=True):
+                for piece in expected_pieces(row):
+                    assert piece in text, (job["name"], piece, text[:2000])
+
+
+class TestAxolotl:
+    def test_dataset_preparation_reads_every_row_through_our_block(
+        self, exports: dict[tuple[str, str], Path], tmp_path: Path
+    ) -> None:
+        """axolotl's own config validation and dataset preparation (what ``axolotl preprocess`` runs), given only
+        the datasets block we wrote, turn every row of the messages, sharegpt and prompt_completion exports into
+        an example whose tokens hold its system prompt, history, tool schemas, tool calls and tool results."""
+        python = environment(AXOLOTL)
+        model = tiny_model(python, tmp_path)
+        chosen = [("messages", "jsonl"), ("messages", "hf"), ("sharegpt", "parquet"), ("prompt_completion", "json")]
+        jobs = []
+        for record_format, file_type in chosen:
+            output = exports[record_format, file_type]
+            recipe = output.with_name(output.name + ".axolotl.yml")
+            jobs.append({"name": f"{record_format}-{file_type}", "recipe": str(recipe), "output": str(output)})
+        (tmp_path / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
+        run(python, HERE / "axolotl_tokens.py", tmp_path / "jobs.json", model, tmp_path / "tokens.json", timeout=900)
         found = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))
         for job in jobs:
             written = rows(Path(job["output"]))

@@ -30,7 +30,7 @@ def shape_of(record_format: str, full: bool) -> RowShape:
         return RowShape(record_format)
     wanted = {
         "alpaca": {"system", "tools", "history"},
-        "sharegpt": {"system", "tools"},
+        "sharegpt": {"tools"},
         "messages": {"tools", "tool_calls"},
         "prompt_completion": set(),
     }[record_format]
@@ -109,7 +109,7 @@ class TestAxolotlAndTrl:
         block = axolotl_block(Path("m"), shape_of("sharegpt", True), file_type)
         assert block["type"] == "chat_template" and block["field_messages"] == "conversations"
         assert block["message_property_mappings"] == {"role": "from", "content": "value"}
-        assert block["roles"]["user"] == ["human"] and block["roles"]["assistant"] == ["gpt"]
+        assert block["roles"]["user"] == ["human"] and block["roles"]["assistant"] == ["gpt", "function_call"]
         assert block["ds_type"] == {"jsonl": "json", "json": "json", "parquet": "parquet", "hf": "arrow"}[file_type]
         messages = axolotl_block(Path("m.jsonl"), shape_of("messages", True), "jsonl")
         assert messages["field_messages"] == "messages" and messages["field_tools"] == "tools"

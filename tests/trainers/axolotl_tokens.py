@@ -43,6 +43,7 @@ def tokens(recipe: Path, model: str, prepared: Path) -> list[str]:
         "bf16": False,
         "fp16": False,
         "dataset_processes": 1,
+        "shuffle_merged_datasets": False,  # keep the file's order, so each example lines up with its row
     }
     cfg = load_cfg(DictDefault(config))
     dataset = load_datasets(cfg=cfg).train_dataset

@@ -119,7 +119,11 @@ def render_text(document: Mapping[str, Any]) -> str:
         "",
     ]
     if source["skipped_rows"]:
-        lines.insert(1, f"{source['skipped_rows']:,} rows without a mosaic plan (originals) were left out")
+        lines.insert(
+            1,
+            f"{source['skipped_rows']:,} rows without a mosaic plan (original samples, whole conversations) "
+            "were left out",
+        )
     for name, found in document["sets"].items():
         lines += [*_set_lines(name, found), ""]
     ratio = document.get("cost_ratio")

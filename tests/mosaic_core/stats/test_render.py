@@ -34,7 +34,10 @@ class TestRenderText:
         """An export shows its structure distributions and how many rows without a plan were left out."""
         document, text = export_text
         lines = text.splitlines()
-        assert lines[1] == f"{document['input']['skipped_rows']:,} rows without a mosaic plan (originals) were left out"
+        skipped = document["input"]["skipped_rows"]
+        assert (
+            lines[1] == f"{skipped:,} rows without a mosaic plan (original samples, whole conversations) were left out"
+        )
         assert "Structure" in lines and any(line.startswith("  k: ") for line in lines)
         assert any(line.startswith("  rule: ") and "bits)" in line for line in lines)
 

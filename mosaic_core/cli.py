@@ -132,6 +132,8 @@ def _generate(args: argparse.Namespace) -> int:
     from mosaic_core.pipeline import run_job  # noqa: PLC0415
 
     job = _job(args)
+    for warning in job.config.warnings():
+        print(f"warning: {warning}", file=sys.stderr)  # noqa: T201
     with (
         tqdm(total=0, unit="B", unit_scale=True, desc="loading", leave=False, disable=None) as loading_bar,
         tqdm(total=0, unit="item", desc="mosaics", disable=None, delay=0.5) as bar,

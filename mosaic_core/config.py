@@ -214,6 +214,12 @@ class MosaicConfig:
             return builtin_library()
         return builtin_library().with_custom(self.custom_templates)
 
+    def warnings(self) -> list[str]:
+        """Settings that are valid but defeat themselves, each said in a sentence (``generate/advice.py``)."""
+        from mosaic_core.generate.advice import recipe_warnings  # noqa: PLC0415
+
+        return recipe_warnings(self)
+
     def enabled_rules(self, strategy: str) -> list[str]:
         return [name for name in rules_of(strategy) if name not in self.disabled_rules]
 

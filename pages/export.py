@@ -23,9 +23,10 @@ from mosaic_core import (
 from pages.studio.folders import data_dir, inside_app
 from pages.studio.html import literal, show_error
 from pages.studio.progress import progress_step
-from pages.studio.state import config, current_table
+from pages.studio.state import config, current_table, require_valid_settings
 
 st.title("Export")
+require_valid_settings()
 state = st.session_state
 current = config()
 
@@ -98,6 +99,13 @@ st.caption(
     f"budget {current.max_tokens:,} tokens ({current.tokenizer}), seed {current.seed}."
 )
 
+# What an export shown here was made from: another dataset, recipe or choice of options shows nothing stale.
+made_from = (state.fingerprint, current.to_json(), record_format, file_type, share, provenance, curated, tuple(extras))
+if "export_manifest" in state and state.get("export_for") != made_from:
+    st.caption("The last export was made from another dataset, recipe or set of options; generate again.")
+    for key in ("export_manifest", "export_bytes", "export_saved", "export_notes", "export_for"):
+        state.pop(key, None)
+
 if st.button("Generate the export", type="primary"):
     try:
         target = confine(folder, save_to) if save_to else None
@@ -119,6 +127,7 @@ if st.button("Generate the export", type="primary"):
             state.export_bytes = output.read_bytes() if output.is_file() else None
             state.export_saved = str(output) if target else None
             state.export_notes = summary.notes
+            state.export_for = made_from
     except MosaicError as exc:
         show_error(exc)
 

@@ -7,9 +7,10 @@ import streamlit as st
 from mosaic_core import BUILTIN_LANGUAGES, RULES, STRATEGIES, MosaicError
 from pages.studio.cache import preview_window
 from pages.studio.html import literal, piece_legend, pieces_html, show_error
-from pages.studio.state import config, set_config
+from pages.studio.state import config, require_valid_settings, set_config
 
 st.title("Preview")
+require_valid_settings()
 state = st.session_state
 current = config()
 

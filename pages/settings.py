@@ -29,29 +29,65 @@ from pages.studio.state import config, set_config
 st.title("Mosaic settings")
 current = config()
 recipe = dict(current.to_recipe())
-WIDGETS = {
-    "meta_language",
-    "mixed_languages",
-    "mixed_contexts",
-    "k_mode",
-    "max_k",
-    "k_weights",
-    "max_tokens",
-    "tokenizer",
-    "epochs",
-    "seed",
-    "preset",
-    "wrapper_rate",
-    "templates",
-}
 WRAPPER_SAMPLE = {"open": "[START]", "close": "[END]"}
+EDITORS = ("k_weights", "templates")
+"""Data editors keep edits, not values: a recipe loaded from a file starts them afresh."""
+
+
+def widget_values(recipe: MosaicConfig) -> dict[str, object]:
+    """What each keyed widget shows for ``recipe``: every widget's value lives in session state, so a loaded
+    recipe sets them all and the screen never shows anything but the configuration in effect."""
+    preset = next(
+        (name for name, mix in PRESETS.items() if all(abs(mix[s] - recipe.mix[s]) < 1e-9 for s in STRATEGIES)),
+        "custom",
+    )
+    values: dict[str, object] = {
+        "k_mode": recipe.k_mode,
+        "max_k": recipe.max_k,
+        "max_tokens": recipe.max_tokens,
+        "tokenizer": recipe.tokenizer,
+        "epochs": recipe.epochs,
+        "seed": recipe.seed,
+        "preset": preset,
+        "wrapper_rate": recipe.wrapper_rate,
+        "meta_language": recipe.meta_language,
+        "mixed_languages": recipe.mixed_languages,
+        "mixed_contexts": recipe.mixed_contexts,
+    }
+    values |= {f"w_{s}_{preset}": float(round(recipe.mix[s], 4)) for s in STRATEGIES}
+    values |= {f"rule_{name}": name not in recipe.disabled_rules for name in RULES}
+    return values
+
+
+def show_recipe(recipe: MosaicConfig) -> None:
+    """Set every widget to ``recipe`` (a loaded recipe or manifest), then draw the page again."""
+    for key in [k for k in st.session_state if str(k).startswith("w_") or k in EDITORS]:
+        del st.session_state[key]
+    for key, value in widget_values(recipe).items():
+        st.session_state[key] = value
+    set_config(recipe)
+    st.session_state.recipe_error = None
+
+
+def use_recipe(data: bytes) -> None:
+    """The "Use this recipe" button's callback: it runs before the page is drawn again, so it may set widgets."""
+    try:
+        show_recipe(MosaicConfig.from_json(data.decode("utf-8")))
+        st.session_state.recipe_load_error = None
+    except (MosaicError, UnicodeDecodeError) as exc:
+        st.session_state.recipe_load_error = str(exc)
+
+
+for key, value in widget_values(current).items():
+    st.session_state.setdefault(key, value)
 
 k_col, chart_col = st.columns([1, 2])
 with k_col:
     st.subheader("How many items per mosaic")
     modes = list(K_MODES)
-    recipe["k_mode"] = st.selectbox("k mode", modes, index=modes.index(current.k_mode), key="k_mode")
-    recipe["max_k"] = int(st.number_input("Maximum k", 1, 1000, current.max_k, key="max_k"))
+    k_error = st.empty()
+    recipe["k_mode"] = st.selectbox("k mode", modes, key="k_mode")
+    recipe["max_k"] = int(st.number_input("Maximum k", 1, 1000, key="max_k"))
     if recipe["k_mode"] == "custom":
         weights = pd.DataFrame(
             {
@@ -62,16 +98,14 @@ with k_col:
         edited = st.data_editor(weights, hide_index=True, disabled=["k"], key="k_weights")
         recipe["k_weights"] = {int(r.k): float(r.weight) for r in edited.itertuples()}
     recipe["max_tokens"] = int(
-        st.number_input(
-            "Token budget per mosaic (prompt + answer)", 64, 1_000_000, current.max_tokens, step=100, key="max_tokens"
-        )
+        st.number_input("Token budget per mosaic (prompt + answer)", 64, 1_000_000, step=100, key="max_tokens")
     )
     names = available_tokenizers()
-    recipe["tokenizer"] = st.selectbox(
-        "Tokenizer", names, index=names.index(current.tokenizer) if current.tokenizer in names else 0, key="tokenizer"
-    )
-    recipe["epochs"] = int(st.number_input("Epochs (passes over the sources)", 1, 100, current.epochs, key="epochs"))
-    recipe["seed"] = int(st.number_input("Seed", 0, 2**31, current.seed, key="seed"))
+    if st.session_state.tokenizer not in names:
+        names = [*names, st.session_state.tokenizer]  # an hf: tokenizer from a recipe
+    recipe["tokenizer"] = st.selectbox("Tokenizer", names, key="tokenizer")
+    recipe["epochs"] = int(st.number_input("Epochs (passes over the sources)", 1, 100, key="epochs"))
+    recipe["seed"] = int(st.number_input("Seed", 0, 2**31, key="seed"))
 with chart_col:
     if recipe["k_mode"] == "max_length":
         st.info("max_length has no target k: each mosaic takes items until the token budget is full.")
@@ -90,24 +124,17 @@ with chart_col:
             show_error(exc)
 
 st.subheader("Strategy mix")
+mix_error = st.empty()
 preset_names = ["custom", *PRESETS]
-matching = next(
-    (name for name, mix in PRESETS.items() if all(abs(mix[s] - current.mix[s]) < 1e-9 for s in STRATEGIES)), "custom"
-)
 preset = st.selectbox(
-    "Preset",
-    preset_names,
-    index=preset_names.index(matching),
-    key="preset",
-    help="both: the paper's default, a third each of format-only, order and mask.",
+    "Preset", preset_names, key="preset", help="both: the paper's default, a third each of format-only, order and mask."
 )
 base = PRESETS.get(preset, current.mix)
 weight_cols = st.columns(4)
 mix = {}
 for column, strategy in zip(weight_cols, STRATEGIES, strict=True):
-    mix[strategy] = column.number_input(
-        f"{strategy} weight", 0.0, 100.0, float(round(base[strategy], 4)), step=0.05, key=f"w_{strategy}_{preset}"
-    )
+    st.session_state.setdefault(f"w_{strategy}_{preset}", float(round(base[strategy], 4)))
+    mix[strategy] = column.number_input(f"{strategy} weight", 0.0, 100.0, step=0.05, key=f"w_{strategy}_{preset}")
 total = sum(mix.values())
 if total > 0:
     st.caption(
@@ -117,23 +144,17 @@ if total > 0:
     )
 recipe["mix"] = mix
 recipe["wrapper_rate"] = st.slider(
-    "Share of order and mask mosaics that also wrap each answer",
-    0.0,
-    1.0,
-    current.wrapper_rate,
-    0.05,
-    key="wrapper_rate",
+    "Share of order and mask mosaics that also wrap each answer", 0.0, 1.0, step=0.05, key="wrapper_rate"
 )
 
 st.subheader("Rules")
+rules_error = st.empty()
 rule_cols = st.columns(2)
 disabled_rules = []
 for column, strategy in zip(rule_cols, ("permute", "maskout"), strict=True):
     column.markdown(f"**{strategy}**")
     for name in [r for r in RULES if r.startswith(strategy)]:
-        if not column.toggle(
-            name.split(".", 1)[1].replace("_", " "), value=name not in current.disabled_rules, key=f"rule_{name}"
-        ):
+        if not column.toggle(name.split(".", 1)[1].replace("_", " "), key=f"rule_{name}"):
             disabled_rules.append(name)
 recipe["disabled_rules"] = disabled_rules
 
@@ -144,7 +165,6 @@ policies = ["auto", *packs]
 recipe["meta_language"] = st.selectbox(
     "Meta-instruction language",
     policies,
-    index=policies.index(current.meta_language),
     format_func=lambda code: "auto: each mosaic in its items' language" if code == "auto" else f"{packs[code]}",
     key="meta_language",
     help="auto detects each record's language offline; a fixed language writes every mosaic's sentences in it "
@@ -154,7 +174,6 @@ if recipe["meta_language"] == "auto":
     recipe["mixed_languages"] = st.radio(
         "Items in different languages",
         ["main", "separate"],
-        index=["main", "separate"].index(current.mixed_languages),
         format_func=lambda mode: (
             "may share a mosaic, written in the dataset's main language" if mode == "main" else "never share a mosaic"
         ),
@@ -166,7 +185,6 @@ if report.system_prompts or report.tools:
     recipe["mixed_contexts"] = st.radio(
         "Items with different system prompts or tools",
         ["separate", "mix"],
-        index=["separate", "mix"].index(current.mixed_contexts),
         format_func=lambda mode: (
             "never share a mosaic; each mosaic carries its items' system prompt and tools"
             if mode == "separate"
@@ -184,6 +202,7 @@ st.caption(
 )
 
 st.subheader("Template library")
+templates_error = st.empty()
 rows = [
     {
         "on": t.id not in current.disabled_templates,
@@ -257,24 +276,43 @@ with st.expander("Add your own template"):
             show_error(exc)
 
 try:
-    updated = MosaicConfig.from_recipe(recipe)
+    updated: MosaicConfig | None = MosaicConfig.from_recipe(recipe)
     set_config(updated)
+    st.session_state.recipe_error = None
+    for warning in updated.warnings():
+        st.warning(literal(warning + "."), icon=":material/warning:")
 except MosaicError as exc:
-    show_error(exc)
-    updated = current
+    updated = None
+    st.session_state.recipe_error = str(exc)
+    message = str(exc)
+    where = (
+        rules_error
+        if "rules are off" in message or "rule" in message.split()[:3]
+        else mix_error
+        if "weight" in message or "mix" in message
+        else templates_error
+        if "template" in message
+        else k_error
+    )
+    where.error(
+        literal(f"{message}. Preview, Statistics and Export wait until this is fixed."), icon=":material/error:"
+    )
 
 st.subheader("Recipe")
 left, right = st.columns(2)
-left.download_button("Download recipe.json", updated.to_json(), file_name="recipe.json", mime="application/json")
+left.download_button(
+    "Download recipe.json",
+    updated.to_json() if updated is not None else "",
+    file_name="recipe.json",
+    mime="application/json",
+    disabled=updated is None,
+    help="Fix the setting marked in red first." if updated is None else None,
+)
 upload = right.file_uploader("Load a recipe", type=["json"], key="recipe_upload")
-if upload is not None and right.button("Use this recipe"):
-    try:
-        set_config(MosaicConfig.from_json(upload.getvalue().decode("utf-8")))
-        for key in [k for k in st.session_state if k in WIDGETS or str(k).startswith(("w_", "rule_"))]:
-            del st.session_state[key]
-        st.rerun()
-    except (MosaicError, UnicodeDecodeError) as exc:
-        st.error(literal(f"That recipe cannot be used: {exc}"))
+if upload is not None:
+    right.button("Use this recipe", on_click=use_recipe, args=(upload.getvalue(),))
+if st.session_state.get("recipe_load_error"):
+    right.error(literal(f"That recipe cannot be used: {st.session_state.recipe_load_error}"))
 st.caption("The same run from the command line:")
 st.code(
     "python -m mosaic_core generate "

@@ -16,9 +16,10 @@ from mosaic_core import (
 )
 from pages.studio.cache import mosaic_statistics
 from pages.studio.html import show_error
-from pages.studio.state import config
+from pages.studio.state import config, require_valid_settings
 
 st.title("Statistics")
+require_valid_settings()
 state = st.session_state
 current = config()
 

@@ -289,3 +289,68 @@ class TestExportPage:
         app.text_input[0].input("/tmp/elsewhere.jsonl").run()
         next(b for b in app.button if b.label == "Generate the export").click().run()
         assert app.error and "outside the data folder" in shown(app.error[0])
+
+
+class TestScreenIsTheRecipe:
+    """The app never runs a configuration other than the one on screen (issue #16)."""
+
+    def test_invalid_setting_is_reported_beside_it_and_stops_the_run(self, app: AppTest) -> None:
+        """All permute rules off: the error stands under Rules, the toggles stay off, the recipe download is
+        disabled, and Preview, Statistics and Export refuse to run instead of using the last valid recipe."""
+        visit(app, "settings")
+        permute = [t for t in app.toggle if str(t.key).startswith("rule_permute.")]
+        assert len(permute) == 10
+        for toggle in permute:
+            toggle.set_value(False)
+        app.run()
+        assert app.error and "all its rules are off" in shown(app.error[0])
+        errors = [i for i, e in enumerate(app.main) if getattr(e, "type", "") == "error"]
+        assert errors
+        app.run()  # another rerun: nothing switches itself back on
+        assert all(not app.toggle(key=t.key).value for t in permute)
+        download = app.get("download_button")[0]
+        assert download.proto.disabled and download.proto.label == "Download recipe.json"
+        assert app.session_state.recipe_error
+        for page, absent in (("preview", "Mosaic #0"), ("statistics", "Token lengths"), ("export", "Rows written")):
+            visit(app, page)
+            assert app.error and "settings are not valid" in shown(app.error[0]), page
+            assert absent not in texts(app) and not [m for m in app.metric if m.label == absent]
+
+    def test_fixing_the_setting_runs_again(self, app: AppTest) -> None:
+        """Switching one rule back on clears the error; Preview shows mosaics of the recipe on screen."""
+        visit(app, "settings")
+        permute = [t for t in app.toggle if str(t.key).startswith("rule_permute.")]
+        for toggle in permute:
+            toggle.set_value(False)
+        app.run()
+        app.toggle(key="rule_permute.reverse").set_value(True).run()
+        assert not app.error and not app.session_state.recipe_error
+        assert sorted(app.session_state.recipe["disabled_rules"]) == sorted(
+            t.key[5:] for t in permute if t.key != "rule_permute.reverse"
+        )
+        visit(app, "preview")
+        assert not app.error
+
+    def test_export_of_another_dataset_is_not_shown(self, app: AppTest, tmp_path: Path) -> None:
+        """An export made from one dataset is not shown (nor offered) once another dataset is loaded."""
+        visit(app, "export")
+        app.button[[b.label for b in app.button].index("Generate the export")].click().run()
+        assert [m for m in app.metric if m.label == "Rows written"]
+        lines = (REPO / "mosaic_core" / "data" / "demo.jsonl").read_text(encoding="utf-8").splitlines()[:40]
+        (tmp_path / "small.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        visit(app, "data")
+        app.radio(key="source_kind").set_value("Local path").run()
+        app.text_input[-2].input("small.jsonl").run()
+        app.button[-1].click().run()
+        assert app.metric[0].value == "40"
+        visit(app, "export")
+        assert not [m for m in app.metric if m.label == "Rows written"]
+        assert "another dataset" in texts(app)
+
+    def test_self_defeating_settings_are_warned(self, app: AppTest) -> None:
+        """Maximum k 1 with order and mask weights, and a budget beyond common context lengths, are warned."""
+        visit(app, "settings")
+        app.number_input(key="max_k").set_value(1).run()
+        assert any("never apply" in shown(w) for w in app.warning)
+        app.number_input(key="max_tokens").set_value(100_000).run()
+        assert any("beyond common training context lengths" in shown(w) for w in app.warning)

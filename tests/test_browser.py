@@ -221,3 +221,48 @@ def test_new_user_uploads_dolly(app_url: str, tmp_path: Path) -> None:
     assert_verifies(exported)
     manifest = json.loads((tmp_path / "mosaics.jsonl.manifest.json").read_text())
     assert manifest["counts"]["sources"] == 15015 and manifest["input"]["name"] == "dolly_15k.jsonl"
+
+
+def test_loading_a_recipe_sets_every_widget(app_url: str, tmp_path: Path) -> None:
+    """Issue #16, finding 1: with max k 3 and seed 7 on screen, loading a recipe (max k 10, seed 0, a custom
+    template) shows its values in every widget, and the next change (epochs) keeps them: the downloaded recipe
+    is the loaded one plus that change."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from mosaic_core import MosaicConfig
+
+    expect.set_options(timeout=60_000)
+    custom = {"id": "custom.en.permute.reverse.01", "family": "permute.reverse", "language": "en"}
+    custom["text"] = "Answer the instructions above from the last one to the first."
+    recipe = MosaicConfig(max_k=10, seed=0, custom_templates=(custom,)).to_recipe()
+    (tmp_path / "recipe.json").write_text(json.dumps(recipe), encoding="utf-8")
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(60_000)
+        page.goto(app_url)
+        expect(page.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
+        page.get_by_test_id("stSidebarNav").get_by_text("Mosaic settings", exact=True).click()
+        for label, value in (("Maximum k", "3"), ("Seed", "7")):
+            box = page.get_by_label(label, exact=True)
+            box.fill(value)
+            box.press("Enter")
+            expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
+        expect(page.get_by_label("Maximum k", exact=True)).to_have_value("3")
+        page.locator("input[type=file]").set_input_files(str(tmp_path / "recipe.json"))
+        page.get_by_role("button", name="Use this recipe").click()
+        expect(page.get_by_label("Maximum k", exact=True)).to_have_value("10")
+        expect(page.get_by_label("Seed", exact=True)).to_have_value("0")
+        epochs = page.get_by_label("Epochs (passes over the sources)", exact=True)
+        epochs.fill("2")
+        epochs.press("Enter")
+        page.wait_for_timeout(1500)  # the rerun starts after the key press reaches the server
+        expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
+        expect(page.get_by_label("Maximum k", exact=True)).to_have_value("10")
+        with page.expect_download() as event:
+            page.get_by_role("button", name="Download recipe.json").click()
+        event.value.save_as(tmp_path / "downloaded.json")
+        browser.close()
+    downloaded = json.loads((tmp_path / "downloaded.json").read_text(encoding="utf-8"))
+    assert (downloaded["max_k"], downloaded["seed"], downloaded["epochs"]) == (10, 0, 2)
+    assert downloaded["custom_templates"] == [custom]

@@ -7,7 +7,7 @@ import streamlit as st
 from mosaic_core import LoadResult, MosaicConfig, SourceTable, dataset_fingerprint
 from pages.studio.cache import demo_dataset, source_table
 
-__all__ = ["config", "current_table", "init_state", "load_demo", "set_config", "set_dataset"]
+__all__ = ["config", "current_table", "init_state", "load_demo", "require_valid_settings", "set_config", "set_dataset"]
 
 
 def init_state() -> None:
@@ -37,6 +37,20 @@ def set_dataset(loaded: LoadResult, label: str, sha256: str | None = None, licen
     state.accepted = set()
     state.rejected = set()
     state.preview_start = 0
+
+
+def require_valid_settings() -> None:
+    """Stop a page that runs the recipe while the Settings page shows settings that are not valid: it would
+    otherwise run a configuration other than the one on screen."""
+    error = st.session_state.get("recipe_error")
+    if error:
+        from pages.studio.html import literal
+
+        st.error(
+            literal(f"The settings are not valid: {error}. Fix them on the Settings page; this page waits until then."),
+            icon=":material/error:",
+        )
+        st.stop()
 
 
 def config() -> MosaicConfig:

@@ -122,3 +122,14 @@ class TestExtras:
         info = json.loads((tmp_path / "dataset_info.json").read_text())
         assert info["mix"]["file_name"] == "mix.jsonl" and info["mix"]["formatting"] == "sharegpt"
         assert info["mix"]["columns"] == {"messages": "conversations"}
+
+
+class TestWarnings:
+    def test_self_defeating_settings_are_warned(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """k = 1 with order and mask weights, and a 100,000-token budget, each get a warning line."""
+        out = tmp_path / "m.jsonl"
+        args = ["generate", str(DEMO), "-o", str(out), "--max-k", "1", "--max-tokens", "100000", "--epochs", "1"]
+        assert main(args) == 0
+        err = capsys.readouterr().err
+        assert "warning: With at most 1 item per mosaic, the order and mask rules never apply" in err
+        assert "warning: A budget of 100,000 tokens per mosaic is beyond common training context lengths" in err

@@ -246,9 +246,11 @@ class MosaicConfig:
 
     @classmethod
     def from_recipe(cls, data: Mapping[str, Any], **overrides: Any) -> MosaicConfig:
-        """Build from a recipe mapping; ``overrides`` win (the CLI's flags)."""
+        """Build from a recipe mapping, or an export's manifest (its recipe); ``overrides`` win (the CLI's flags)."""
         if not isinstance(data, Mapping):
             raise ConfigError("a recipe must be a JSON object")
+        if data.get("tool") == "mosaic-studio" and isinstance(data.get("recipe"), Mapping):
+            data = data["recipe"]  # a manifest replays its run
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k != "recipe_version"}
         unknown = set(values) - known

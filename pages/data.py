@@ -48,7 +48,7 @@ with st.container(border=True):
             if upload is not None and st.button("Load the uploaded file"):
                 data = upload.getvalue()
                 loaded = load_from(Source.from_bytes(upload.name, data), mapping, multi_turn)
-                set_dataset(loaded, f"upload: {upload.name}", hashlib.sha256(data).hexdigest())
+                set_dataset(loaded, f"upload: {upload.name}", hashlib.sha256(data).hexdigest(), cli_input=upload.name)
                 st.rerun()
         elif way == "Local path":
             st.caption(f"Paths are read inside the data folder {literal(data_dir())}.")
@@ -57,14 +57,14 @@ with st.container(border=True):
                 path = confine(data_dir(), text)
                 loaded = load_from(Source.from_path(path), mapping, multi_turn)
                 digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
-                set_dataset(loaded, f"path: {text}", digest)
+                set_dataset(loaded, f"path: {text}", digest, cli_input=str(path))
                 st.rerun()
         else:
             hub_id = st.text_input("Dataset id", placeholder="owner/name")
             split = st.text_input("Split", "train")
             if hub_id and st.button("Load from the hub"):
                 loaded = load_from(Source.from_hub(hub_id, split), mapping, multi_turn)
-                set_dataset(loaded, f"hub: {hub_id}")
+                set_dataset(loaded, f"hub: {hub_id}", cli_input=f"hf://{hub_id} --split {split}")
                 st.rerun()
     except MosaicError as exc:
         show_error(exc)

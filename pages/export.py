@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import tempfile
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +25,19 @@ from mosaic_core import (
 from pages.studio.folders import data_dir, inside_app
 from pages.studio.html import literal, show_error
 from pages.studio.progress import progress_step
+from pages.studio.replay import cli_command
 from pages.studio.state import config, current_table, require_valid_settings
+
+
+def zipped(folder: Path) -> bytes:
+    """Every file an export wrote (data, manifest, card, trainer recipes) as one zip, named as on disk."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file() and not path.name.startswith("."):
+                archive.write(path, path.relative_to(folder).as_posix())
+    return buffer.getvalue()
+
 
 st.title("Export")
 require_valid_settings()
@@ -103,7 +117,8 @@ st.caption(
 made_from = (state.fingerprint, current.to_json(), record_format, file_type, share, provenance, curated, tuple(extras))
 if "export_manifest" in state and state.get("export_for") != made_from:
     st.caption("The last export was made from another dataset, recipe or set of options; generate again.")
-    for key in ("export_manifest", "export_bytes", "export_saved", "export_notes", "export_for"):
+    stale = ("export_manifest", "export_bytes", "export_saved", "export_notes", "export_for", "export_command")
+    for key in (*stale, "export_zip"):
         state.pop(key, None)
 
 if st.button("Generate the export", type="primary"):
@@ -118,7 +133,7 @@ if st.button("Generate the export", type="primary"):
         step = progress_step(bar, "Generating mosaics")
 
         with tempfile.TemporaryDirectory() as folder:
-            name = f"mosaics.{'jsonl' if file_type == 'hf' else file_type}"
+            name = "mosaics" if file_type == "hf" else f"mosaics.{file_type}"
             output = target or Path(folder) / name
             summary = export_mosaics(state.loaded, current, output, options, state.get("source_sha256"), table, step)
             bar.progress(1.0, text="Done")
@@ -128,6 +143,12 @@ if st.button("Generate the export", type="primary"):
             state.export_saved = str(output) if target else None
             state.export_notes = summary.notes
             state.export_for = made_from
+            recipe_note = "" if options.accepted is None else "  # curated: the command line makes every mosaic"
+            command = cli_command(
+                state.loaded, state.source_input, options, output.name, f"{output.name}.manifest.json"
+            )
+            state.export_command = command + recipe_note
+            state.export_zip = None if target else zipped(Path(folder))
     except MosaicError as exc:
         show_error(exc)
 
@@ -145,6 +166,14 @@ if "export_manifest" in state:
         st.download_button(
             f"Download {state.export_name}", state.export_bytes, file_name=state.export_name, type="primary"
         )
+    if state.get("export_zip"):
+        st.download_button(
+            "Download everything (mosaics.zip)",
+            state.export_zip,
+            file_name="mosaics.zip",
+            mime="application/zip",
+            help="The data, its manifest and every file asked for under 'Also write', as on disk.",
+        )
     st.download_button(
         "Download the manifest",
         json.dumps(manifest, indent=2, sort_keys=True),
@@ -156,6 +185,9 @@ if "export_manifest" in state:
         st.warning(
             f"{len(manifest['unusable'])} items could not be placed in any mosaic; they are listed in the manifest."
         )
+    if state.get("export_command"):
+        st.caption("The same export from the command line (the manifest is its recipe):")
+        st.code(state.export_command, language="bash")
     with st.expander("Manifest"):
         st.json(manifest, expanded=False)
     with st.expander("Dataset card"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
-
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -24,6 +22,7 @@ from mosaic_core import (
     validate_template,
 )
 from pages.studio.html import literal, show_error
+from pages.studio.replay import cli_command
 from pages.studio.state import config, set_config
 
 st.title("Mosaic settings")
@@ -313,10 +312,5 @@ if upload is not None:
     right.button("Use this recipe", on_click=use_recipe, args=(upload.getvalue(),))
 if st.session_state.get("recipe_load_error"):
     right.error(literal(f"That recipe cannot be used: {st.session_state.recipe_load_error}"))
-st.caption("The same run from the command line:")
-st.code(
-    "python -m mosaic_core generate "
-    + shlex.quote(str(st.session_state.source_label).split(": ", 1)[-1])
-    + " -o mosaics.jsonl --recipe recipe.json",
-    language="bash",
-)
+st.caption("The same run from the command line (with the recipe downloaded above):")
+st.code(cli_command(st.session_state.loaded, st.session_state.source_input, None, "mosaics.jsonl"), language="bash")

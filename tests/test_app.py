@@ -354,3 +354,55 @@ class TestScreenIsTheRecipe:
         assert any("never apply" in shown(w) for w in app.warning)
         app.number_input(key="max_tokens").set_value(100_000).run()
         assert any("beyond common training context lengths" in shown(w) for w in app.warning)
+
+
+class TestReplayAndDownloads:
+    def export_in_app(self, app: AppTest, file_type: str, extras: list[str]) -> AppTest:
+        visit(app, "export")
+        app.selectbox[[s.label for s in app.selectbox].index("File type")].set_value(file_type).run()
+        app.multiselect[[m.label for m in app.multiselect].index("Also write")].set_value(extras).run()
+        app.button[[b.label for b in app.button].index("Generate the export")].click().run()
+        assert not app.exception and not app.error, [e.value for e in app.error]
+        return app
+
+    def test_shown_command_replays_the_export_byte_for_byte(
+        self, app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """The command the Export page shows, run in a folder holding the export's manifest, writes the same
+        bytes the app offered for download (issue #16, finding 6)."""
+        import shlex
+
+        from mosaic_core.cli import main
+
+        source = REPO / "tests" / "fixtures" / "trainers" / "chat_tools.jsonl"
+        (tmp_path / "chats.jsonl").write_bytes(source.read_bytes())  # tmp_path is the app's data folder
+        visit(app, "data")
+        app.selectbox[[s.label for s in app.selectbox].index("Multi-turn conversations")].set_value("keep").run()
+        app.radio(key="source_kind").set_value("Local path").run()
+        app.text_input[-2].input("chats.jsonl").run()
+        app.button[-1].click().run()
+        visit(app, "export")
+        app.selectbox[[s.label for s in app.selectbox].index("Record format")].set_value("sharegpt").run()
+        app = self.export_in_app(app, "jsonl", [])
+        command = app.session_state.export_command
+        assert command.startswith("mosaic-studio generate ") and "--multi-turn keep" in command
+        assert str(tmp_path / "chats.jsonl") in command and "--to sharegpt" in command
+        folder = tmp_path / "replay"
+        folder.mkdir()
+        (folder / "mosaics.jsonl.manifest.json").write_text(json.dumps(app.session_state.export_manifest))
+        monkeypatch.chdir(folder)
+        assert main(shlex.split(command)[1:]) == 0
+        assert (folder / "mosaics.jsonl").read_bytes() == app.session_state.export_bytes
+
+    def test_hf_and_sidecars_download_as_one_zip(self, app: AppTest) -> None:
+        """Download mode: an hf export and every sidecar asked for arrive in one zip (finding 4)."""
+        import io
+        import zipfile
+
+        extras = ["dataset card (README.md)", "trainer recipes (LLaMA-Factory, axolotl, TRL)"]
+        app = self.export_in_app(app, "hf", extras)
+        names = set(zipfile.ZipFile(io.BytesIO(app.session_state.export_zip)).namelist())
+        assert {"mosaics.manifest.json", "README.md", "dataset_info.json", "mosaics.axolotl.yml"} <= names
+        assert "mosaics/data-00000-of-00001.arrow" in names
+        labels = [b.proto.label for b in app.get("download_button")]
+        assert "Download everything (mosaics.zip)" in labels

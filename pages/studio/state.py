@@ -23,14 +23,21 @@ def init_state() -> None:
 
 def load_demo() -> None:
     demo = demo_dataset()
-    set_dataset(demo, f"built-in demo dataset ({len(demo.records)} records, CC0)", license_id="cc0-1.0")
+    from pages.studio.folders import DEMO
+
+    label = f"built-in demo dataset ({len(demo.records)} records, CC0)"
+    set_dataset(demo, label, license_id="cc0-1.0", cli_input=str(DEMO))
 
 
-def set_dataset(loaded: LoadResult, label: str, sha256: str | None = None, license_id: str = "") -> None:
-    """Make ``loaded`` the session's dataset; curation starts over."""
+def set_dataset(
+    loaded: LoadResult, label: str, sha256: str | None = None, license_id: str = "", cli_input: str = ""
+) -> None:
+    """Make ``loaded`` the session's dataset; curation starts over. ``cli_input`` is how the command line
+    names the same input (a path, an uploaded file's name, ``hf://owner/name``)."""
     state = st.session_state
     state.loaded = loaded
     state.source_label = label
+    state.source_input = cli_input or label
     state.source_sha256 = sha256
     state.source_license = license_id
     state.fingerprint = dataset_fingerprint(loaded.records)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import NoReturn
 
-__all__ = ["build_parser"]
+from mosaic_core.errors import ConfigError
+
+__all__ = ["build_parser", "parse_originals"]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -102,3 +104,22 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--tokenizer", default=None)
     stats.add_argument("--max-tokens", type=int, default=None)
     return parser
+
+
+def parse_originals(text: str | None) -> float:
+    """``none``/``all``/a fraction in [0, 1], as the share of source records mixed in.
+
+    >>> parse_originals("all"), parse_originals("0.25"), parse_originals(None)
+    (1.0, 0.25, 0.0)
+    """
+    if text is None or text == "none":
+        return 0.0
+    if text == "all":
+        return 1.0
+    try:
+        share = float(text)
+    except ValueError:
+        raise ConfigError(f"originals must be 'all', 'none' or a fraction between 0 and 1, got {text!r}") from None
+    if not 0.0 <= share <= 1.0:
+        raise ConfigError(f"the originals fraction must be between 0 and 1, got {share}")
+    return share

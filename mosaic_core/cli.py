@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from mosaic_core.arguments import build_parser
+from mosaic_core.arguments import build_parser, parse_originals
 from mosaic_core.errors import ConfigError, MosaicError
 
 __all__ = ["main"]
@@ -78,7 +78,7 @@ def _job(args: argparse.Namespace) -> Any:
     """The run the flags describe; nothing is read but the recipe file."""
     from mosaic_core.config import MosaicConfig, parse_mix  # noqa: PLC0415
     from mosaic_core.generate.parallel import default_workers  # noqa: PLC0415
-    from mosaic_core.pipeline import ExportOptions, Job, parse_originals  # noqa: PLC0415
+    from mosaic_core.pipeline import ExportOptions, Job  # noqa: PLC0415
 
     overrides: dict[str, Any] = {
         "epochs": args.epochs,

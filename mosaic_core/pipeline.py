@@ -33,28 +33,8 @@ __all__ = [
     "export_mosaics",
     "file_sha256",
     "manifest_path",
-    "parse_originals",
     "run_job",
 ]
-
-
-def parse_originals(text: str | None) -> float:
-    """``none``/``all``/a fraction in [0, 1], as the share of source records mixed in.
-
-    >>> parse_originals("all"), parse_originals("0.25"), parse_originals(None)
-    (1.0, 0.25, 0.0)
-    """
-    if text is None or text == "none":
-        return 0.0
-    if text == "all":
-        return 1.0
-    try:
-        share = float(text)
-    except ValueError:
-        raise ConfigError(f"originals must be 'all', 'none' or a fraction between 0 and 1, got {text!r}") from None
-    if not 0.0 <= share <= 1.0:
-        raise ConfigError(f"the originals fraction must be between 0 and 1, got {share}")
-    return share
 
 
 @dataclass(frozen=True)
@@ -65,6 +45,8 @@ class ExportOptions:
     originals: float = 0.0
     accepted: Collection[int] | None = None
     """Positions of the mosaics to keep (the app's curation); None keeps all."""
+    rejected: Collection[int] | None = None
+    """Positions of the mosaics to leave out (the app's curation)."""
     card: bool = False
     llama_factory: bool = False
     trainer_configs: bool = False
@@ -127,15 +109,17 @@ def _export(
     table = table or SourceTable.build(loaded.records, config.tokenizer, workers=options.workers, languages=detect)
     run = MosaicRun(table, config)
     accepted = None if options.accepted is None else set(options.accepted)
+    rejected = set(options.rejected or ())
     shape = RowShape.of(options.record_format, options.provenance, loaded)
     losses = Losses()
     originals = _originals(loaded, config, options, shape, losses)
     parallel = options.workers > 1 and config.epochs > 1 and options.file_type == "jsonl" and accepted is None
+    parallel = parallel and not rejected
     if parallel:
         rows = _export_in_parallel(run, output, options, shape, originals, progress)
     else:
         positions = iter(range(1 << 62))
-        mosaics = (m for m in run.mosaics(progress) if accepted is None or next(positions) in accepted)
+        mosaics = (m for m in run.mosaics(progress) if _kept(next(positions), accepted, rejected))
         rows = write_rows(output, export_rows(mosaics, shape, originals), options.file_type, shape)
     if options.record_format == "prompt_completion":  # no place for a mosaic's system prompt or tools
         losses.add("system_prompts", run.report.with_system)
@@ -146,7 +130,8 @@ def _export(
         "file_type": options.file_type,
         "provenance": options.provenance,
         "originals_share": options.originals,
-        "curated": accepted is not None,
+        "curated": accepted is not None or bool(rejected),
+        "left_out": len(rejected) if accepted is None else 0,
         "rows": rows,
         "columns": shape.columns,
         "not_carried": losses.to_dict(),
@@ -178,6 +163,10 @@ def _export(
             "carry neither (mixed_contexts: mix)"
         )
     return ExportSummary(output, target, rows, run.report, manifest, notes)
+
+
+def _kept(position: int, accepted: set[int] | None, rejected: set[int]) -> bool:
+    return (accepted is None or position in accepted) and position not in rejected
 
 
 def _export_in_parallel(

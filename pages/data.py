@@ -15,6 +15,17 @@ from pages.studio.state import current_table, load_demo, set_dataset
 
 st.title("Data")
 state = st.session_state
+st.markdown(
+    "Mosaic Studio augments an instruction-tuning dataset with **Mosaic-IT** (Li et al., ACL Findings 2025). "
+    "Each new sample joins several of your instruction–response pairs under one meta-instruction (answer in "
+    "this format, in this order, skip these), and its answer is computed by rule from the original answers. "
+    "Models trained on such mosaics follow multi-step and format instructions better, at a lower training cost."
+)
+st.caption(
+    "The flow, one page each in the sidebar: **Data** (load a dataset; the demo is loaded to start) → "
+    "**Mosaic settings** (k, token budget, strategy mix, templates) → **Preview** (read mosaics, accept or reject) "
+    "→ **Statistics** (token lengths, diversity, cost) → **Export** (the file your trainer reads, with a manifest)."
+)
 
 with st.container(border=True):
     st.subheader("Load a dataset")
@@ -40,7 +51,9 @@ with st.container(border=True):
     mapping = ColumnMapping(col_instruction, col_output, col_input or None, col_id or None) if use_mapping else None
     try:
         if way == "Built-in demo":
-            if st.button("Load the demo dataset"):
+            if state.get("source_label", "").startswith("built-in demo"):
+                st.caption("The built-in demo dataset is the one loaded now.")
+            elif st.button("Load the demo dataset"):
                 load_demo()
                 st.rerun()
         elif way == "Upload a file":

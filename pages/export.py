@@ -56,6 +56,12 @@ provenance = right.toggle("Keep provenance (the plan of each mosaic; needed by v
 curated = left.toggle(
     f"Only accepted mosaics ({len(state.accepted)} accepted in Preview)", value=False, disabled=not state.accepted
 )
+leave_out = left.toggle(
+    f"Leave out rejected mosaics ({len(state.rejected)} rejected in Preview)",
+    value=bool(state.rejected),
+    disabled=not state.rejected,
+    key=f"leave_out_{len(state.rejected)}",
+)
 CARD, LLAMA_FACTORY, RECIPES = (
     "dataset card (README.md)",
     "LLaMA-Factory dataset_info.json",
@@ -81,6 +87,7 @@ options = ExportOptions(
     provenance=provenance,
     originals=share,
     accepted=set(state.accepted) if curated else None,
+    rejected=set(state.rejected) if leave_out and not curated else None,
     card=CARD in extras,
     llama_factory=LLAMA_FACTORY in extras,
     trainer_configs=RECIPES in extras,
@@ -114,7 +121,8 @@ st.caption(
 )
 
 # What an export shown here was made from: another dataset, recipe or choice of options shows nothing stale.
-made_from = (state.fingerprint, current.to_json(), record_format, file_type, share, provenance, curated, tuple(extras))
+made_from = (state.fingerprint, current.to_json(), record_format, file_type, share, provenance, curated, leave_out)
+made_from += (tuple(extras),)
 if "export_manifest" in state and state.get("export_for") != made_from:
     st.caption("The last export was made from another dataset, recipe or set of options; generate again.")
     stale = ("export_manifest", "export_bytes", "export_saved", "export_notes", "export_for", "export_command")
@@ -143,7 +151,8 @@ if st.button("Generate the export", type="primary"):
             state.export_saved = str(output) if target else None
             state.export_notes = summary.notes
             state.export_for = made_from
-            recipe_note = "" if options.accepted is None else "  # curated: the command line makes every mosaic"
+            curated_run = options.accepted is not None or options.rejected is not None
+            recipe_note = "  # curated: the command line makes every mosaic" if curated_run else ""
             command = cli_command(
                 state.loaded, state.source_input, options, output.name, f"{output.name}.manifest.json"
             )

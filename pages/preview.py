@@ -53,7 +53,22 @@ shown = [
 if not shown:
     st.info("No mosaic here matches the filters; clear them or jump further.")
 accepted, rejected = state.accepted, state.rejected
-st.caption(f"Curation: {len(accepted)} accepted, {len(rejected)} rejected. The export can keep only accepted mosaics.")
+st.caption(
+    f"Curation of this recipe and seed: {len(accepted)} accepted, {len(rejected)} rejected. Rejected mosaics are "
+    "left out of the export; it can also keep only the accepted ones."
+)
+others = {key: marks for key, marks in state.marks.items() if key != current.to_json() and (marks[0] or marks[1])}
+if others:
+    with st.expander(f"Marks kept for {len(others)} other recipe(s) or seed(s)"):
+        for number, (key, (yes, no)) in enumerate(others.items()):
+            other = type(current).from_json(key)
+            line, go = st.columns([4, 1])
+            line.caption(
+                f"seed {other.seed}, max k {other.max_k}, {other.k_mode}: {len(yes)} accepted, {len(no)} rejected"
+            )
+            if go.button("Go back to it", key=f"marks_{number}"):
+                set_config(other)
+                st.rerun()
 piece_legend()
 for mosaic in shown:
     plan = mosaic["plan"]

@@ -406,3 +406,48 @@ class TestReplayAndDownloads:
         assert "mosaics/data-00000-of-00001.arrow" in names
         labels = [b.proto.label for b in app.get("download_button")]
         assert "Download everything (mosaics.zip)" in labels
+
+
+class TestFirstContact:
+    def test_landing_page_orients(self, app: AppTest) -> None:
+        """The first page says what Mosaic-IT does and the flow, and offers no demo button while the demo is
+        loaded (finding 9)."""
+        said = texts(app)
+        assert "Mosaic-IT" in said and "meta-instruction" in said
+        flow = ["**Data**", "**Mosaic settings**", "**Preview**", "**Statistics**", "**Export**"]
+        positions = [said.index(step) for step in flow]
+        assert positions == sorted(positions)
+        assert "Load the demo dataset" not in [b.label for b in app.button]
+        assert "is the one loaded now" in said
+
+
+class TestCurationLasts:
+    def test_marks_survive_a_reroll_and_come_back(self, app: AppTest) -> None:
+        """Marks belong to a recipe and seed: a re-roll starts a fresh set, the earlier marks are listed and
+        come back with their seed (finding 5)."""
+        visit(app, "preview")
+        app.button(key="accept_1").click().run()
+        app.button(key="reject_2").click().run()
+        assert (app.session_state.accepted, app.session_state.rejected) == ({1}, {2})
+        next(b for b in app.button if b.label == "Re-roll").click().run()
+        assert app.session_state.recipe["seed"] == 1
+        assert (app.session_state.accepted, app.session_state.rejected) == (set(), set())
+        assert any("seed 0" in str(c.value) and "1 accepted, 1 rejected" in str(c.value) for c in app.caption)
+        app.button(key="marks_0").click().run()
+        assert app.session_state.recipe["seed"] == 0
+        assert (app.session_state.accepted, app.session_state.rejected) == ({1}, {2})
+
+    def test_rejected_mosaics_are_left_out_by_default(self, app: AppTest) -> None:
+        """Once a mosaic is rejected, the export leaves it out unless the user says otherwise."""
+        visit(app, "export")
+        app.button[[b.label for b in app.button].index("Generate the export")].click().run()
+        everything = app.session_state.export_bytes.decode("utf-8").splitlines()
+        visit(app, "preview")
+        app.button(key="reject_2").click().run()
+        visit(app, "export")
+        toggle = next(t for t in app.toggle if str(t.label).startswith("Leave out rejected mosaics"))
+        assert toggle.value is True
+        app.button[[b.label for b in app.button].index("Generate the export")].click().run()
+        kept = app.session_state.export_bytes.decode("utf-8").splitlines()
+        assert kept == everything[:2] + everything[3:]
+        assert app.session_state.export_manifest["export"]["left_out"] == 1

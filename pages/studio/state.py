@@ -16,8 +16,8 @@ def init_state() -> None:
     if "loaded" not in state:
         load_demo()
     state.setdefault("recipe", MosaicConfig().to_recipe())
-    state.setdefault("accepted", set())
-    state.setdefault("rejected", set())
+    state.setdefault("marks", {})
+    _select_marks()
     state.setdefault("preview_start", 0)
 
 
@@ -41,8 +41,9 @@ def set_dataset(
     state.source_sha256 = sha256
     state.source_license = license_id
     state.fingerprint = dataset_fingerprint(loaded.records)
-    state.accepted = set()
-    state.rejected = set()
+    state.marks = {}  # marks name mosaics of one dataset
+    if "recipe" in state:
+        _select_marks()
     state.preview_start = 0
 
 
@@ -65,11 +66,18 @@ def config() -> MosaicConfig:
 
 
 def set_config(new: MosaicConfig) -> None:
-    """Store ``new`` as the recipe; a changed recipe makes earlier curation meaningless."""
+    """Store ``new`` as the recipe; curation marks follow it (``_select_marks``)."""
     if new.to_recipe() != st.session_state.recipe:
         st.session_state.recipe = new.to_recipe()
-        st.session_state.accepted = set()
-        st.session_state.rejected = set()
+        _select_marks()
+
+
+def _select_marks() -> None:
+    """Point ``accepted`` and ``rejected`` at the marks of the recipe in effect (kept per recipe and seed, so a
+    re-roll or a changed setting never wipes them: going back to that recipe finds them again)."""
+    state = st.session_state
+    key = MosaicConfig.from_recipe(state.recipe).to_json()
+    state.accepted, state.rejected = state.marks.setdefault(key, (set(), set()))
 
 
 def current_table() -> SourceTable:

@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from mosaic_core.arguments import parse_originals
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import ConfigError
 from mosaic_core.io.load import load_dataset
 from mosaic_core.io.source import Source
-from mosaic_core.pipeline import ExportOptions, Job, export_mosaics, file_sha256, parse_originals, run_job
+from mosaic_core.pipeline import ExportOptions, Job, export_mosaics, file_sha256, run_job
 from tests.conftest import DEMO
 
 

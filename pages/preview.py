@@ -51,7 +51,12 @@ shown = [
     and (not want_languages or m["plan"].get("language") in want_languages)
 ][:count]
 if not shown:
-    st.info("No mosaic here matches the filters; clear them or jump further.")
+    if filtering:
+        st.info("No mosaic here matches the filters; clear them or jump further.")
+    else:
+        st.info(
+            f"There is no mosaic #{state.preview_start:,}: this run has fewer mosaics. Jump back to an earlier one."
+        )
 accepted, rejected = state.accepted, state.rejected
 st.caption(
     f"Curation of this recipe and seed: {len(accepted)} accepted, {len(rejected)} rejected. Rejected mosaics are "

@@ -13,6 +13,7 @@ from mosaic_core import (
     MODEL_PRESETS,
     MosaicError,
     TrainingSetup,
+    k_distribution,
 )
 from pages.studio.cache import mosaic_statistics
 from pages.studio.html import show_error
@@ -53,21 +54,39 @@ except MosaicError as exc:
 core, bleu, totals = result["core"], result["bleu"], result["totals"]
 original, mosaic = core["sets"]["original"], core["sets"]["mosaic"]
 
-cols = st.columns(5)
+
+def bits(value: float) -> str:
+    """An entropy in bits, never shown as -0.00."""
+    return f"{max(value, 0.0):.2f}"
+
+
+cols = st.columns(6)
 cols[0].metric("Source records", f"{original['records']:,}")
 cols[1].metric("Mosaics", f"{mosaic['records']:,}")
 cols[2].metric("Mean k", f"{result['mean_k']:.2f}")
 near = mosaic["tokens"]["near_budget_share"]
 cols[3].metric("Within 10% of the budget", "-" if near is None else f"{near:.0%}")
-cols[4].metric("Unusable items", f"{mosaic['tokens']['unusable'] or 0:,}")
+cols[4].metric(
+    "Sources over the budget",
+    f"{result['unusable_sources']:,}",
+    help="Source records longer than the token budget on their own: no mosaic can hold them, in any epoch.",
+)
+cols[5].metric(
+    "Left out in an epoch",
+    f"{result['unusable_per_epoch']:,}",
+    help="Times (summed over epochs) an item found no mosaic with room and no rule to take it; counted per epoch.",
+)
+raw = st.toggle("Raw counts instead of shares", value=False, key="raw_counts")
+norm = None if raw else "percent"
+y_title = "samples" if raw else "share of the set (%)"
 
 st.subheader("Token lengths (prompt + answer)")
 figure = go.Figure()
 for name, values in totals.items():
-    figure.add_trace(go.Histogram(x=values, name=name, opacity=0.6, nbinsx=40))
+    figure.add_trace(go.Histogram(x=values, name=name, opacity=0.6, nbinsx=40, histnorm=norm))
 figure.add_vline(x=current.max_tokens, line_dash="dash", annotation_text=f"budget {current.max_tokens:,}")
 figure.update_layout(
-    barmode="overlay", height=340, margin={"t": 30, "b": 10}, xaxis_title="tokens", yaxis_title="samples"
+    barmode="overlay", height=340, margin={"t": 30, "b": 10}, xaxis_title="tokens", yaxis_title=y_title
 )
 st.plotly_chart(figure, key="token_histogram")
 summary = pd.DataFrame(
@@ -80,41 +99,75 @@ summary = pd.DataFrame(
 st.dataframe(summary, key="token_summary")
 
 
-def bars(counts: dict[str, int], title: str, chart_key: str) -> None:
+def shared(values: list[int]) -> list[float]:
+    """Counts as they are, or as percentages of their sum (the default)."""
+    total = sum(values) or 1
+    return [float(v) for v in values] if raw else [100 * v / total for v in values]
+
+
+def bars(counts: dict[str, int], title: str, chart_key: str, x_title: str) -> None:
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    chart = go.Figure(go.Bar(x=[k for k, _ in items], y=[v for _, v in items]))
-    chart.update_layout(title=title, height=300, margin={"t": 40, "b": 10})
+    chart = go.Figure(go.Bar(x=[k for k, _ in items], y=shared([v for _, v in items])))
+    chart.update_layout(title=title, height=340, margin={"t": 40, "b": 10}, xaxis_title=x_title, yaxis_title=bar_title)
+    chart.update_xaxes(automargin=True, tickangle=-40)
     st.plotly_chart(chart, key=chart_key)
+
+
+bar_title = "mosaics" if raw else "share of mosaics (%)"
 
 
 structure = mosaic["structure"]
 left, right = st.columns(2)
 with left:
     k_counts = dict(sorted(structure["k"]["counts"].items(), key=lambda kv: int(kv[0])))
-    chart = go.Figure(go.Bar(x=[int(k) for k in k_counts], y=list(k_counts.values())))
+    chart = go.Figure(go.Bar(x=[int(k) for k in k_counts], y=shared(list(k_counts.values())), name="realised"))
+    if current.k_mode != "max_length":
+        target = k_distribution(current.k_mode, current.max_k, dict(current.k_weights) or None)
+        total = sum(k_counts.values())
+        scale = total / 100 if raw else 1.0
+        chart.add_trace(
+            go.Scatter(
+                x=list(target),
+                y=[100 * share * scale for share in target.values()],
+                name="target (before the budget)",
+                mode="lines+markers",
+            )
+        )
     chart.update_layout(
-        title=f"Items per mosaic (entropy {structure['k']['entropy']:.2f} bits)", height=300, margin={"t": 40, "b": 10}
+        title=f"Items per mosaic, target and realised (entropy {bits(structure['k']['entropy'])} bits)",
+        height=340,
+        margin={"t": 40, "b": 10},
+        xaxis_title="k (items per mosaic)",
+        yaxis_title=bar_title,
+        legend={"orientation": "h", "y": -0.25},
     )
+    chart.update_xaxes(dtick=1)
     st.plotly_chart(chart, key="k_counts")
 with right:
     bars(
         structure["strategy"]["counts"],
-        f"Strategies (entropy {structure['strategy']['entropy']:.2f} bits)",
+        f"Strategies (entropy {bits(structure['strategy']['entropy'])} bits)",
         "strategies",
+        "strategy",
     )
 left, right = st.columns(2)
 with left:
-    bars(structure["rule"]["counts"], f"Rules ({structure['rule']['distinct']} used)", "rules")
+    bars(structure["rule"]["counts"], f"Rules ({structure['rule']['distinct']} used)", "rules", "rule")
 with right:
     usage = structure["source_usage"]
-    chart = go.Figure(go.Bar(x=[int(k) for k in usage["uses"]], y=list(usage["uses"].values())))
+    chart = go.Figure(go.Bar(x=[int(k) for k in usage["uses"]], y=shared(list(usage["uses"].values()))))
     chart.update_layout(
-        title=f"Times each source is used (unused: {usage['unused']})", height=300, margin={"t": 40, "b": 10}
+        title=f"Times each source is used (unused: {usage['unused']:,})",
+        height=340,
+        margin={"t": 40, "b": 10},
+        xaxis_title="times used",
+        yaxis_title="sources" if raw else "share of sources (%)",
     )
+    chart.update_xaxes(dtick=1)
     st.plotly_chart(chart, key="source_usage")
 languages = structure.get("language")
 if languages and len(languages["counts"]) > 1:
-    bars(languages["counts"], "Mosaics per meta-instruction language", "languages")
+    bars(languages["counts"], "Mosaics per meta-instruction language", "languages", "language")
 elif languages:
     st.caption(f"Every mosaic's meta-instructions are in {next(iter(languages['counts']))}.")
 meta = structure["meta_instructions"]
@@ -177,6 +230,17 @@ with st.expander("What these measures mean"):
     for metric in METRICS.values():
         st.markdown(f"**{metric.title}**: {metric.explanation} *({metric.reference})*")
 
+
+def readable_flops(value: float | None) -> str:
+    """FLOPs with an SI prefix: 1.23 EFLOP rather than 17 digits."""
+    if value is None:
+        return "-"
+    for power, prefix in ((24, "Y"), (21, "Z"), (18, "E"), (15, "P"), (12, "T"), (9, "G")):
+        if value >= 10**power:
+            return f"{value / 10**power:.2f} {prefix}FLOP"
+    return f"{value:,.0f} FLOP"
+
+
 st.subheader("Training cost estimate")
 cost_rows = []
 for name, epochs in (("original", original_epochs), ("mosaic", mosaic_epochs)):
@@ -184,14 +248,16 @@ for name, epochs in (("original", original_epochs), ("mosaic", mosaic_epochs)):
     cost_rows.append(
         {
             "set": f"{name} x {epochs} epoch(s)",
-            **{k: cost[k] for k in ("sequences", "real_tokens", "padded_tokens", "steps", "flops")},
+            **{k: cost[k] for k in ("sequences", "real_tokens", "padded_tokens", "steps")},
+            "FLOPs": readable_flops(cost["flops"]),
         }
     )
 ratio = core["cost_ratio"] or {}
 cost_rows.append(
     {
         "set": "mosaic / original",
-        **{k: ratio.get(k) for k in ("sequences", "real_tokens", "padded_tokens", "steps", "flops")},
+        **{k: ratio.get(k) for k in ("sequences", "real_tokens", "padded_tokens", "steps")},
+        "FLOPs": "-" if ratio.get("flops") is None else f"{ratio['flops']:.3f}",
     }
 )
 st.dataframe(pd.DataFrame(cost_rows), hide_index=True, key="cost")

@@ -451,3 +451,46 @@ class TestCurationLasts:
         kept = app.session_state.export_bytes.decode("utf-8").splitlines()
         assert kept == everything[:2] + everything[3:]
         assert app.session_state.export_manifest["export"]["left_out"] == 1
+
+
+class TestStatisticsReadAtAGlance:
+    def test_shares_axis_titles_target_k_and_units(self, app: AppTest) -> None:
+        """Charts show shares by default (raw counts on a toggle), every chart has axis titles, k has its target
+        next to what was made with integer ticks, FLOPs carry a unit, and unusable items are split into sources
+        over the budget and per-epoch leftovers (finding 8)."""
+        visit(app, "statistics")
+        charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+        for chart in charts:
+            layout = chart["layout"]
+            assert layout["xaxis"]["title"]["text"] and layout["yaxis"]["title"]["text"], layout.get("title")
+        histogram, k_chart = charts[0], charts[1]
+        assert {t.get("histnorm") for t in histogram["data"]} == {"percent"}
+        assert [t["name"] for t in k_chart["data"]] == ["realised", "target (before the budget)"]
+        assert k_chart["layout"]["xaxis"]["dtick"] == 1
+        assert sum(plotted(k_chart["data"][0]["y"])) == pytest.approx(100.0)
+        assert sum(plotted(k_chart["data"][1]["y"])) == pytest.approx(100.0)
+        metrics = {m.label: m.value for m in app.metric}
+        assert {"Sources over the budget", "Left out in an epoch"} <= set(metrics)
+        assert "Unusable items" not in metrics
+        flops = app.dataframe[-1].value["FLOPs"].tolist()
+        assert all(re.fullmatch(r"\d+\.\d\d [GTPEZY]FLOP", f) for f in flops[:2]), flops
+        assert "-0.00" not in " ".join(str(c["layout"].get("title", {}).get("text", "")) for c in charts)
+        app.toggle(key="raw_counts").set_value(True).run()
+        histogram = json.loads(app.get("plotly_chart")[0].proto.spec)
+        assert {t.get("histnorm") for t in histogram["data"]} == {None}
+
+
+class TestPreviewReadsWell:
+    def test_past_the_last_mosaic_says_so(self, app: AppTest) -> None:
+        """Jumping past the last mosaic, with no filter set, says there is no such mosaic (finding 8)."""
+        visit(app, "preview")
+        app.number_input(key="jump").set_value(100_000).run()
+        said = " ".join(str(i.value) for i in app.info)
+        assert "There is no mosaic #100,000" in said and "filters" not in said
+
+    def test_every_item_of_a_large_mosaic_has_its_own_colour(self) -> None:
+        """Source colours stay distinct for any k: ten hand-picked, then hues a golden angle apart."""
+        from pages.studio.html import colour
+
+        colours = [colour(item) for item in range(100)]
+        assert len(set(colours)) == 100

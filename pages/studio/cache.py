@@ -102,6 +102,8 @@ def mosaic_statistics(fingerprint: str, recipe_json: str, setup: TrainingSetup, 
             "bleu": self_bleu_stats(sets, options),
             "totals": {s.name: s.tokens["total"].tolist() for s in sets},
             "mean_k": run.report.mean_k,
+            "unusable_sources": len(run.too_long),
+            "unusable_per_epoch": len(run.report.unusable) - len(run.too_long),
         }
     finally:
         bar.empty()

@@ -16,6 +16,7 @@ navigation = st.navigation(
         st.Page("pages/settings.py", title="Mosaic settings", icon=":material/tune:"),
         st.Page("pages/preview.py", title="Preview", icon=":material/visibility:"),
         st.Page("pages/statistics.py", title="Statistics", icon=":material/bar_chart:"),
+        st.Page("pages/compare.py", title="Compare recipes", icon=":material/compare_arrows:"),
         st.Page("pages/export.py", title="Export", icon=":material/download:"),
     ]
 )

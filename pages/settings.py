@@ -21,7 +21,8 @@ from mosaic_core import (
     template_from,
     validate_template,
 )
-from pages.studio.html import literal, show_error
+from pages.studio.cache import preview_window
+from pages.studio.html import literal, pieces_html, show_error
 from pages.studio.replay import cli_command
 from pages.studio.state import config, set_config
 
@@ -80,6 +81,7 @@ def use_recipe(data: bytes) -> None:
 for key, value in widget_values(current).items():
     st.session_state.setdefault(key, value)
 
+example_slot = st.expander("A live example: mosaic #0 of the settings below", expanded=True)
 k_col, chart_col = st.columns([1, 2])
 with k_col:
     st.subheader("How many items per mosaic")
@@ -296,6 +298,23 @@ except MosaicError as exc:
     where.error(
         literal(f"{message}. Preview, Statistics and Export wait until this is fixed."), icon=":material/error:"
     )
+
+with example_slot:
+    if updated is None:
+        st.caption("No example while a setting is not valid.")
+    else:
+        example = preview_window(st.session_state.fingerprint, updated.to_json(), 0, 1, st.session_state.loaded)
+        if example:
+            plan = example[0]["plan"]
+            st.caption(
+                f"{plan['strategy']}"
+                + (f" · {plan['rule']}" if plan["rule"] else "")
+                + f" · k = {len(plan['source_ids'])}"
+                f" · {plan['prompt_tokens'] + plan['answer_tokens']:,} tokens. It redraws as the settings change."
+            )
+            prompt_col, answer_col = st.columns(2)
+            prompt_col.html(pieces_html(example[0]["prompt_pieces"]))
+            answer_col.html(pieces_html(example[0]["answer_pieces"]))
 
 st.subheader("Recipe")
 left, right = st.columns(2)

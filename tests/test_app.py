@@ -494,3 +494,34 @@ class TestPreviewReadsWell:
 
         colours = [colour(item) for item in range(100)]
         assert len(set(colours)) == 100
+
+
+class TestCompare:
+    def test_two_recipes_side_by_side(self, app: AppTest) -> None:
+        """Recipe B (A with max k 3) is compared with A: its metrics with their differences, grouped k and
+        strategy bars of both, token histograms, a diversity and cost table with B - A, two mosaics of each."""
+        visit(app, "compare")
+        app.number_input(key="b_max_k").set_value(3).run()
+        assert not app.exception and not app.error
+        assert "B differs from A in: max\\_k" in texts(app) or "B differs from A in: max_k" in texts(app)
+        metrics = {m.label: m for m in app.metric}
+        assert float(metrics["Mean k (B)"].value) <= 3.0
+        assert metrics["Mosaics (B)"].proto.delta  # more mosaics with fewer items each: a difference is shown
+        charts = [json.loads(c.proto.spec) for c in app.get("plotly_chart")]
+        assert [t["name"] for t in charts[0]["data"]] == ["A", "B"]
+        b_k = dict(zip(charts[0]["data"][1]["x"], plotted(charts[0]["data"][1]["y"]), strict=True))
+        assert max(int(k) for k, share in b_k.items() if share > 0) <= 3
+        table = app.dataframe[-1].value
+        assert list(table.columns) == ["measure", "side", "A", "B", "B - A"]
+        assert (table["B - A"] != 0).any()
+        assert sum("Mosaic #" in str(c.value) for c in app.caption) == 4
+
+
+class TestLiveExample:
+    def test_example_redraws_with_the_settings(self, app: AppTest) -> None:
+        """Settings shows mosaic #0 of the settings on screen, and redraws it when they change."""
+        visit(app, "settings")
+        first = next(str(c.value) for c in app.caption if "redraws as the settings change" in str(c.value))
+        app.number_input(key="max_k").set_value(2).run()
+        second = next(str(c.value) for c in app.caption if "redraws as the settings change" in str(c.value))
+        assert first != second and int(re.search(r"k = (\d+)", second).group(1)) <= 2  # type: ignore[union-attr]

@@ -173,6 +173,15 @@ def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
         page.wait_for_timeout(1000)
         page.screenshot(path=str(SHOTS / "4-statistics.png"))
 
+        goto("Compare recipes")
+        b_max_k = page.get_by_label("B: maximum k", exact=True)
+        b_max_k.fill("2")
+        b_max_k.press("Enter")
+        expect(page.get_by_text("B differs from A in: max_k").first).to_be_visible()
+        expect(page.get_by_text("Mean k (B)").first).to_be_visible()
+        page.wait_for_timeout(1000)
+        page.screenshot(path=str(SHOTS / "6-compare.png"))
+
         goto("Export")
         exported = export_and_download(page, tmp_path)
         page.screenshot(path=str(SHOTS / "5-export.png"))

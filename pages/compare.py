@@ -67,7 +67,7 @@ def headline(name: str) -> dict[str, float]:
         "Mosaics": float(mosaic["records"]),
         "Mean k": float(results[name]["mean_k"]),
         "Mean tokens": float(mosaic["tokens"]["total"]["mean"] or 0.0),
-        "Sources over the budget": float(results[name]["unusable_sources"]),
+        "Over the budget": float(results[name]["unusable_sources"]),
         "Training steps": float(mosaic["cost"]["steps"] or 0),
     }
 
@@ -75,10 +75,16 @@ def headline(name: str) -> dict[str, float]:
 a, b = headline("A"), headline("B")
 for column, label in zip(st.columns(len(a)), a, strict=True):
     with column:
-        shown = f"{b[label]:,.2f}" if label == "Mean k" else f"{b[label]:,.0f}"
+        form = "{:,.2f}" if label == "Mean k" else "{:,.0f}"
         delta = b[label] - a[label]
-        st.metric(f"{label} (B)", shown, delta=None if delta == 0 else f"{delta:+,.2f} vs A", delta_color="off")
-        st.caption(f"A: {a[label]:,.2f}" if label == "Mean k" else f"A: {a[label]:,.0f}")
+        st.metric(
+            f"{label} (B)",
+            form.format(b[label]),
+            delta=None if delta == 0 else ("+" if delta > 0 else "") + form.format(delta) + " vs A",
+            delta_color="off",
+            help=f"{label} of recipe B; A's value is below.",
+        )
+        st.caption("A: " + form.format(a[label]))
 
 
 def side_by_side(counts: dict[str, dict[str, int]], title: str, x_title: str, chart_key: str) -> None:

@@ -24,7 +24,8 @@ st.markdown(
 st.caption(
     "The flow, one page each in the sidebar: **Data** (load a dataset; the demo is loaded to start) → "
     "**Mosaic settings** (k, token budget, strategy mix, templates) → **Preview** (read mosaics, accept or reject) "
-    "→ **Statistics** (token lengths, diversity, cost) → **Export** (the file your trainer reads, with a manifest)."
+    "→ **Statistics** (token lengths, diversity, cost; **Compare recipes** puts two side by side) → **Export** "
+    "(the file your trainer reads, with a manifest)."
 )
 
 with st.container(border=True):

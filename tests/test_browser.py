@@ -156,6 +156,9 @@ def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
         max_k.press("Enter")
         choose(page, "Preset", "order")
         expect(page.get_by_text("permute 50%").first).to_be_visible()
+        expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
+        page.wait_for_timeout(1000)
+        expect(page.get_by_role("slider").first).to_have_value("0.5")  # the widget shows the recipe in effect
         page.screenshot(path=str(SHOTS / "2-settings.png"))
 
         goto("Preview")

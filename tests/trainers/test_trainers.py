@@ -108,6 +108,24 @@ def tiny_model(python: Path, folder: Path) -> Path:
     return model
 
 
+def trainer_sees_every_row(
+    python: Path, script: str, jobs: list[dict[str, str]], model: Path, folder: Path, timeout: int = 600
+) -> dict[str, list[str]]:
+    """Run ``script`` over ``jobs`` in the trainer's environment; every job's export (its ``output``) must give
+    one example per row, each holding the row's pieces (``expected_pieces``). Returns the decoded examples."""
+    (folder / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
+    run(python, HERE / script, folder / "jobs.json", model, folder / "tokens.json", timeout=timeout)
+    found: dict[str, list[str]] = json.loads((folder / "tokens.json").read_text(encoding="utf-8"))
+    for job in jobs:
+        written = rows(Path(job["output"]))
+        texts = found[job["name"]]
+        assert len(texts) == len(written), job["name"]
+        for row, text in zip(written, texts, strict=True):
+            for piece in expected_pieces(row):
+                assert piece in text, (job["name"], piece, text[:2000])
+    return found
+
+
 class TestTrl:
     def test_sft_trainer_sees_every_row_whole(self, exports: dict[tuple[str, str], Path], tmp_path: Path) -> None:
         """SFTTrainer tokenizes every row of the messages and prompt_completion exports, in every file type, with
@@ -115,20 +133,11 @@ class TestTrl:
         python = environment(TRL)
         model = tiny_model(python, tmp_path)
         jobs = [
-            {"name": f"{fmt}-{ft}", "data": str(exports[fmt, ft]), "file_type": ft}
+            {"name": f"{fmt}-{ft}", "data": str(exports[fmt, ft]), "file_type": ft, "output": str(exports[fmt, ft])}
             for fmt in ("messages", "prompt_completion")
             for ft in FILE_TYPES
         ]
-        (tmp_path / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
-        run(python, HERE / "trl_tokens.py", tmp_path / "jobs.json", model, tmp_path / "tokens.json")
-        found = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))
-        for job in jobs:
-            written = rows(Path(job["data"]))
-            texts = found[job["name"]]
-            assert len(texts) == len(written), job["name"]
-            for row, text in zip(written, texts, strict=True):
-                for piece in expected_pieces(row):
-                    assert piece in text, (job["name"], piece, text)
+        found = trainer_sees_every_row(python, "trl_tokens.py", jobs, model, tmp_path)
         calls = [t for name, texts in found.items() if name.startswith("messages") for t in texts if "<|call|>" in t]
         assert len(calls) == 4 * 8  # the fixture's 8 conversations that call tools, in each file type
 
@@ -161,16 +170,7 @@ class TestLlamaFactory:
             registry = json.loads(output.with_name("dataset_info.json").read_text(encoding="utf-8"))
             (name,) = registry
             jobs.append({"name": name, "dataset_dir": str(output.parent), "output": str(output)})
-        (tmp_path / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
-        run(python, HERE / "llamafactory_tokens.py", tmp_path / "jobs.json", model, tmp_path / "tokens.json")
-        found = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))
-        for job in jobs:
-            written = rows(Path(job["output"]))
-            texts = found[job["name"]]
-            assert len(texts) == len(written), job["name"]
-            for row, text in zip(written, texts, strict=True):
-                for piece in expected_pieces(row):
-                    assert piece in text, (job["name"], piece, text[:2000])
+        trainer_sees_every_row(python, "llamafactory_tokens.py", jobs, model, tmp_path)
 
 
 class TestAxolotl:
@@ -188,16 +188,7 @@ class TestAxolotl:
             output = exports[record_format, file_type]
             recipe = output.with_name(output.name + ".axolotl.yml")
             jobs.append({"name": f"{record_format}-{file_type}", "recipe": str(recipe), "output": str(output)})
-        (tmp_path / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
-        run(python, HERE / "axolotl_tokens.py", tmp_path / "jobs.json", model, tmp_path / "tokens.json", timeout=900)
-        found = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))
-        for job in jobs:
-            written = rows(Path(job["output"]))
-            texts = found[job["name"]]
-            assert len(texts) == len(written), job["name"]
-            for row, text in zip(written, texts, strict=True):
-                for piece in expected_pieces(row):
-                    assert piece in text, (job["name"], piece, text[:2000])
+        trainer_sees_every_row(python, "axolotl_tokens.py", jobs, model, tmp_path, timeout=900)
 
 
 class TestDatasetsVersion:

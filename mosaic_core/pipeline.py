@@ -17,12 +17,12 @@ from mosaic_core.io.digest import file_sha256
 from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS, atomic_file, export_rows, jsonl_line, write_rows
 from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.guard import check_output, export_lock
-from mosaic_core.io.llama_factory import TRL_FORMATS, write_llama_factory, write_trainer_configs
 from mosaic_core.io.load import LoadResult, load_dataset
 from mosaic_core.io.manifest import build_manifest, write_manifest
 from mosaic_core.io.rows import Losses, RowShape
 from mosaic_core.io.schemas import ColumnMapping
 from mosaic_core.io.source import Source
+from mosaic_core.io.trainers import TRL_FORMATS, write_llama_factory, write_trainer_configs
 from mosaic_core.table import SourceTable
 from mosaic_core.text.language import AUTO
 

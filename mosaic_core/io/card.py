@@ -14,7 +14,7 @@ from typing import Any
 
 from mosaic_core.io.export import atomic_file
 from mosaic_core.io.guard import CARD_MARK, is_card
-from mosaic_core.io.llama_factory import HF_DATA_FILE
+from mosaic_core.io.trainers import HF_DATA_FILE
 
 __all__ = ["UNKNOWN_LICENSE", "card_metadata", "dataset_card", "size_category", "write_dataset_card"]
 

@@ -12,7 +12,8 @@ import pytest
 import yaml
 
 from mosaic_core.errors import ConfigError
-from mosaic_core.io.llama_factory import (
+from mosaic_core.io.rows import RECORD_FORMATS, RowShape
+from mosaic_core.io.trainers import (
     MARK,
     axolotl_block,
     llama_factory_entry,
@@ -20,7 +21,6 @@ from mosaic_core.io.llama_factory import (
     write_llama_factory,
     write_trainer_configs,
 )
-from mosaic_core.io.rows import RECORD_FORMATS, RowShape
 
 FULL = {"system": True, "tools": True, "history": True, "tool_calls": True}
 

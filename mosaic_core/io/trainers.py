@@ -31,6 +31,8 @@ HF_DATA_FILE = "data-00000-of-00001.arrow"
 """The one data file of an ``hf`` export (``save_to_disk`` with one shard)."""
 TRL_FORMATS = ("messages", "prompt_completion")
 """The formats TRL's ``SFTTrainer`` reads as they are."""
+MARK = "(written by Mosaic Studio)"
+"""In the first line of every recipe file we write: a file without it is not ours to replace."""
 
 
 def data_file(output: Path, file_type: str) -> str:
@@ -192,10 +194,6 @@ trainer = SFTTrainer(model=args.model, train_dataset=dataset, args=config)
 trainer.train()
 trainer.save_model()
 '''
-
-
-MARK = "(written by Mosaic Studio)"
-"""In the first line of every recipe file we write: a file without it is not ours to replace."""
 
 
 def write_trainer_configs(output: Path, shape: RowShape, file_type: str) -> tuple[list[Path], list[Path]]:

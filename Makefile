@@ -39,26 +39,24 @@ browser:
 		echo "no chromium found and not root: the browser test will be skipped (or fail under CI=true)"; \
 	fi
 
-# The trainers the trainer tests run, each in an environment of its own (their pins clash with ours).
+# The trainers the trainer tests run, each in an environment of its own (their pins clash with ours):
+# $(call trainer_venv,FOLDER,REQUIREMENTS[,PACKAGE installed after them without its own requirements])
+define trainer_venv
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip install --quiet --upgrade pip==26.3
+	$(1)/bin/python -m pip install --quiet -r $(2)
+	$(if $(3),$(1)/bin/python -m pip install --quiet --no-deps $(3))
+	touch $(1)/.ready
+endef
+
 $(TRL_VENV)/.ready: tests/trainers/requirements-trl.txt
-	$(PYTHON) -m venv $(TRL_VENV)
-	$(TRL_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
-	$(TRL_VENV)/bin/python -m pip install --quiet -r tests/trainers/requirements-trl.txt
-	touch $@
+	$(call trainer_venv,$(TRL_VENV),$<)
 
 $(LF_VENV)/.ready: tests/trainers/requirements-llamafactory.txt
-	$(PYTHON) -m venv $(LF_VENV)
-	$(LF_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
-	$(LF_VENV)/bin/python -m pip install --quiet -r tests/trainers/requirements-llamafactory.txt
-	$(LF_VENV)/bin/python -m pip install --quiet --no-deps llamafactory==0.9.5
-	touch $@
+	$(call trainer_venv,$(LF_VENV),$<,llamafactory==0.9.5)
 
 $(AX_VENV)/.ready: tests/trainers/requirements-axolotl.txt
-	$(PYTHON) -m venv $(AX_VENV)
-	$(AX_VENV)/bin/python -m pip install --quiet --upgrade pip==26.3
-	$(AX_VENV)/bin/python -m pip install --quiet -r tests/trainers/requirements-axolotl.txt
-	$(AX_VENV)/bin/python -m pip install --quiet --no-deps axolotl==0.19.0
-	touch $@
+	$(call trainer_venv,$(AX_VENV),$<,axolotl==0.19.0)
 
 # The three environments are independent: built side by side (pip mostly waits on the disk and the network).
 trainers-env:

@@ -27,7 +27,7 @@ import orjson
 from mosaic_core.errors import ConfigError
 from mosaic_core.io.exported import manifest_path
 
-__all__ = ["CARD_MARK", "check_output", "export_lock", "is_card", "is_earlier_export", "remove_stale"]
+__all__ = ["CARD_MARK", "carries_mark", "check_output", "export_lock", "is_card", "is_earlier_export", "remove_stale"]
 
 CARD_MARK = "<!-- dataset card written by Mosaic Studio -->"
 """The line that tells our dataset card from any other README.md."""
@@ -51,13 +51,21 @@ def is_earlier_export(output: Path) -> bool:
     return isinstance(export, dict) and export.get("file") == output.name
 
 
-def is_card(path: Path) -> bool:
-    """Whether ``path`` is a dataset card we wrote (so a new one may replace it)."""
+def carries_mark(path: Path, mark: str, head: int = 1 << 16) -> bool:
+    """Whether the regular file ``path`` holds ``mark`` in its first ``head`` bytes: how we tell a file we wrote
+    (a dataset card, a trainer recipe) from anyone else's, before replacing it."""
     try:
+        if not path.is_file():  # never open a FIFO or a device: reading it could block or never end
+            return False
         with path.open("r", encoding="utf-8", errors="replace") as stream:
-            return CARD_MARK in stream.read(1 << 16)
+            return mark in stream.read(head)
     except OSError:
         return False
+
+
+def is_card(path: Path) -> bool:
+    """Whether ``path`` is a dataset card we wrote (so a new one may replace it)."""
+    return carries_mark(path, CARD_MARK)
 
 
 def _special(path: Path) -> str | None:

@@ -14,6 +14,7 @@ import orjson
 
 from mosaic_core.errors import ConfigError
 from mosaic_core.io.export import atomic_file
+from mosaic_core.io.guard import carries_mark
 from mosaic_core.io.rows import RowShape
 
 __all__ = [
@@ -210,15 +211,10 @@ def write_trainer_configs(output: Path, shape: RowShape, file_type: str) -> tupl
     written = [write_llama_factory(output, shape, file_type)]
     left = []
     for target, text in texts.items():
-        if target.exists() and (not target.is_file() or MARK not in _head(target)):
+        if target.exists() and not carries_mark(target, MARK, head=300):
             left.append(target)
             continue
         with atomic_file(target) as stream:
             stream.write(text.encode("utf-8"))
         written.append(target)
     return written, left
-
-
-def _head(path: Path) -> str:
-    with path.open("rb") as stream:
-        return stream.read(300).decode("utf-8", "replace")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from mosaic_core import LoadResult, MosaicConfig, SourceTable, dataset_fingerprint
@@ -76,7 +78,7 @@ def _select_marks() -> None:
     """Point ``accepted`` and ``rejected`` at the marks of the recipe in effect (kept per recipe and seed, so a
     re-roll or a changed setting never wipes them: going back to that recipe finds them again)."""
     state = st.session_state
-    key = MosaicConfig.from_recipe(state.recipe).to_json()
+    key = json.dumps(state.recipe, indent=2, sort_keys=True)  # MosaicConfig.to_json of it, without validating again
     state.accepted, state.rejected = state.marks.setdefault(key, (set(), set()))
 
 

@@ -141,3 +141,13 @@ class TestAxolotlAndTrl:
         _, left = write_trainer_configs(output, RowShape("messages"), "jsonl")
         assert left == [tmp_path / "m.jsonl.axolotl.yml"]
         assert (tmp_path / "m.jsonl.axolotl.yml").read_text(encoding="utf-8") == "my own config\n"
+
+    @pytest.mark.timeout(30)
+    def test_a_fifo_in_the_way_is_left_alone_without_reading_it(self, tmp_path: Path) -> None:
+        """A FIFO where a recipe would go is not ours: left alone, and never opened (which would block)."""
+        import os
+
+        os.mkfifo(tmp_path / "m.jsonl.axolotl.yml")
+        _, left = write_trainer_configs(tmp_path / "m.jsonl", RowShape("messages"), "jsonl")
+        assert left == [tmp_path / "m.jsonl.axolotl.yml"]
+        assert (tmp_path / "m.jsonl.axolotl.yml").is_fifo()

@@ -23,6 +23,10 @@ _PUBLIC: dict[str, str] = {
     "STRATEGIES": "mosaic_core.config",
     "MosaicConfig": "mosaic_core.config",
     "parse_mix": "mosaic_core.config",
+    "Curation": "mosaic_core.recipe",
+    "ExportSettings": "mosaic_core.recipe",
+    "LoadSettings": "mosaic_core.recipe",
+    "RecipeFile": "mosaic_core.recipe",
     "Decoration": "mosaic_core.records",
     "Mosaic": "mosaic_core.records",
     "Plan": "mosaic_core.records",
@@ -107,12 +111,15 @@ __all__ = [
     "STRATEGIES",
     "ColumnMapping",
     "ConfigError",
+    "Curation",
     "DatasetError",
     "Decoration",
     "ExportOptions",
+    "ExportSettings",
     "ExportSummary",
     "LoadReport",
     "LoadResult",
+    "LoadSettings",
     "Mosaic",
     "MosaicConfig",
     "MosaicError",
@@ -120,6 +127,7 @@ __all__ = [
     "OfflineError",
     "Pack",
     "Plan",
+    "RecipeFile",
     "RunReport",
     "SampleSet",
     "Source",
@@ -194,6 +202,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from mosaic_core.io.schemas import ColumnMapping
     from mosaic_core.io.source import Source
     from mosaic_core.pipeline import ExportOptions, ExportSummary, export_mosaics
+    from mosaic_core.recipe import Curation, ExportSettings, LoadSettings, RecipeFile
     from mosaic_core.records import Decoration, Mosaic, Plan, SourceRecord
     from mosaic_core.rules.registry import RULES, get_rule
     from mosaic_core.stats.cost import MODEL_PRESETS, TrainingSetup

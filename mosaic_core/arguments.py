@@ -22,7 +22,11 @@ def build_parser() -> argparse.ArgumentParser:
     gen = commands.add_parser("generate", help="make mosaics from a dataset and export them")
     gen.add_argument("input", help="dataset file or folder, or hf://owner/name for a hub dataset")
     gen.add_argument("-o", "--output", required=True, help="export file (a folder for --file-type hf)")
-    gen.add_argument("--recipe", help="JSON recipe (as downloaded from the app); flags override it")
+    gen.add_argument(
+        "--recipe",
+        help="JSON recipe or an export's manifest (as downloaded from the app): the generation keys and the load, "
+        "export and curation sections; flags override it",
+    )
     gen.add_argument("--epochs", type=int)
     gen.add_argument("--k-mode")
     gen.add_argument("--max-k", type=int)
@@ -48,19 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="items with different system prompts or tools never share a mosaic (separate, the default), or may "
         "(mix: such a mosaic carries neither, and the manifest counts it)",
     )
-    gen.add_argument("--to", default="alpaca", help="record format: alpaca, sharegpt, messages, prompt_completion")
+    gen.add_argument("--to", help="record format: alpaca (default), sharegpt, messages, prompt_completion")
     gen.add_argument("--file-type", default=None, help="jsonl (default), json, parquet, hf")
     gen.add_argument("--include-originals", nargs="?", const="all", default=None, metavar="all|none|FRACTION")
-    gen.add_argument("--no-provenance", action="store_true")
+    gen.add_argument("--no-provenance", action="store_true", default=None)
     gen.add_argument(
         "--split",
         help="the split to read where the input holds several (a JSON object of lists, a save_to_disk "
         "DatasetDict, a hub dataset; default for the hub: train)",
     )
     gen.add_argument("--map", help="column mapping: instruction=COL,output=COL[,input=COL,id=COL]")
-    gen.add_argument("--on-invalid", default="skip", choices=["skip", "fail"])
-    gen.add_argument("--multi-turn", default="first", choices=["first", "skip", "keep"])
-    gen.add_argument("--card", action="store_true", help="also write a dataset card README.md")
+    gen.add_argument("--on-invalid", choices=["skip", "fail"], help="a broken record: skip (default) or fail")
+    gen.add_argument("--multi-turn", choices=["first", "skip", "keep"], help="first (default), skip or keep")
+    gen.add_argument("--card", action="store_true", default=None, help="also write a dataset card README.md")
     gen.add_argument(
         "--force",
         action="store_true",
@@ -69,11 +73,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--llama-factory",
         action="store_true",
+        default=None,
         help="also add the export to a LLaMA-Factory dataset_info.json beside it (other entries are kept)",
     )
     gen.add_argument(
         "--trainer-configs",
         action="store_true",
+        default=None,
         help="also write trainer recipes: the LLaMA-Factory entry, OUTPUT.axolotl.yml and (messages, "
         "prompt_completion) OUTPUT.trl.py",
     )

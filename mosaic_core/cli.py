@@ -44,6 +44,11 @@ def _mapping(text: str | None) -> Any:
     return ColumnMapping(**fields)
 
 
+def _given(flag: Any, recipe: Any) -> Any:
+    """A flag the user gave wins over the recipe file's value."""
+    return recipe if flag is None else flag
+
+
 _RECIPE_LIMIT = 16 << 20
 
 
@@ -76,9 +81,10 @@ def _recipe(path: str | None) -> dict[str, Any]:
 
 def _job(args: argparse.Namespace) -> Any:
     """The run the flags describe; nothing is read but the recipe file."""
-    from mosaic_core.config import MosaicConfig, parse_mix  # noqa: PLC0415
+    from mosaic_core.config import parse_mix  # noqa: PLC0415
     from mosaic_core.generate.parallel import default_workers  # noqa: PLC0415
     from mosaic_core.pipeline import ExportOptions, Job  # noqa: PLC0415
+    from mosaic_core.recipe import RecipeFile  # noqa: PLC0415
 
     overrides: dict[str, Any] = {
         "epochs": args.epochs,
@@ -93,18 +99,22 @@ def _job(args: argparse.Namespace) -> Any:
         "mixed_contexts": args.mixed_contexts,
         "mix": parse_mix(args.mix) if args.mix else None,
     }
-    config = MosaicConfig.from_recipe(_recipe(args.recipe), **overrides)
+    settings = RecipeFile.from_mapping(_recipe(args.recipe), **overrides)
+    load, export, curation = settings.load, settings.export, settings.curation
     output = Path(args.output)
-    file_type = args.file_type or {".json": "json", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
+    file_type = args.file_type or export.file_type
+    file_type = file_type or {".json": "json", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
     options = ExportOptions(
-        record_format=args.to,
+        record_format=_given(args.to, export.to),
         file_type=file_type,
-        provenance=not args.no_provenance,
-        originals=parse_originals(args.include_originals),
-        card=args.card,
-        llama_factory=args.llama_factory,
-        trainer_configs=args.trainer_configs,
-        license=args.license,
+        provenance=export.provenance if args.no_provenance is None else False,
+        originals=parse_originals(args.include_originals) if args.include_originals is not None else export.originals,
+        accepted=curation.kept,
+        rejected=curation.left_out,
+        card=_given(args.card, export.card),
+        llama_factory=_given(args.llama_factory, export.llama_factory),
+        trainer_configs=_given(args.trainer_configs, export.trainer_configs),
+        license=_given(args.license, export.license),
         force=args.force,
         workers=args.workers if args.workers is not None else default_workers(),
     )
@@ -113,13 +123,13 @@ def _job(args: argparse.Namespace) -> Any:
     if args.engine == "ray" and args.input.startswith("hf://"):
         raise ConfigError("the Ray engine reads files and folders, not hub ids")
     return Job(
-        source=_source(args.input, args.split),
+        source=_source(args.input, _given(args.split, load.split)),
         output=output,
-        config=config,
+        config=settings.config,
         options=options,
-        mapping=_mapping(args.map),
-        on_invalid=args.on_invalid,
-        multi_turn=args.multi_turn,
+        mapping=_mapping(_given(args.map, load.map_flag())),
+        on_invalid=_given(args.on_invalid, load.on_invalid),
+        multi_turn=_given(args.multi_turn, load.multi_turn),
         engine=args.engine,
         ray_address=args.ray_address,
         blocks=args.blocks,

@@ -21,7 +21,7 @@ from mosaic_core.text.meaning import compatible
 from mosaic_core.text.templates import TemplateLibrary, builtin_library
 from mosaic_core.tokenize.registry import available_tokenizers
 
-__all__ = ["PRESETS", "STRATEGIES", "MosaicConfig", "parse_mix"]
+__all__ = ["PRESETS", "RECIPE_SECTIONS", "STRATEGIES", "MosaicConfig", "parse_mix"]
 
 STRATEGIES = ("primary", "format", "permute", "maskout")
 
@@ -36,6 +36,8 @@ PRESETS: dict[str, dict[str, float]] = {
     "primary": {"primary": 1.0, "format": 0.0, "permute": 0.0, "maskout": 0.0},
 }
 RECIPE_VERSION = 1
+RECIPE_SECTIONS = ("load", "export", "curation")
+"""Sections of a recipe file beside the generation keys (``mosaic_core/recipe.py`` reads them)."""
 MIXED_LANGUAGES = ("main", "separate")
 MIXED_CONTEXTS = ("separate", "mix")
 
@@ -252,7 +254,7 @@ class MosaicConfig:
         if data.get("tool") == "mosaic-studio" and isinstance(data.get("recipe"), Mapping):
             data = data["recipe"]  # a manifest replays its run
         known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k != "recipe_version"}
+        values = {k: v for k, v in data.items() if k != "recipe_version" and k not in RECIPE_SECTIONS}
         unknown = set(values) - known
         if unknown:
             raise ConfigError(f"unknown recipe keys: {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")

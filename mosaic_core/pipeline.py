@@ -132,6 +132,16 @@ def _export(
         "originals_share": options.originals,
         "curated": accepted is not None or bool(rejected),
         "left_out": len(rejected) if accepted is None else 0,
+        "curation": {
+            "accepted": None if accepted is None else sorted(accepted),
+            "rejected": sorted(rejected) if rejected and accepted is None else None,
+        },
+        "sidecars": {
+            "card": options.card,
+            "llama_factory": options.llama_factory,
+            "trainer_configs": options.trainer_configs,
+            "license": options.license,
+        },
         "rows": rows,
         "columns": shape.columns,
         "not_carried": losses.to_dict(),

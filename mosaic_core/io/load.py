@@ -41,6 +41,8 @@ class LoadReport:
     """Conversations whose last question had no answer: that turn is left out."""
     multi_turn: int = 0
     multi_turn_policy: str = "first"
+    split: str | None = None
+    """The split read, where the input held several."""
     kept_whole: int = 0
     renamed_ids: int = 0
 
@@ -71,6 +73,7 @@ class LoadReport:
             "trimmed_turns": self.trimmed_turns,
             "multi_turn": self.multi_turn,
             "multi_turn_policy": self.multi_turn_policy,
+            "split": self.split,
             "kept_whole": self.kept_whole,
             "renamed_ids": self.renamed_ids,
         }
@@ -127,7 +130,7 @@ def load_dataset(
     if not isinstance(source, Source):
         source = Source.from_path(source)
     kind, rows = iter_rows(source, progress)
-    report = LoadReport(source.name, kind=kind, multi_turn_policy=multi_turn)
+    report = LoadReport(source.name, kind=kind, multi_turn_policy=multi_turn, split=source.split)
     report.mapping = mapping.to_dict() if mapping else None
     # Look at up to 50 rows, and past any run of broken lines, to find the schema.
     first_rows: list[tuple[int, Any]] = []

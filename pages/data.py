@@ -11,7 +11,7 @@ from mosaic_core import ColumnMapping, MosaicError, Source, builtin_library, con
 from pages.studio.folders import data_dir
 from pages.studio.html import literal, show_error
 from pages.studio.progress import load_from
-from pages.studio.state import current_table, load_demo, set_dataset
+from pages.studio.state import LOAD_WIDGETS, current_table, load_demo, recall, remember, set_dataset
 
 st.title("Data")
 state = st.session_state
@@ -28,6 +28,7 @@ st.caption(
     "(the file your trainer reads, with a manifest)."
 )
 
+recall("load_choice", LOAD_WIDGETS)
 with st.container(border=True):
     st.subheader("Load a dataset")
     way = st.radio(
@@ -41,15 +42,17 @@ with st.container(border=True):
         ["first", "skip", "keep"],
         format_func={"first": "use the first exchange", "skip": "skip them", "keep": "keep whole as plain samples"}.get,
         help="Later turns lean on earlier ones, so by default only the first user-assistant exchange is used.",
+        key="load_multi_turn",
     )
     with st.expander("Column mapping (only for files no schema fits)"):
         use_mapping = st.toggle("Use my own columns", key="use_mapping")
         left, right = st.columns(2)
-        col_instruction = left.text_input("Instruction column", "instruction")
-        col_output = right.text_input("Output column", "output")
-        col_input = left.text_input("Input column (optional)", "")
-        col_id = right.text_input("Id column (optional)", "")
+        col_instruction = left.text_input("Instruction column", key="map_instruction")
+        col_output = right.text_input("Output column", key="map_output")
+        col_input = left.text_input("Input column (optional)", key="map_input")
+        col_id = right.text_input("Id column (optional)", key="map_id")
     mapping = ColumnMapping(col_instruction, col_output, col_input or None, col_id or None) if use_mapping else None
+    remember("load_choice", LOAD_WIDGETS)
     try:
         if way == "Built-in demo":
             if state.get("source_label", "").startswith("built-in demo"):

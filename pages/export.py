@@ -26,7 +26,19 @@ from pages.studio.folders import data_dir, inside_app
 from pages.studio.html import literal, show_error
 from pages.studio.progress import progress_step
 from pages.studio.replay import cli_command
-from pages.studio.state import config, current_table, require_valid_settings
+from pages.studio.state import (
+    CARD,
+    EXPORT_WIDGETS,
+    EXTRAS,
+    LLAMA_FACTORY,
+    ORIGINALS,
+    RECIPES,
+    config,
+    current_table,
+    recall,
+    remember,
+    require_valid_settings,
+)
 
 
 def zipped(folder: Path) -> bytes:
@@ -44,32 +56,40 @@ require_valid_settings()
 state = st.session_state
 current = config()
 
+recall("export_choice", {**EXPORT_WIDGETS, "export_license": state.get("source_license", "")})
 left, right = st.columns(2)
 record_format = left.selectbox(
     "Record format",
     RECORD_FORMATS,
+    key="export_to",
     help="alpaca: instruction/input/output; sharegpt: conversations; messages: OpenAI chat; prompt_completion.",
 )
-file_type = right.selectbox("File type", FILE_TYPES, help="hf is a datasets save_to_disk folder (save to a path only).")
-originals = left.select_slider("Original samples mixed in", options=["none", "10%", "25%", "50%", "all"], value="none")
-provenance = right.toggle("Keep provenance (the plan of each mosaic; needed by verify)", value=True)
-curated = left.toggle(
-    f"Only accepted mosaics ({len(state.accepted)} accepted in Preview)", value=False, disabled=not state.accepted
+file_type = right.selectbox(
+    "File type", FILE_TYPES, key="export_file_type", help="hf is a datasets save_to_disk folder."
 )
+share = left.select_slider(
+    "Original samples mixed in",
+    options=sorted({*ORIGINALS, float(state.export_originals)}),
+    format_func=lambda v: "none" if v == 0 else "all" if v == 1 else f"{v:.0%}",
+    key="export_originals",
+)
+provenance = right.toggle("Keep provenance (the plan of each mosaic; needed by verify)", key="export_provenance")
+curated = left.toggle(
+    f"Only accepted mosaics ({len(state.accepted)} accepted in Preview)",
+    key="only_accepted",
+    disabled=not state.accepted,
+)
+curated = curated and bool(state.accepted)
 leave_out = left.toggle(
     f"Leave out rejected mosaics ({len(state.rejected)} rejected in Preview)",
-    value=bool(state.rejected),
+    key="leave_out_rejected",
     disabled=not state.rejected,
-    key=f"leave_out_{len(state.rejected)}",
 )
-CARD, LLAMA_FACTORY, RECIPES = (
-    "dataset card (README.md)",
-    "LLaMA-Factory dataset_info.json",
-    "trainer recipes (LLaMA-Factory, axolotl, TRL)",
-)
+leave_out = leave_out and bool(state.rejected)
 extras = right.multiselect(
     "Also write",
-    [CARD, LLAMA_FACTORY, RECIPES],
+    list(EXTRAS),
+    key="export_extras",
     help="Trainer recipes: a LLaMA-Factory dataset_info.json entry, an axolotl datasets block and, for messages "
     "and prompt_completion, a TRL script. TRL reads messages or prompt_completion rows.",
 )
@@ -77,10 +97,10 @@ license_id = ""
 if CARD in extras:
     license_id = right.text_input(
         "License of the source dataset (for the card)",
-        value=state.get("source_license", ""),
+        key="export_license",
         placeholder="e.g. cc-by-4.0; left empty, the card says unknown",
     ).strip()
-share = {"none": 0.0, "10%": 0.1, "25%": 0.25, "50%": 0.5, "all": 1.0}[originals]
+remember("export_choice", EXPORT_WIDGETS)
 options = ExportOptions(
     record_format=record_format,
     file_type=file_type,
@@ -151,12 +171,9 @@ if st.button("Generate the export", type="primary"):
             state.export_saved = str(output) if target else None
             state.export_notes = summary.notes
             state.export_for = made_from
-            curated_run = options.accepted is not None or options.rejected is not None
-            recipe_note = "  # curated: the command line makes every mosaic" if curated_run else ""
-            command = cli_command(
+            state.export_command = cli_command(
                 state.loaded, state.source_input, options, output.name, f"{output.name}.manifest.json"
             )
-            state.export_command = command + recipe_note
             state.export_zip = None if target else zipped(Path(folder))
     except MosaicError as exc:
         show_error(exc)
@@ -195,7 +212,10 @@ if "export_manifest" in state:
             f"{len(manifest['unusable'])} items could not be placed in any mosaic; they are listed in the manifest."
         )
     if state.get("export_command"):
-        st.caption("The same export from the command line (the manifest is its recipe):")
+        st.caption(
+            "The same export from the command line: the manifest is its whole recipe (settings, load and export "
+            "options, and the curation marks)."
+        )
         st.code(state.export_command, language="bash")
     with st.expander("Manifest"):
         st.json(manifest, expanded=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import plotly.express as px
 import streamlit as st
@@ -15,6 +17,7 @@ from mosaic_core import (
     STRATEGIES,
     MosaicConfig,
     MosaicError,
+    RecipeFile,
     available_tokenizers,
     get_rule,
     k_distribution,
@@ -24,7 +27,7 @@ from mosaic_core import (
 from pages.studio.cache import preview_window
 from pages.studio.html import literal, pieces_html, show_error
 from pages.studio.replay import cli_command
-from pages.studio.state import config, set_config
+from pages.studio.state import apply_recipe_file, config, recipe_file, set_config
 
 st.title("Mosaic settings")
 current = config()
@@ -70,12 +73,20 @@ def show_recipe(recipe: MosaicConfig) -> None:
 
 
 def use_recipe(data: bytes) -> None:
-    """The "Use this recipe" button's callback: it runs before the page is drawn again, so it may set widgets."""
+    """The "Use this recipe" button's callback: it runs before the page is drawn again, so it may set widgets.
+
+    A recipe file (or a manifest) sets the settings here, the Export page's options, the curation marks and the
+    Data page's load options; what the loaded dataset does not follow yet is said below the button."""
     try:
-        show_recipe(MosaicConfig.from_json(data.decode("utf-8")))
-        st.session_state.recipe_load_error = None
-    except (MosaicError, UnicodeDecodeError) as exc:
+        whole = RecipeFile.from_mapping(json.loads(data.decode("utf-8")))
+    except json.JSONDecodeError as exc:
+        st.session_state.recipe_load_error = f"it is not valid JSON: {exc}"
+    except (MosaicError, UnicodeDecodeError, RecursionError) as exc:
         st.session_state.recipe_load_error = str(exc)
+    else:
+        st.session_state.recipe_pending = apply_recipe_file(whole)
+        show_recipe(whole.config)
+        st.session_state.recipe_load_error = None
 
 
 for key, value in widget_values(current).items():
@@ -143,6 +154,8 @@ if total > 0:
         + ", ".join(f"{s} {mix[s] / total:.0%}" for s in STRATEGIES)
         + ". A one-item mosaic is always format-only."
     )
+if all(mix[s] == float(round(base[s], 4)) for s in STRATEGIES):
+    mix = dict(base)  # the weights as shown, unchanged: keep them exact (1/3, not 0.3333), so the recipe stays itself
 recipe["mix"] = mix
 recipe["wrapper_rate"] = st.slider(
     "Share of order and mask mosaics that also wrap each answer", 0.0, 1.0, step=0.05, key="wrapper_rate"
@@ -320,16 +333,22 @@ st.subheader("Recipe")
 left, right = st.columns(2)
 left.download_button(
     "Download recipe.json",
-    updated.to_json() if updated is not None else "",
+    json.dumps(recipe_file().to_recipe(), indent=2, sort_keys=True) if updated is not None else "",
     file_name="recipe.json",
     mime="application/json",
     disabled=updated is None,
-    help="Fix the setting marked in red first." if updated is None else None,
+    help="Fix the setting marked in red first."
+    if updated is None
+    else "The settings here, how the dataset was read, the Export page's options and the curation marks.",
 )
-upload = right.file_uploader("Load a recipe", type=["json"], key="recipe_upload")
-if upload is not None:
-    right.button("Use this recipe", on_click=use_recipe, args=(upload.getvalue(),))
+upload = right.file_uploader("Load a recipe or an export's manifest", type=["json"], key="recipe_upload")
+pasted = right.text_area("… or paste one (JSON)", key="recipe_text", height=80) if upload is None else ""
+if upload is not None or pasted.strip():
+    given = upload.getvalue() if upload is not None else pasted.encode("utf-8")
+    right.button("Use this recipe", on_click=use_recipe, args=(given,))
 if st.session_state.get("recipe_load_error"):
     right.error(literal(f"That recipe cannot be used: {st.session_state.recipe_load_error}"))
+for pending in st.session_state.get("recipe_pending") or []:
+    right.info(literal(f"The recipe reads its input with {pending}: load the dataset again on the Data page."))
 st.caption("The same run from the command line (with the recipe downloaded above):")
 st.code(cli_command(st.session_state.loaded, st.session_state.source_input, None, "mosaics.jsonl"), language="bash")

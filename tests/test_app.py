@@ -525,3 +525,107 @@ class TestLiveExample:
         app.number_input(key="max_k").set_value(2).run()
         second = next(str(c.value) for c in app.caption if "redraws as the settings change" in str(c.value))
         assert first != second and int(re.search(r"k = (\d+)", second).group(1)) <= 2  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """What each download button offers, by label (recorded as the page draws it)."""
+    from streamlit.elements.widgets.button import ButtonMixin
+
+    offered: dict[str, object] = {}
+    original = ButtonMixin.download_button
+
+    def record(self: object, label: str, data: object, *args: object, **kwargs: object) -> bool:
+        offered[label] = data
+        return original(self, label, data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ButtonMixin, "download_button", record)
+    return offered
+
+
+class TestWholeRecipe:
+    """The recipe file holds load options, export options and curation marks, and loading one sets them all
+    (issue #16, "a complete recipe")."""
+
+    def choose_export(self, app: AppTest) -> AppTest:
+        visit(app, "preview")
+        app.button(key="accept_1").click().run()
+        app.button(key="reject_3").click().run()
+        visit(app, "export")
+        app.selectbox(key="export_to").set_value("messages").run()
+        app.multiselect(key="export_extras").set_value(["dataset card (README.md)"]).run()
+        return app
+
+    def test_the_downloaded_recipe_holds_every_choice(self, app: AppTest, downloads: dict[str, object]) -> None:
+        app = self.choose_export(app)
+        before = dict(app.session_state.recipe)
+        visit(app, "data")  # leaving the Export page must not forget its choices
+        visit(app, "settings")
+        assert dict(app.session_state.recipe) == before  # showing the settings changes nothing (1/3 stays 1/3)
+        whole = json.loads(str(downloads["Download recipe.json"]))
+        assert whole["export"]["to"] == "messages" and whole["export"]["card"] is True
+        assert whole["export"]["license"] == "cc0-1.0"  # the demo's licence, prefilled
+        assert whole["curation"] == {
+            "accepted": [1],
+            "rejected": [3],
+            "only_accepted": False,
+            "leave_out_rejected": True,
+        }
+        assert whole["load"]["multi_turn"] == "first" and whole["seed"] == 0
+        visit(app, "export")
+        assert app.selectbox(key="export_to").value == "messages"
+
+    def test_using_a_recipe_sets_export_options_marks_and_load_options(self, app: AppTest) -> None:
+        recipe = {
+            "seed": 4,
+            "load": {"multi_turn": "keep"},
+            "export": {"to": "sharegpt", "file_type": "parquet", "provenance": False, "originals": 0.3},
+            "curation": {"accepted": [0, 2], "only_accepted": True},
+        }
+        visit(app, "settings")
+        self.use(app, recipe)
+        assert app.session_state.recipe["seed"] == 4
+        said = " ".join(str(i.value) for i in app.info)
+        assert "multi-turn conversations: keep (the dataset was read with first)" in said
+        visit(app, "export")
+        assert app.selectbox(key="export_to").value == "sharegpt"
+        assert app.selectbox(key="export_file_type").value == "parquet"
+        assert app.toggle(key="export_provenance").value is False
+        assert app.select_slider(key="export_originals").value == 0.3
+        assert app.toggle(key="only_accepted").value is True
+        assert (app.session_state.accepted, app.session_state.rejected) == ({0, 2}, set())
+        visit(app, "data")
+        assert app.selectbox(key="load_multi_turn").value == "keep"
+
+    def use(self, app: AppTest, recipe: dict[str, object]) -> None:
+        """Paste ``recipe`` on the Settings page and press "Use this recipe"."""
+        app.text_area(key="recipe_text").input(json.dumps(recipe)).run()
+        next(b for b in app.button if b.label == "Use this recipe").click().run()
+        assert not app.exception and not app.session_state.recipe_load_error
+
+    def test_a_curated_export_replays_from_its_manifest(
+        self, app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Curation is in the manifest, so the command shown replays a curated export byte for byte."""
+        import shlex
+
+        from mosaic_core.cli import main
+
+        app = self.choose_export(app)
+        app.button[[b.label for b in app.button].index("Generate the export")].click().run()
+        manifest = app.session_state.export_manifest
+        assert manifest["export"]["curation"] == {"accepted": None, "rejected": [3]}
+        folder = tmp_path / "replay"
+        folder.mkdir()
+        (folder / "mosaics.jsonl.manifest.json").write_text(json.dumps(manifest))
+        monkeypatch.chdir(folder)
+        assert main(shlex.split(app.session_state.export_command)[1:]) == 0
+        assert (folder / "mosaics.jsonl").read_bytes() == app.session_state.export_bytes
+        assert (folder / "README.md").is_file()
+
+    def test_a_bad_recipe_is_refused_in_one_line(self, app: AppTest) -> None:
+        visit(app, "settings")
+        app.text_area(key="recipe_text").input('{"export": {"to": "yaml"}}').run()
+        next(b for b in app.button if b.label == "Use this recipe").click().run()
+        assert any("export.to must be one of" in shown(e) for e in app.error)
+        assert app.session_state.recipe["seed"] == 0

@@ -6,10 +6,65 @@ import json
 
 import streamlit as st
 
-from mosaic_core import LoadResult, MosaicConfig, SourceTable, dataset_fingerprint
+from mosaic_core import (
+    Curation,
+    ExportSettings,
+    LoadResult,
+    LoadSettings,
+    MosaicConfig,
+    RecipeFile,
+    SourceTable,
+    dataset_fingerprint,
+)
 from pages.studio.cache import demo_dataset, source_table
 
-__all__ = ["config", "current_table", "init_state", "load_demo", "require_valid_settings", "set_config", "set_dataset"]
+__all__ = [
+    "EXPORT_WIDGETS",
+    "EXTRAS",
+    "LOAD_WIDGETS",
+    "ORIGINALS",
+    "apply_recipe_file",
+    "config",
+    "current_table",
+    "init_state",
+    "load_demo",
+    "recall",
+    "recipe_file",
+    "remember",
+    "require_valid_settings",
+    "set_config",
+    "set_dataset",
+]
+
+CARD, LLAMA_FACTORY, RECIPES = (
+    "dataset card (README.md)",
+    "LLaMA-Factory dataset_info.json",
+    "trainer recipes (LLaMA-Factory, axolotl, TRL)",
+)
+EXTRAS = (CARD, LLAMA_FACTORY, RECIPES)
+"""The Export page's "Also write" choices."""
+ORIGINALS = (0.0, 0.1, 0.25, 0.5, 1.0)
+"""The Export page's shares of original samples mixed in (a recipe may hold another)."""
+EXPORT_WIDGETS = {
+    "export_to": "alpaca",
+    "export_file_type": "jsonl",
+    "export_originals": 0.0,
+    "export_provenance": True,
+    "export_extras": [],
+    "export_license": "",
+    "only_accepted": False,
+    "leave_out_rejected": True,
+}
+LOAD_WIDGETS = {
+    "load_multi_turn": "first",
+    "use_mapping": False,
+    "map_instruction": "instruction",
+    "map_output": "output",
+    "map_input": "",
+    "map_id": "",
+}
+"""Widgets of the Export and Data pages, with their defaults. Streamlit forgets a widget's value while its page
+is not shown, so each page keeps its choices in ``export_choice`` / ``load_choice`` too (``remember``)."""
 
 
 def init_state() -> None:
@@ -86,3 +141,88 @@ def current_table() -> SourceTable:
     """The token table of the session's dataset under the recipe's tokenizer (cached)."""
     state = st.session_state
     return source_table(state.fingerprint, config().tokenizer, state.loaded)
+
+
+_MAP_DEFAULTS = {"instruction": "instruction", "output": "output", "input": "", "id": ""}
+
+
+def recall(choices: str, widgets: dict[str, object]) -> None:
+    """Before a page draws its widgets: give each the value last chosen (or set by a recipe), else its default."""
+    state = st.session_state
+    chosen = state.get(choices, {})
+    for key, default in widgets.items():
+        if key not in state:
+            state[key] = chosen.get(key, default)
+
+
+def remember(choices: str, widgets: dict[str, object]) -> None:
+    """After a page drew its widgets: keep their values where leaving the page does not wipe them."""
+    state = st.session_state
+    state[choices] = {key: state[key] for key in widgets if key in state}
+
+
+def recipe_file() -> RecipeFile:
+    """The whole recipe in effect: the settings, how the dataset was read, the Export page's options (their
+    defaults until it is visited) and the curation marks of this recipe and seed."""
+    state = st.session_state
+    report = state.loaded.report
+    mapping = {role: column for role, column in (report.mapping or {}).items() if column}
+    chosen = {**EXPORT_WIDGETS, **state.get("export_choice", {})}
+    extras = chosen["export_extras"]
+    license_id = str(chosen["export_license"]).strip() if CARD in extras else ""
+    return RecipeFile(
+        config(),
+        LoadSettings(multi_turn=report.multi_turn_policy, map=mapping or None, split=report.split),
+        ExportSettings(
+            to=chosen["export_to"],
+            file_type=chosen["export_file_type"],
+            provenance=bool(chosen["export_provenance"]),
+            originals=float(chosen["export_originals"]),
+            card=CARD in extras,
+            llama_factory=LLAMA_FACTORY in extras,
+            trainer_configs=RECIPES in extras,
+            license=license_id or None,
+        ),
+        Curation(
+            accepted=tuple(sorted(state.accepted)),
+            rejected=tuple(sorted(state.rejected)),
+            only_accepted=bool(chosen["only_accepted"]) and bool(state.accepted),
+            leave_out_rejected=bool(chosen["leave_out_rejected"]),
+        ),
+    )
+
+
+def apply_recipe_file(whole: RecipeFile) -> list[str]:
+    """Set the Export page's options, the curation marks and the Data page's load options from ``whole`` (the
+    settings themselves are set by the Settings page). Returns what the loaded dataset does not yet follow."""
+    state = st.session_state
+    export, load, curation = whole.export, whole.load, whole.curation
+    extras = (export.card, export.llama_factory, export.trainer_configs)
+    state.export_choice = {
+        "export_to": export.to,
+        "export_file_type": export.file_type or "jsonl",
+        "export_provenance": export.provenance,
+        "export_originals": export.originals,
+        "export_extras": [name for name, wanted in zip(EXTRAS, extras, strict=True) if wanted],
+        "export_license": export.license or "",
+        "only_accepted": curation.only_accepted,
+        "leave_out_rejected": curation.leave_out_rejected,
+    }
+    if curation.accepted or curation.rejected:  # a recipe without marks leaves the session's marks alone
+        state.marks[whole.config.to_json()] = (set(curation.accepted), set(curation.rejected))
+        _select_marks()
+    state.load_choice = {
+        "load_multi_turn": load.multi_turn,
+        "use_mapping": load.map is not None,
+        **{f"map_{role}": (load.map or {}).get(role, default) for role, default in _MAP_DEFAULTS.items()},
+    }
+    for key in (*EXPORT_WIDGETS, *LOAD_WIDGETS):
+        state.pop(key, None)  # each page sets its widgets from the choices above when it is next drawn
+    report = state.loaded.report
+    pending = []
+    if load.multi_turn != report.multi_turn_policy:
+        was = report.multi_turn_policy
+        pending.append(f"multi-turn conversations: {load.multi_turn} (the dataset was read with {was})")
+    if (load.map or None) != ({k: v for k, v in (report.mapping or {}).items() if v} or None):
+        pending.append("a column mapping other than the one the dataset was read with")
+    return pending

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -46,57 +48,21 @@ except MosaicError as exc:
     show_error(exc)
     st.stop()
 
-try:
-    result = mosaic_statistics(state.fingerprint, current.to_json(), setup, state.loaded)
-except MosaicError as exc:
-    show_error(exc)
-    st.stop()
-core, bleu, totals = result["core"], result["bleu"], result["totals"]
-original, mosaic = core["sets"]["original"], core["sets"]["mosaic"]
+raw = st.toggle("Raw counts instead of shares", value=False, key="raw_counts")
+norm = None if raw else "percent"
+y_title = "samples" if raw else "share of the set (%)"
+bar_title = "mosaics" if raw else "share of mosaics (%)"
+
+
+def keyed(name: str, suffix: str | None) -> str | None:
+    """A draw's keys: none for the first epoch's draw (a keyed chart or table registers with the browser,
+    which then asks for a new run and would stop this one before the whole run is drawn)."""
+    return None if suffix is None else name + suffix
 
 
 def bits(value: float) -> str:
     """An entropy in bits, never shown as -0.00."""
     return f"{max(value, 0.0):.2f}"
-
-
-cols = st.columns(6)
-cols[0].metric("Source records", f"{original['records']:,}")
-cols[1].metric("Mosaics", f"{mosaic['records']:,}")
-cols[2].metric("Mean k", f"{result['mean_k']:.2f}")
-near = mosaic["tokens"]["near_budget_share"]
-cols[3].metric("Within 10% of the budget", "-" if near is None else f"{near:.0%}")
-cols[4].metric(
-    "Sources over the budget",
-    f"{result['unusable_sources']:,}",
-    help="Source records longer than the token budget on their own: no mosaic can hold them, in any epoch.",
-)
-cols[5].metric(
-    "Left out in an epoch",
-    f"{result['unusable_per_epoch']:,}",
-    help="Times (summed over epochs) an item found no mosaic with room and no rule to take it; counted per epoch.",
-)
-raw = st.toggle("Raw counts instead of shares", value=False, key="raw_counts")
-norm = None if raw else "percent"
-y_title = "samples" if raw else "share of the set (%)"
-
-st.subheader("Token lengths (prompt + answer)")
-figure = go.Figure()
-for name, values in totals.items():
-    figure.add_trace(go.Histogram(x=values, name=name, opacity=0.6, nbinsx=40, histnorm=norm))
-figure.add_vline(x=current.max_tokens, line_dash="dash", annotation_text=f"budget {current.max_tokens:,}")
-figure.update_layout(
-    barmode="overlay", height=340, margin={"t": 30, "b": 10}, xaxis_title="tokens", yaxis_title=y_title
-)
-st.plotly_chart(figure, key="token_histogram")
-summary = pd.DataFrame(
-    {
-        f"{name} {part}": core["sets"][name]["tokens"][part]
-        for name in ("original", "mosaic")
-        for part in ("prompt", "answer", "total")
-    }
-).T
-st.dataframe(summary, key="token_summary")
 
 
 def shared(values: list[int]) -> list[float]:
@@ -105,130 +71,12 @@ def shared(values: list[int]) -> list[float]:
     return [float(v) for v in values] if raw else [100 * v / total for v in values]
 
 
-def bars(counts: dict[str, int], title: str, chart_key: str, x_title: str) -> None:
+def bars(counts: dict[str, int], title: str, chart_key: str, x_title: str, suffix: str | None) -> None:
     items = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     chart = go.Figure(go.Bar(x=[k for k, _ in items], y=shared([v for _, v in items])))
     chart.update_layout(title=title, height=340, margin={"t": 40, "b": 10}, xaxis_title=x_title, yaxis_title=bar_title)
     chart.update_xaxes(automargin=True, tickangle=-40)
-    st.plotly_chart(chart, key=chart_key)
-
-
-bar_title = "mosaics" if raw else "share of mosaics (%)"
-
-
-structure = mosaic["structure"]
-left, right = st.columns(2)
-with left:
-    k_counts = dict(sorted(structure["k"]["counts"].items(), key=lambda kv: int(kv[0])))
-    chart = go.Figure(go.Bar(x=[int(k) for k in k_counts], y=shared(list(k_counts.values())), name="realised"))
-    if current.k_mode != "max_length":
-        target = k_distribution(current.k_mode, current.max_k, dict(current.k_weights) or None)
-        total = sum(k_counts.values())
-        scale = total / 100 if raw else 1.0
-        chart.add_trace(
-            go.Scatter(
-                x=list(target),
-                y=[100 * share * scale for share in target.values()],
-                name="target (before the budget)",
-                mode="lines+markers",
-            )
-        )
-    chart.update_layout(
-        title=f"Items per mosaic, target and realised (entropy {bits(structure['k']['entropy'])} bits)",
-        height=340,
-        margin={"t": 40, "b": 10},
-        xaxis_title="k (items per mosaic)",
-        yaxis_title=bar_title,
-        legend={"orientation": "h", "y": -0.25},
-    )
-    chart.update_xaxes(dtick=1)
-    st.plotly_chart(chart, key="k_counts")
-with right:
-    bars(
-        structure["strategy"]["counts"],
-        f"Strategies (entropy {bits(structure['strategy']['entropy'])} bits)",
-        "strategies",
-        "strategy",
-    )
-left, right = st.columns(2)
-with left:
-    bars(structure["rule"]["counts"], f"Rules ({structure['rule']['distinct']} used)", "rules", "rule")
-with right:
-    usage = structure["source_usage"]
-    chart = go.Figure(go.Bar(x=[int(k) for k in usage["uses"]], y=shared(list(usage["uses"].values()))))
-    chart.update_layout(
-        title=f"Times each source is used (unused: {usage['unused']:,})",
-        height=340,
-        margin={"t": 40, "b": 10},
-        xaxis_title="times used",
-        yaxis_title="sources" if raw else "share of sources (%)",
-    )
-    chart.update_xaxes(dtick=1)
-    st.plotly_chart(chart, key="source_usage")
-languages = structure.get("language")
-if languages and len(languages["counts"]) > 1:
-    bars(languages["counts"], "Mosaics per meta-instruction language", "languages", "language")
-elif languages:
-    st.caption(f"Every mosaic's meta-instructions are in {next(iter(languages['counts']))}.")
-meta = structure["meta_instructions"]
-novelty = structure["pair_novelty"]
-st.caption(
-    f"{meta['distinct']:,} distinct meta-instructions; {structure['outer_template']['distinct']} order/mask "
-    f"templates and {structure['format_template']['distinct']} format templates used. Pair novelty: "
-    f"{'-' if novelty is None else f'{novelty:.3f}'} (the share of source pairs that meet in only one mosaic)."
-)
-
-shares = structure.get("shares")
-if shares:
-    with st.expander("Configured against realised shares", expanded=False):
-        st.caption(
-            "A one-item mosaic is always primary or format, and a rule with no single answer for a mosaic's "
-            "instructions gives way to one drawn among those that have, so realised shares drift from the recipe. "
-            "Per language, a rule's configured share counts only the rules that mean something there "
-            "(no alphabetical or word-count rules in Chinese or Japanese)."
-        )
-        groups = [("strategy", "all", shares["strategies"]), ("rule", "all", shares["rules"])]
-        groups += [("rule", code, items) for code, items in (shares.get("by_language") or {}).items()]
-        share_rows = [
-            {
-                "kind": kind,
-                "language": language,
-                "name": name,
-                "configured": f"{v['configured']:.1%}",
-                "realised": f"{v['realised']:.1%}",
-            }
-            for kind, language, items in groups
-            for name, v in items.items()
-        ]
-        st.dataframe(pd.DataFrame(share_rows), hide_index=True)
-
-st.subheader("Diversity")
-st.caption(MATCHING_EXPLANATION)
-rows = []
-for metric in ("distinct_1", "distinct_2", "distinct_3", "ngram_diversity", "compression_ratio"):
-    for side in ("prompt", "answer"):
-        rows.append(
-            {
-                "measure": metric.replace("_", "-"),
-                "side": side,
-                "original": original["lexical"][side][metric],
-                "mosaic": mosaic["lexical"][side][metric],
-            }
-        )
-for kind in ("records", "windows"):
-    for side in ("prompt", "answer"):
-        rows.append(
-            {
-                "measure": f"self-BLEU ({kind})",
-                "side": side,
-                "original": bleu["original"][side][kind],
-                "mosaic": bleu["mosaic"][side][kind],
-            }
-        )
-st.dataframe(pd.DataFrame(rows), hide_index=True, key="diversity")
-with st.expander("What these measures mean"):
-    for metric in METRICS.values():
-        st.markdown(f"**{metric.title}**: {metric.explanation} *({metric.reference})*")
+    st.plotly_chart(chart, key=keyed(chart_key, suffix))
 
 
 def readable_flops(value: float | None) -> str:
@@ -241,26 +89,204 @@ def readable_flops(value: float | None) -> str:
     return f"{value:,.0f} FLOP"
 
 
-st.subheader("Training cost estimate")
-cost_rows = []
-for name, epochs in (("original", original_epochs), ("mosaic", mosaic_epochs)):
-    cost = core["sets"][name]["cost"]
+def draw(result: dict[str, Any], suffix: str | None = "") -> None:
+    """Every number and chart of ``result``; ``suffix`` None draws without keys (``keyed``)."""
+    core, bleu, totals = result["core"], result["bleu"], result["totals"]
+    original, mosaic = core["sets"]["original"], core["sets"]["mosaic"]
+
+    cols = st.columns(6)
+    cols[0].metric("Source records", f"{original['records']:,}")
+    cols[1].metric("Mosaics", f"{mosaic['records']:,}")
+    cols[2].metric("Mean k", f"{result['mean_k']:.2f}")
+    near = mosaic["tokens"]["near_budget_share"]
+    cols[3].metric("Within 10% of the budget", "-" if near is None else f"{near:.0%}")
+    cols[4].metric(
+        "Sources over the budget",
+        f"{result['unusable_sources']:,}",
+        help="Source records longer than the token budget on their own: no mosaic can hold them, in any epoch.",
+    )
+    cols[5].metric(
+        "Left out in an epoch",
+        f"{result['unusable_per_epoch']:,}",
+        help="Times (summed over epochs) an item found no mosaic with room and no rule to take it; counted per epoch.",
+    )
+
+    st.subheader("Token lengths (prompt + answer)")
+    figure = go.Figure()
+    for name, values in totals.items():
+        figure.add_trace(go.Histogram(x=values, name=name, opacity=0.6, nbinsx=40, histnorm=norm))
+    figure.add_vline(x=current.max_tokens, line_dash="dash", annotation_text=f"budget {current.max_tokens:,}")
+    figure.update_layout(
+        barmode="overlay", height=340, margin={"t": 30, "b": 10}, xaxis_title="tokens", yaxis_title=y_title
+    )
+    st.plotly_chart(figure, key=keyed("token_histogram", suffix))
+    summary = pd.DataFrame(
+        {
+            f"{name} {part}": core["sets"][name]["tokens"][part]
+            for name in ("original", "mosaic")
+            for part in ("prompt", "answer", "total")
+        }
+    ).T
+    st.dataframe(summary, key=keyed("token_summary", suffix))
+
+    structure = mosaic["structure"]
+    left, right = st.columns(2)
+    with left:
+        k_counts = dict(sorted(structure["k"]["counts"].items(), key=lambda kv: int(kv[0])))
+        chart = go.Figure(go.Bar(x=[int(k) for k in k_counts], y=shared(list(k_counts.values())), name="realised"))
+        if current.k_mode != "max_length":
+            target = k_distribution(current.k_mode, current.max_k, dict(current.k_weights) or None)
+            total = sum(k_counts.values())
+            scale = total / 100 if raw else 1.0
+            chart.add_trace(
+                go.Scatter(
+                    x=list(target),
+                    y=[100 * share * scale for share in target.values()],
+                    name="target (before the budget)",
+                    mode="lines+markers",
+                )
+            )
+        chart.update_layout(
+            title=f"Items per mosaic, target and realised (entropy {bits(structure['k']['entropy'])} bits)",
+            height=340,
+            margin={"t": 40, "b": 10},
+            xaxis_title="k (items per mosaic)",
+            yaxis_title=bar_title,
+            legend={"orientation": "h", "y": -0.25},
+        )
+        chart.update_xaxes(dtick=1)
+        st.plotly_chart(chart, key=keyed("k_counts", suffix))
+    with right:
+        bars(
+            structure["strategy"]["counts"],
+            f"Strategies (entropy {bits(structure['strategy']['entropy'])} bits)",
+            "strategies",
+            "strategy",
+            suffix,
+        )
+    left, right = st.columns(2)
+    with left:
+        bars(structure["rule"]["counts"], f"Rules ({structure['rule']['distinct']} used)", "rules", "rule", suffix)
+    with right:
+        usage = structure["source_usage"]
+        chart = go.Figure(go.Bar(x=[int(k) for k in usage["uses"]], y=shared(list(usage["uses"].values()))))
+        chart.update_layout(
+            title=f"Times each source is used (unused: {usage['unused']:,})",
+            height=340,
+            margin={"t": 40, "b": 10},
+            xaxis_title="times used",
+            yaxis_title="sources" if raw else "share of sources (%)",
+        )
+        chart.update_xaxes(dtick=1)
+        st.plotly_chart(chart, key=keyed("source_usage", suffix))
+    languages = structure.get("language")
+    if languages and len(languages["counts"]) > 1:
+        bars(languages["counts"], "Mosaics per meta-instruction language", "languages", "language", suffix)
+    elif languages:
+        st.caption(f"Every mosaic's meta-instructions are in {next(iter(languages['counts']))}.")
+    meta = structure["meta_instructions"]
+    novelty = structure["pair_novelty"]
+    st.caption(
+        f"{meta['distinct']:,} distinct meta-instructions; {structure['outer_template']['distinct']} order/mask "
+        f"templates and {structure['format_template']['distinct']} format templates used. Pair novelty: "
+        f"{'-' if novelty is None else f'{novelty:.3f}'} (the share of source pairs that meet in only one mosaic)."
+    )
+
+    shares = structure.get("shares")
+    if shares:
+        with st.expander("Configured against realised shares", expanded=False):
+            st.caption(
+                "A one-item mosaic is always primary or format, and a rule with no single answer for a mosaic's "
+                "instructions gives way to one drawn among those that have, so realised shares drift from the recipe. "
+                "Per language, a rule's configured share counts only the rules that mean something there "
+                "(no alphabetical or word-count rules in Chinese or Japanese)."
+            )
+            groups = [("strategy", "all", shares["strategies"]), ("rule", "all", shares["rules"])]
+            groups += [("rule", code, items) for code, items in (shares.get("by_language") or {}).items()]
+            share_rows = [
+                {
+                    "kind": kind,
+                    "language": language,
+                    "name": name,
+                    "configured": f"{v['configured']:.1%}",
+                    "realised": f"{v['realised']:.1%}",
+                }
+                for kind, language, items in groups
+                for name, v in items.items()
+            ]
+            st.dataframe(pd.DataFrame(share_rows), hide_index=True)
+
+    st.subheader("Diversity")
+    st.caption(MATCHING_EXPLANATION)
+    rows = []
+    for metric in ("distinct_1", "distinct_2", "distinct_3", "ngram_diversity", "compression_ratio"):
+        for side in ("prompt", "answer"):
+            rows.append(
+                {
+                    "measure": metric.replace("_", "-"),
+                    "side": side,
+                    "original": original["lexical"][side][metric],
+                    "mosaic": mosaic["lexical"][side][metric],
+                }
+            )
+    for kind in ("records", "windows"):
+        for side in ("prompt", "answer"):
+            rows.append(
+                {
+                    "measure": f"self-BLEU ({kind})",
+                    "side": side,
+                    "original": bleu["original"][side][kind],
+                    "mosaic": bleu["mosaic"][side][kind],
+                }
+            )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=keyed("diversity", suffix))
+    with st.expander("What these measures mean"):
+        for metric in METRICS.values():
+            st.markdown(f"**{metric.title}**: {metric.explanation} *({metric.reference})*")
+
+    st.subheader("Training cost estimate")
+    cost_rows = []
+    for name, epochs in (("original", original_epochs), ("mosaic", mosaic_epochs)):
+        cost = core["sets"][name]["cost"]
+        cost_rows.append(
+            {
+                "set": f"{name} x {epochs} epoch(s)",
+                **{k: cost[k] for k in ("sequences", "real_tokens", "padded_tokens", "steps")},
+                "FLOPs": readable_flops(cost["flops"]),
+            }
+        )
+    ratio = core["cost_ratio"] or {}
     cost_rows.append(
         {
-            "set": f"{name} x {epochs} epoch(s)",
-            **{k: cost[k] for k in ("sequences", "real_tokens", "padded_tokens", "steps")},
-            "FLOPs": readable_flops(cost["flops"]),
+            "set": "mosaic / original",
+            **{k: ratio.get(k) for k in ("sequences", "real_tokens", "padded_tokens", "steps")},
+            "FLOPs": "-" if ratio.get("flops") is None else f"{ratio['flops']:.3f}",
         }
     )
-ratio = core["cost_ratio"] or {}
-cost_rows.append(
-    {
-        "set": "mosaic / original",
-        **{k: ratio.get(k) for k in ("sequences", "real_tokens", "padded_tokens", "steps")},
-        "FLOPs": "-" if ratio.get("flops") is None else f"{ratio['flops']:.3f}",
-    }
-)
-st.dataframe(pd.DataFrame(cost_rows), hide_index=True, key="cost")
-st.caption(
-    f"Model {setup.preset.name} (like {setup.preset.like}); FLOPs = 6 x parameters x tokens, plus the attention term."
-)
+    st.dataframe(pd.DataFrame(cost_rows), hide_index=True, key=keyed("cost", suffix))
+    st.caption(
+        f"Model {setup.preset.name} (like {setup.preset.like}); "
+        "FLOPs = 6 x parameters x tokens, plus the attention term."
+    )
+
+
+bar_slot, slot = st.empty(), st.empty()
+
+
+def draw_first_epoch(first: dict[str, Any]) -> None:
+    with slot.container():
+        st.info(
+            f"Epoch 1 of {first['epochs']} so far: the numbers below describe its mosaics, and are replaced by "
+            "those of the whole run when the other epochs are generated.",
+            icon=":material/hourglass_top:",
+        )
+        draw(first, None)
+
+
+try:
+    result = mosaic_statistics(state.fingerprint, current.to_json(), setup, state.loaded, bar_slot, draw_first_epoch)
+except MosaicError as exc:
+    show_error(exc)
+    st.stop()
+with slot.container():
+    draw(result)

@@ -629,3 +629,41 @@ class TestWholeRecipe:
         next(b for b in app.button if b.label == "Use this recipe").click().run()
         assert any("export.to must be one of" in shown(e) for e in app.error)
         assert app.session_state.recipe["seed"] == 0
+
+
+def _statistics_script() -> None:
+    import streamlit as st
+
+    from mosaic_core import MosaicConfig, MosaicRun, SampleSet, StatsOptions, TrainingSetup, core_stats
+    from mosaic_core import dataset_fingerprint as fingerprint_of
+    from pages.studio.cache import demo_dataset, mosaic_statistics, source_table
+
+    loaded = demo_dataset()
+    fingerprint = fingerprint_of(loaded.records)
+    recipe = MosaicConfig(epochs=3, seed=11)
+    seen: list[dict[str, object]] = []
+    result = mosaic_statistics(fingerprint, recipe.to_json(), TrainingSetup(), loaded, None, seen.append)
+    again: list[dict[str, object]] = []
+    mosaic_statistics(fingerprint, recipe.to_json(), TrainingSetup(), loaded, None, again.append)
+    run = MosaicRun(source_table(fingerprint, recipe.tokenizer, loaded), recipe)
+    mosaics = list(run.mosaics())
+    sets = [SampleSet.from_table(run.table, 2000), SampleSet.from_mosaics(mosaics, run.table, 0, config=recipe)]
+    joint = core_stats(sets, 2000, StatsOptions(seed=11))
+    st.session_state.found = (seen, again, result, joint, run.report.mosaics_per_epoch[0])
+
+
+class TestStatisticsFirstEpoch:
+    def test_the_first_epoch_is_shown_first_and_the_whole_run_matches(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Statistics of a run of several epochs show its first epoch at once, then the whole run; the whole
+        run's numbers equal those of every mosaic worked out in one go (finding 10)."""
+        monkeypatch.setenv("MOSAIC_DATA_DIR", str(tmp_path))
+        at = AppTest.from_function(_statistics_script, default_timeout=120)
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        seen, again, result, joint, first_epoch_mosaics = at.session_state.found
+        assert len(seen) == 1 and seen[0]["epochs_done"] == 1 and result["epochs_done"] == 3
+        assert seen[0]["core"]["sets"]["mosaic"]["records"] == first_epoch_mosaics
+        assert again == []  # the second time the whole run comes from memory
+        assert result["core"] == joint

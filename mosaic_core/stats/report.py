@@ -36,7 +36,7 @@ mosaics; ``glossary.py`` explains each number.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,10 +91,18 @@ def _texts(samples: SampleSet, side: str) -> Sequence[str]:
     return samples.prompts if side == "prompt" else samples.answers
 
 
-def core_stats(sets: Sequence[SampleSet], max_tokens: int | None, options: StatsOptions) -> dict[str, Any]:
+def core_stats(
+    sets: Sequence[SampleSet],
+    max_tokens: int | None,
+    options: StatsOptions,
+    reuse: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Everything but self-BLEU: tokens, lexical (at matched budgets), structure, cost.
 
-    Returns ``{"sets": {name: {...}}, "cost_ratio": ...}`` (see the module docstring).
+    Returns ``{"sets": {name: {...}}, "cost_ratio": ...}`` (see the module docstring). ``reuse`` holds
+    entries of ``sets`` already worked out with the same options (``core_stats([that set], …)["sets"]``):
+    they are taken as they are when every set reaches the same word count, so their lexical figures
+    stand at the matched budget; otherwise everything is worked out again.
 
     >>> from mosaic_core.records import SourceRecord
     >>> from mosaic_core.table import SourceTable
@@ -102,13 +110,19 @@ def core_stats(sets: Sequence[SampleSet], max_tokens: int | None, options: Stats
     >>> core_stats([SampleSet.from_table(table)], None, StatsOptions())["sets"]["original"]["records"]
     1
     """
-    found: dict[str, dict[str, Any]] = {}
+    reuse = {name: entry for name, entry in (reuse or {}).items() if name in {s.name for s in sets}}
+    fresh = [s for s in sets if s.name not in reuse]
     lexical = {
-        side: matched_lexical({s.name: _texts(s, side) for s in sets}, options.word_budget, options.seed)
+        side: matched_lexical({s.name: _texts(s, side) for s in fresh}, options.word_budget, options.seed)
         for side in SIDES
     }
+    sizes = {found["words"] for side in SIDES for found in lexical[side].values()}
+    sizes |= {entry["lexical"][side]["words"] for entry in reuse.values() for side in SIDES}
+    if reuse and len(sizes) > 1:  # the sets were cut to different word counts: match them again
+        return core_stats(sets, max_tokens, options)
+    found: dict[str, dict[str, Any]] = {name: dict(entry) for name, entry in reuse.items()}
     setup = options.training
-    for samples in sets:
+    for samples in fresh:
         tokens = token_stats(samples.tokens, max_tokens if samples.plans is not None else None, options.bins)
         tokens["unusable"] = samples.unusable
         epochs = setup.original_epochs if samples.plans is None else setup.mosaic_epochs
@@ -130,7 +144,7 @@ def core_stats(sets: Sequence[SampleSet], max_tokens: int | None, options: Stats
         ratio = compare_cost(
             by_name["original"].tokens["total"].to_numpy(), by_name["mosaic"].tokens["total"].to_numpy(), setup
         )["ratio"]
-    return {"sets": found, "cost_ratio": ratio}
+    return {"sets": {s.name: found[s.name] for s in sets}, "cost_ratio": ratio}
 
 
 def self_bleu_stats(sets: Sequence[SampleSet], options: StatsOptions) -> dict[str, dict[str, Any]]:

@@ -151,3 +151,34 @@ class TestComparison:
         assert "instructions" in mosaic["tokens"]
         bleu = self_bleu_stats(sets, StatsOptions(bleu_window=8))
         assert set(bleu) == {"original", "mosaic"} and bleu["mosaic"]["answer"]["windows"] is not None
+
+
+class TestReuse:
+    """A set's entry worked out once (the app keeps the original set's) stands in for working it out again."""
+
+    @staticmethod
+    def sets(budget: int, mosaics_kept: int = 1_000) -> tuple[list[SampleSet], StatsOptions]:
+        from mosaic_core.io.load import load_dataset
+        from tests.conftest import DEMO
+
+        table = SourceTable.build(load_dataset(DEMO).records, "cl100k_base")
+        run = MosaicRun(table, MosaicConfig(epochs=2))
+        mosaics = list(run.mosaics())[:mosaics_kept]
+        options = StatsOptions(word_budget=budget)
+        return [SampleSet.from_table(table, 2000), SampleSet.from_mosaics(mosaics, table, config=run.config)], options
+
+    def test_a_reused_entry_gives_the_joint_result(self) -> None:
+        sets, options = self.sets(budget=1_000)  # both sets reach 1,000 words
+        joint = core_stats(sets, 2000, options)
+        alone = core_stats(sets[:1], 2000, options)["sets"]
+        reused = core_stats(sets, 2000, options, reuse=alone)
+        assert reused == joint
+        assert joint["sets"]["original"]["lexical"]["prompt"]["words"] == 1_000
+
+    def test_sets_cut_to_different_sizes_are_matched_again(self) -> None:
+        sets, options = self.sets(budget=10_000_000, mosaics_kept=3)  # three mosaics hold fewer words
+        joint = core_stats(sets, 2000, options)
+        alone = core_stats(sets[:1], 2000, options)["sets"]
+        words = alone["original"]["lexical"]["prompt"]["words"]
+        assert words > joint["sets"]["original"]["lexical"]["prompt"]["words"]
+        assert core_stats(sets, 2000, options, reuse=alone) == joint

@@ -76,7 +76,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a run still busy on a slow machine: do not leave it behind
+            server.kill()
+            server.wait(timeout=20)
 
 
 def choose(page: Any, box: str, option: str) -> None:
@@ -278,3 +282,126 @@ def test_loading_a_recipe_sets_every_widget(app_url: str, tmp_path: Path) -> Non
     downloaded = json.loads((tmp_path / "downloaded.json").read_text(encoding="utf-8"))
     assert (downloaded["max_k"], downloaded["seed"], downloaded["epochs"]) == (10, 0, 2)
     assert downloaded["custom_templates"] == [custom]
+
+
+def pick(page: Any, box: str, options: list[str]) -> None:
+    """Add ``options`` to the multiselect labelled ``box``, reopening it if a rerun closed the list."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for option in options:
+        for attempt in range(5):
+            settle(page)
+            page.get_by_test_id("stMultiSelect").filter(has_text=box).click()
+            try:
+                page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+                break
+            except PlaywrightTimeout:
+                if attempt == 4:
+                    raise
+            finally:
+                page.keyboard.press("Escape")
+
+
+def settle(page: Any) -> None:
+    """Wait for the run a key press or click started to end."""
+    from playwright.sync_api import expect
+
+    page.wait_for_timeout(700)  # the rerun starts after the event reaches the server
+    expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=120_000)
+
+
+SIDECARS = [
+    "dataset card (README.md)",
+    "LLaMA-Factory dataset_info.json",
+    "trainer recipes (LLaMA-Factory, axolotl, TRL)",
+]
+
+
+def test_invalid_setting_every_file_type_and_the_replayed_command(app_url: str, tmp_path: Path) -> None:
+    """Issue #16's walk: an invalid setting stops Preview until it is fixed; every file type is exported with
+    every sidecar as one zip, each export verifies, and the command the page shows writes the same bytes."""
+    import shlex
+    import zipfile
+
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=60_000)
+    commands: dict[str, str] = {}
+    with sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800}, accept_downloads=True)
+        page.set_default_timeout(60_000)
+        nav = page.get_by_test_id("stSidebarNav")
+        page.goto(app_url)
+        expect(page.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
+
+        nav.get_by_text("Mosaic settings", exact=True).click()
+        for strategy in ("primary", "format", "permute", "maskout"):
+            box = page.get_by_label(f"{strategy} weight", exact=True)
+            box.fill("0")
+            box.press("Enter")
+            settle(page)
+        expect(page.get_by_text("wait until this is fixed").first).to_be_visible()
+        nav.get_by_text("Preview", exact=True).click()
+        expect(page.get_by_text("The settings are not valid").first).to_be_visible()
+        assert page.get_by_text("Mosaic #0").count() == 0
+        nav.get_by_text("Mosaic settings", exact=True).click()
+        box = page.get_by_label("permute weight", exact=True)
+        box.fill("1")
+        box.press("Enter")
+        settle(page)
+        assert page.get_by_text("wait until this is fixed").count() == 0
+        nav.get_by_text("Preview", exact=True).click()
+        expect(page.get_by_text("Mosaic #0").first).to_be_visible()
+        expect(page.get_by_text("· permute").first).to_be_visible()
+
+        nav.get_by_text("Export", exact=True).click()
+        pick(page, "Also write", ["Select all"])
+        for sidecar in SIDECARS:
+            expect(page.get_by_test_id("stMultiSelect").get_by_text(sidecar).first).to_be_visible()
+        for file_type in ("jsonl", "json", "parquet", "hf"):
+            choose(page, "File type", file_type)
+            settle(page)
+            page.get_by_role("button", name="Generate the export").click()
+            button = page.get_by_role("button", name="Download everything (mosaics.zip)")
+            expect(button).to_be_visible(timeout=180_000)
+            with page.expect_download() as event:
+                button.click()
+            folder = tmp_path / file_type
+            event.value.save_as(tmp_path / f"{file_type}.zip")
+            zipfile.ZipFile(tmp_path / f"{file_type}.zip").extractall(folder)
+            commands[file_type] = (
+                page.get_by_test_id("stCode").filter(has_text="mosaic-studio generate").first.inner_text()
+            )
+        browser.close()
+
+    for file_type, command in commands.items():
+        folder = tmp_path / file_type
+        name = "mosaics" if file_type == "hf" else f"mosaics.{file_type}"
+        found = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        assert {f"{name}.manifest.json", "README.md", "dataset_info.json", f"{name}.axolotl.yml"} <= found, found
+        manifest = json.loads((folder / f"{name}.manifest.json").read_text())
+        assert manifest["recipe"]["mix"]["permute"] == 1.0 and manifest["export"]["file_type"] == file_type
+        assert manifest["export"]["sidecars"]["card"] and manifest["export"]["sidecars"]["trainer_configs"]
+        assert_verifies(folder / name)
+        replay = tmp_path / f"replay-{file_type}"
+        replay.mkdir()
+        shutil.copy(folder / f"{name}.manifest.json", replay)
+        words = shlex.split(command)
+        assert words[:2] == ["mosaic-studio", "generate"] and f"--file-type {file_type}" in command
+        done = subprocess.run(
+            [sys.executable, "-m", "mosaic_core", *words[1:]],
+            cwd=replay,
+            env={**os.environ, "PYTHONPATH": str(REPO)},  # as `pip install .` would make it importable
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        if file_type == "hf":
+            assert (replay / name / "data-00000-of-00001.arrow").read_bytes() == (
+                folder / name / "data-00000-of-00001.arrow"
+            ).read_bytes()
+        else:
+            assert (replay / name).read_bytes() == (folder / name).read_bytes()
+        assert (replay / "README.md").read_text() == (folder / "README.md").read_text()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import streamlit as st
@@ -83,7 +84,8 @@ def load_demo() -> None:
     from pages.studio.folders import DEMO
 
     label = f"built-in demo dataset ({len(demo.records)} records, CC0)"
-    set_dataset(demo, label, license_id="cc0-1.0", cli_input=str(DEMO))
+    digest = hashlib.sha256(DEMO.read_bytes()).hexdigest()  # in the manifest, as the command line records it
+    set_dataset(demo, label, digest, license_id="cc0-1.0", cli_input=str(DEMO))
 
 
 def set_dataset(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -49,10 +50,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextlib.contextmanager
+def serve(data: Path) -> Iterator[str]:
+    """The app in a server of its own, working in the data folder ``data``; yields its address."""
     port = free_port()
-    data = tmp_path_factory.mktemp("data")
     env = {**os.environ, "MOSAIC_DATA_DIR": str(data)}
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
@@ -81,6 +82,12 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:  # a run still busy on a slow machine: do not leave it behind
             server.kill()
             server.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve(tmp_path_factory.mktemp("data")) as url:
+        yield url
 
 
 def choose(page: Any, box: str, option: str) -> None:
@@ -405,3 +412,77 @@ def test_invalid_setting_every_file_type_and_the_replayed_command(app_url: str, 
         else:
             assert (replay / name).read_bytes() == (folder / name).read_bytes()
         assert (replay / "README.md").read_text() == (folder / "README.md").read_text()
+
+
+TIMINGS = Path(os.environ.get("MOSAIC_TIMINGS", REPO / "test-artifacts" / "app_timings.json"))
+"""Where the speed walk writes what it measured (``bench/bench_app.py`` reads it for BENCHMARKS.md)."""
+
+
+@pytest.mark.shared_data
+def test_speed_on_52k_records(tmp_path: Path) -> None:
+    """Issue #16's speed targets in browser time, on a fresh server: first Settings visit (demo, then Alpaca
+    52k), first Statistics on 52k (its first epoch drawn, then the whole run), and a settings change seen on
+    Preview. Each step is timed from the click until the page has drawn it and the run has ended."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.conftest import shared_file
+
+    alpaca = shared_file("alpaca_cleaned_52k.json")
+    shutil.copy(alpaca, tmp_path / alpaca.name)  # into the app's data folder, outside the project
+    expect.set_options(timeout=300_000)
+    found: dict[str, float] = {}
+    with serve(tmp_path) as url, sync_playwright() as play:
+        browser = play.chromium.launch(executable_path=chromium(), args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.set_default_timeout(300_000)
+        nav = page.get_by_test_id("stSidebarNav")
+
+        def timed(name: str, click: Any, *shown: str, gone: str | None = None) -> None:
+            start = time.perf_counter()
+            click()
+            for text in shown:
+                expect(page.get_by_text(text).first).to_be_visible()
+            if gone is not None:
+                expect(page.get_by_text(gone)).to_have_count(0)
+            settle(page)
+            found[name] = time.perf_counter() - start - 0.7  # settle's wait for a rerun to start
+
+        page.goto(url)
+        expect(page.get_by_role("heading", name="Data", exact=True).first).to_be_visible()
+        settle(page)
+        timed("first_settings_demo", lambda: nav.get_by_text("Mosaic settings", exact=True).click(), "Rules")
+        nav.get_by_text("Data", exact=True).click()
+        settle(page)
+        page.get_by_text("Local path", exact=True).click()
+        settle(page)
+        box = page.get_by_role("textbox", name="Path")
+        box.fill(alpaca.name)
+        box.press("Enter")
+        settle(page)
+        timed(
+            "load_52k",
+            lambda: page.get_by_role("button", name="Load this path").click(),
+            f"path: {alpaca.name}",
+            "51,941",
+        )
+        timed("first_settings_52k", lambda: nav.get_by_text("Mosaic settings", exact=True).click(), "Rules")
+        start = time.perf_counter()
+        nav.get_by_text("Statistics", exact=True).click()
+        expect(page.get_by_text("Token lengths (prompt + answer)").first).to_be_visible()
+        found["first_statistics_52k_first_epoch"] = time.perf_counter() - start
+        expect(page.get_by_text("so far: the numbers below describe")).to_have_count(0)
+        settle(page)
+        found["first_statistics_52k_whole_run"] = time.perf_counter() - start - 0.7
+        nav.get_by_text("Mosaic settings", exact=True).click()
+        settle(page)
+        max_k = page.get_by_label("Maximum k", exact=True)
+        timed("settings_change_live_example", lambda: (max_k.fill("5"), max_k.press("Enter")), "k = ")
+        timed("preview_after_change", lambda: nav.get_by_text("Preview", exact=True).click(), "Mosaic #0")
+        assert page.get_by_test_id("stException").count() == 0
+        browser.close()
+    TIMINGS.parent.mkdir(parents=True, exist_ok=True)
+    TIMINGS.write_text(json.dumps(found, indent=2))
+    # Generous bounds (this machine is shared and noisy): a regression by several times still fails here;
+    # the figures themselves go to BENCHMARKS.md through `make bench`.
+    assert found["first_settings_demo"] < 10 and found["preview_after_change"] < 5, found
+    assert found["first_statistics_52k_first_epoch"] < 30, found

@@ -102,10 +102,10 @@ class MosaicConfig:
     def __post_init__(self) -> None:
         self._check_types()
         if self.k_mode not in K_MODES:
-            raise ConfigError(f"unknown k mode {self.k_mode!r}; known: {', '.join(K_MODES)}")
+            raise ConfigError(f"unknown k mode {self.k_mode!r}; known: {', '.join(K_MODES)}", key="k_mode")
         if not self.tokenizer.startswith("hf:") and self.tokenizer not in available_tokenizers():
             known = ", ".join([*available_tokenizers(), "hf:<path to tokenizer.json>"])
-            raise ConfigError(f"unknown tokenizer {self.tokenizer!r}; known: {known}")
+            raise ConfigError(f"unknown tokenizer {self.tokenizer!r}; known: {known}", key="tokenizer")
         _check_int("max_k", self.max_k, 1, 100_000)
         _check_int("max_tokens", self.max_tokens, 16, 10_000_000)
         _check_int("epochs", self.epochs, 1, 1000)
@@ -113,37 +113,39 @@ class MosaicConfig:
         try:
             weights = {int(k): float(w) for k, w in self.k_weights.items()}
         except (TypeError, ValueError):
-            raise ConfigError("k_weights must map k (a whole number) to a weight (a number)") from None
+            raise ConfigError("k_weights must map k (a whole number) to a weight (a number)", key="k_weights") from None
         if not all(math.isfinite(w) for w in weights.values()):
-            raise ConfigError("k_weights must be finite numbers (no NaN or infinity)")
+            raise ConfigError("k_weights must be finite numbers (no NaN or infinity)", key="k_weights")
         object.__setattr__(self, "k_weights", weights)
         if self.k_mode == "custom":
             if not weights or any(w < 0 for w in weights.values()) or sum(weights.values()) <= 0:
-                raise ConfigError("k mode 'custom' needs non-negative weights, at least one positive")
+                raise ConfigError("k mode 'custom' needs non-negative weights, at least one positive", key="k_weights")
             if any(k < 1 for k in weights):
-                raise ConfigError("custom k weights must be for k >= 1")
+                raise ConfigError("custom k weights must be for k >= 1", key="k_weights")
         try:
             mix = {name: float(self.mix.get(name, 0.0)) for name in STRATEGIES}
         except (TypeError, ValueError):
-            raise ConfigError('mix must map strategies to numbers, e.g. {"primary": 1, "permute": 2}') from None
+            raise ConfigError(
+                'mix must map strategies to numbers, e.g. {"primary": 1, "permute": 2}', key="mix"
+            ) from None
         if not all(math.isfinite(w) for w in mix.values()):
-            raise ConfigError("strategy weights must be finite numbers (no NaN or infinity)")
+            raise ConfigError("strategy weights must be finite numbers (no NaN or infinity)", key="mix")
         unknown = set(self.mix) - set(STRATEGIES)
         if unknown:
             raise ConfigError(
-                f"unknown strategies in mix: {', '.join(sorted(unknown))}; known: {', '.join(STRATEGIES)}"
+                f"unknown strategies in mix: {', '.join(sorted(unknown))}; known: {', '.join(STRATEGIES)}", key="mix"
             )
         if any(w < 0 for w in mix.values()) or sum(mix.values()) <= 0:
-            raise ConfigError("strategy weights must be non-negative, at least one positive")
+            raise ConfigError("strategy weights must be non-negative, at least one positive", key="mix")
         object.__setattr__(self, "mix", mix)
         if not 0.0 <= self.wrapper_rate <= 1.0:
-            raise ConfigError(f"wrapper_rate must be between 0 and 1, got {self.wrapper_rate}")
+            raise ConfigError(f"wrapper_rate must be between 0 and 1, got {self.wrapper_rate}", key="wrapper_rate")
         object.__setattr__(self, "disabled_rules", tuple(sorted(set(self.disabled_rules))))
         object.__setattr__(self, "disabled_templates", tuple(sorted(set(self.disabled_templates))))
         object.__setattr__(self, "custom_templates", tuple(dict(t) for t in self.custom_templates))
         for name in self.disabled_rules:
             if name not in RULES:
-                raise ConfigError(f"unknown rule {name!r}; known: {', '.join(RULES)}")
+                raise ConfigError(f"unknown rule {name!r}; known: {', '.join(RULES)}", key="disabled_rules")
         library = self.library()
         for template_id in self.disabled_templates:
             library.get(template_id)
@@ -158,7 +160,9 @@ class MosaicConfig:
             raise ConfigError(f"mixed_contexts must be one of {', '.join(MIXED_CONTEXTS)}, not {self.mixed_contexts!r}")
         for strategy in ("permute", "maskout"):
             if mix[strategy] > 0 and not self.enabled_rules(strategy):
-                raise ConfigError(f"strategy {strategy} has weight {mix[strategy]} but all its rules are off")
+                raise ConfigError(
+                    f"strategy {strategy} has weight {mix[strategy]} but all its rules are off", key="disabled_rules"
+                )
         for language in self.languages(library):
             self._check_language(library, language)
 
@@ -195,7 +199,9 @@ class MosaicConfig:
         families += [name for name in RULES if name not in self.disabled_rules and mix[RULES[name].strategy] > 0]
         for family in families:
             if pack.uses_family(family) and not self.enabled_templates(family, library, language):
-                raise ConfigError(f"every template of {family}{where} is switched off; keep at least one")
+                raise ConfigError(
+                    f"every template of {family}{where} is switched off; keep at least one", key="disabled_templates"
+                )
         # Wrapped mosaics need a wrapper sentence that agrees with them, on one item as on several.
         wrapped = [(s, 2) for s in STRATEGIES if mix[s] > 0 and (s == "format" or self.wrapper_rate > 0)]
         wrapped += [("format", 1)] if mix["format"] > 0 or self.wrapper_rate > 0 else []
@@ -203,7 +209,10 @@ class MosaicConfig:
         for strategy, k in wrapped:
             if strategy != "primary" and not any(compatible(c, strategy, k) for c in claims):
                 case = "a single instruction" if k == 1 else f"{strategy} mosaics"
-                raise ConfigError(f"no enabled format.wrapper template{where} can stand in {case}; switch one on")
+                raise ConfigError(
+                    f"no enabled format.wrapper template{where} can stand in {case}; switch one on",
+                    key="disabled_templates",
+                )
 
     def languages(self, library: TemplateLibrary | None = None) -> list[str]:
         """The packs this recipe may write in: the fixed one, or every pack under ``auto``."""
@@ -286,4 +295,4 @@ class MosaicConfig:
 
 def _check_int(name: str, value: object, low: int, high: int) -> None:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {value!r}")
+        raise ConfigError(f"{name} must be a whole number from {low} to {high}, got {value!r}", key=name)

@@ -31,7 +31,16 @@ class MosaicError(Exception):
 
 
 class ConfigError(MosaicError, ValueError):
-    """A recipe, setting or command-line value is invalid."""
+    """A recipe, setting or command-line value is invalid; ``key`` names the recipe key at fault, where one is
+    (the app shows the error beside that key's control).
+
+    >>> ConfigError("strategy weights must be non-negative", key="mix").key
+    'mix'
+    """
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
 
 
 class DatasetError(MosaicError, ValueError):

@@ -18,6 +18,7 @@ from mosaic_core import (
     MosaicConfig,
     MosaicError,
     RecipeFile,
+    TemplateError,
     available_tokenizers,
     get_rule,
     k_distribution,
@@ -299,14 +300,10 @@ except MosaicError as exc:
     updated = None
     st.session_state.recipe_error = str(exc)
     message = str(exc)
-    where = (
-        rules_error
-        if "rules are off" in message or "rule" in message.split()[:3]
-        else mix_error
-        if "weight" in message or "mix" in message
-        else templates_error
-        if "template" in message
-        else k_error
+    key = getattr(exc, "key", None)  # the recipe key at fault (ConfigError.key); a template's own error has none
+    slots = {"mix": mix_error, "wrapper_rate": mix_error, "disabled_rules": rules_error}
+    where = slots.get(key or "") or (
+        templates_error if key == "disabled_templates" or isinstance(exc, TemplateError) else k_error
     )
     where.error(
         literal(f"{message}. Preview, Statistics and Export wait until this is fixed."), icon=":material/error:"

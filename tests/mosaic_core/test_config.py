@@ -102,3 +102,20 @@ class TestWrapperSentences:
         not_all = [t.id for t in builtin_library().family("format.wrapper") if "all" not in t.claims]
         with pytest.raises(ConfigError, match="maskout"):
             MosaicConfig(disabled_templates=tuple(not_all))
+
+
+@pytest.mark.parametrize(
+    ("changes", "key"),
+    [
+        ({"mix": {"primary": 0, "format": 0, "permute": 0, "maskout": 0}}, "mix"),
+        ({"max_k": 0}, "max_k"),
+        ({"k_mode": "custom", "k_weights": {1: -1.0}}, "k_weights"),
+        ({"disabled_rules": ("permute.reverse", "nonsense")}, "disabled_rules"),
+        ({"wrapper_rate": 2.0}, "wrapper_rate"),
+    ],
+)
+def test_an_error_names_the_key_at_fault(changes: dict[str, object], key: str) -> None:
+    """The app shows an invalid setting beside its own control, by the error's key, not by its words."""
+    with pytest.raises(ConfigError) as caught:
+        MosaicConfig(**changes)  # type: ignore[arg-type]
+    assert caught.value.key == key

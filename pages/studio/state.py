@@ -101,6 +101,8 @@ def set_dataset(
     state.source_license = license_id
     state.fingerprint = dataset_fingerprint(loaded.records)
     state.marks = {}  # marks name mosaics of one dataset
+    state.get("export_choice", {}).pop("export_license", None)  # the card's licence is the new dataset's
+    state.pop("export_license", None)
     if "recipe" in state:
         _select_marks()
     state.preview_start = 0

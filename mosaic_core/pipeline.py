@@ -124,6 +124,7 @@ def _export(
     if options.record_format == "prompt_completion":  # no place for a mosaic's system prompt or tools
         losses.add("system_prompts", run.report.with_system)
         losses.add("tools", run.report.with_tools)
+    left_out = sorted(rejected) if rejected and accepted is None else None
     export = {
         "file": output.name,
         "record_format": options.record_format,
@@ -132,16 +133,8 @@ def _export(
         "originals_share": options.originals,
         "curated": accepted is not None or bool(rejected),
         "left_out": len(rejected) if accepted is None else 0,
-        "curation": {
-            "accepted": None if accepted is None else sorted(accepted),
-            "rejected": sorted(rejected) if rejected and accepted is None else None,
-        },
-        "sidecars": {
-            "card": options.card,
-            "llama_factory": options.llama_factory,
-            "trainer_configs": options.trainer_configs,
-            "license": options.license,
-        },
+        "curation": {"accepted": None if accepted is None else sorted(accepted), "rejected": left_out},
+        "sidecars": {key: getattr(options, key) for key in ("card", "llama_factory", "trainer_configs", "license")},
         "rows": rows,
         "columns": shape.columns,
         "not_carried": losses.to_dict(),

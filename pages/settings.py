@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-import plotly.express as px
+import plotly.graph_objects as go
 import streamlit as st
 
 from mosaic_core import (
@@ -125,13 +125,14 @@ with chart_col:
     else:
         try:
             shares = k_distribution(recipe["k_mode"], recipe["max_k"], recipe.get("k_weights") or None)
-            chart = px.bar(
-                x=list(shares),
-                y=list(shares.values()),
-                labels={"x": "k (items per mosaic)", "y": "share of mosaics"},
+            chart = go.Figure(go.Bar(x=list(shares), y=list(shares.values())))
+            chart.update_layout(
                 title=f"Target k under '{recipe['k_mode']}' (before the budget cuts mosaics short)",
+                xaxis_title="k (items per mosaic)",
+                yaxis_title="share of mosaics",
+                height=320,
+                margin={"t": 50, "b": 10},
             )
-            chart.update_layout(height=320, margin={"t": 50, "b": 10})
             st.plotly_chart(chart, key="k_chart")
         except MosaicError as exc:
             show_error(exc)

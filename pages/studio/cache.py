@@ -6,6 +6,7 @@ a recipe is keyed by its JSON. Nothing here reads session state.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -94,9 +95,10 @@ def original_statistics(
 
 
 @st.cache_resource(show_spinner=False)
-def _finished_statistics() -> OrderedDict[tuple[str, str, TrainingSetup], dict[str, Any]]:
-    """Statistics of whole runs, most recent last (at most ``_KEEP``); shared by every session, like a cache."""
-    return OrderedDict()
+def _finished_statistics() -> tuple[threading.Lock, OrderedDict[tuple[str, str, TrainingSetup], dict[str, Any]]]:
+    """Statistics of whole runs, most recent last (at most ``_KEEP``), with the lock every session takes to
+    read or change them (sessions run in threads of one process, like a cache's users)."""
+    return threading.Lock(), OrderedDict()
 
 
 _KEEP = 6
@@ -118,10 +120,11 @@ def mosaic_statistics(
     once), and ``bar_slot`` (an ``st.empty``) holds the progress bar.
     """
     key = (fingerprint, recipe_json, setup)
-    finished = _finished_statistics()
-    if key in finished:
-        finished.move_to_end(key)
-        return finished[key]
+    lock, finished = _finished_statistics()
+    with lock:
+        if key in finished:
+            finished.move_to_end(key)
+            return finished[key]
     run = _run(fingerprint, recipe_json, loaded)
     config = run.config
     known = original_statistics(fingerprint, config.tokenizer, config.max_tokens, setup, config.seed, loaded)
@@ -144,9 +147,10 @@ def mosaic_statistics(
         result = _statistics(run, mosaics, known, setup, epochs_done=config.epochs)
     finally:
         bar.empty()
-    finished[key] = result
-    while len(finished) > _KEEP:
-        finished.popitem(last=False)
+    with lock:
+        finished[key] = result
+        while len(finished) > _KEEP:
+            finished.popitem(last=False)
     return result
 
 

@@ -22,7 +22,7 @@ from mosaic_core.errors import DatasetError, OfflineError
 from mosaic_core.io.jsonstream import NotUtf8Error, StreamError, object_shape, stream_items
 from mosaic_core.io.jsontext import loads_exact, read_lines, repeats_a_key, rows_with_repeats
 from mosaic_core.io.schemas import SCHEMAS, json_type, shown
-from mosaic_core.io.source import BINARY_CONTROL, RowError, Source, decode, refuse_bomless_utf16, sniff_kind
+from mosaic_core.io.source import BINARY_BYTE, RowError, Source, decode, refuse_bomless_utf16, sniff_kind
 
 __all__ = ["STREAM_FROM", "iter_rows"]
 
@@ -90,7 +90,7 @@ def _head(name: str, path: Path) -> bytes:
         return b""
     head = head.removeprefix(codecs.BOM_UTF8)
     refuse_bomless_utf16(name, head[:64])
-    if any(byte in BINARY_CONTROL for byte in head[:1024]):
+    if BINARY_BYTE.search(head, 0, 1024):
         raise DatasetError(f"{name}: looks like binary data, not a text dataset")
     return head.lstrip(b" \t\r\n")[:1]
 
@@ -186,7 +186,7 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
                 line = line[3:]
             if not line or line.isspace():
                 continue
-            if any(byte in BINARY_CONTROL for byte in line[:256]):
+            if BINARY_BYTE.search(line, 0, 256):
                 raise DatasetError(f"{source.name}: line {number} holds binary data, not JSON text")
             if not seen_any:
                 refuse_bomless_utf16(source.name, bytes(line[:64]))

@@ -18,6 +18,7 @@ from mosaic_core.errors import DatasetError
 from mosaic_core.io.jsonstream import sample_items
 
 __all__ = [
+    "BINARY_BYTE",
     "BINARY_CONTROL",
     "MEMORY_BASE",
     "MEMORY_FACTOR",
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 BINARY_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
+BINARY_BYTE = re.compile(b"[" + re.escape(bytes(sorted(BINARY_CONTROL))) + b"]")
+"""Finds a byte of BINARY_CONTROL: one search, where a loop over the bytes cost half of reading JSON Lines."""
 _HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
 _SPLIT = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
@@ -230,7 +233,7 @@ def decode(name: str, raw: bytes) -> str:
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
     refuse_bomless_utf16(name, raw[:64])
-    if any(byte in BINARY_CONTROL for byte in raw[:1024]):
+    if BINARY_BYTE.search(raw, 0, 1024):
         raise DatasetError(f"{name}: looks like binary data, not a text dataset")
     try:
         return raw.decode("utf-8")

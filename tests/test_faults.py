@@ -172,7 +172,7 @@ def test_a_journal_of_incomplete_files_is_rolled_back(tmp_path: Path) -> None:
 def test_a_journal_that_is_not_ours_is_left_alone(
     journal: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Whatever a journal we did not write names is never moved or removed; a new export refuses to pass it."""
+    """Whatever a journal we did not write names is never moved or removed; a new export refuses it up front."""
     output = tmp_path / "out.jsonl"
     assert main(["generate", str(DEMO), "-o", str(output), "--epochs", "1", "--workers", "1"]) == 0
     journal_path(output).write_text(journal, encoding="utf-8")
@@ -189,7 +189,7 @@ def test_a_journal_that_is_not_ours_is_left_alone(
     assert code == 2 and len(err) == 1 and err[0].startswith("error:") and "not a journal of Mosaic Studio" in err[0]
     assert (output.read_bytes(), (tmp_path / "out.jsonl.manifest.json").read_bytes()) == pair
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
-    assert litter(tmp_path, "out.jsonl") == [".out.jsonl.journal"]  # our own stale temporary files went
+    assert litter(tmp_path, "out.jsonl") == [".out.jsonl.abcd1234.tmp", ".out.jsonl.journal"]  # refused up front
 
 
 @pytest.mark.timeout(300)

@@ -127,6 +127,8 @@ def check_output(output: Path, file_type: str, force: bool = False, inputs: Sequ
     manifest = manifest_path(output)
     if manifest.is_dir():
         raise ConfigError(f"{manifest} is a folder; the export's manifest would go there")
+    if os.path.lexists(journal_path(output)):  # ours was finished by finish_interrupted; this one is not
+        raise ConfigError(f"{journal_path(output)} is not a journal of Mosaic Studio; move it away and run again")
     if not (output.exists() or output.is_symlink()):
         if manifest.exists() and not force and _our_manifest(manifest) is None:
             raise ConfigError(f"{manifest} exists and was not written by Mosaic Studio; use --force to replace it")

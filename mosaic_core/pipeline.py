@@ -14,9 +14,10 @@ from mosaic_core.errors import ConfigError
 from mosaic_core.generate.report import RunReport
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.digest import file_sha256
-from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS, atomic_file, export_rows, jsonl_line, write_rows
+from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS, export_rows, jsonl_line, write_rows
 from mosaic_core.io.exported import manifest_path
-from mosaic_core.io.guard import check_output, export_lock
+from mosaic_core.io.guard import check_output, export_lock, finish_interrupted
+from mosaic_core.io.journal import Pair
 from mosaic_core.io.load import LoadResult, load_dataset
 from mosaic_core.io.manifest import build_manifest, write_manifest
 from mosaic_core.io.rows import Losses, RowShape
@@ -88,12 +89,17 @@ def export_mosaics(
 ) -> ExportSummary:
     """Generate every mosaic of ``config`` and write the export, its manifest and extras.
 
-    Nothing that is not an earlier export is replaced without ``options.force`` (``io/guard.py``), and one
-    export at a time writes a path.
+    Nothing that is not an earlier export is replaced without ``options.force`` (``io/guard.py``), one
+    export at a time writes a path, and data and manifest move into place as one pair (``io/journal.py``).
     """
+    finish_interrupted(output)
     check_output(output, options.file_type, options.force, [input_path] if input_path is not None else [])
     with export_lock(output):
-        return _export(loaded, config, output, options, input_sha256, table, progress)
+        pair = Pair(output)
+        try:
+            return _export(loaded, config, output, options, input_sha256, table, progress, pair)
+        finally:
+            pair.discard()
 
 
 def _export(
@@ -104,6 +110,7 @@ def _export(
     input_sha256: str | None,
     table: SourceTable | None,
     progress: Callable[[int, int], None] | None,
+    pair: Pair,
 ) -> ExportSummary:
     detect = config.meta_language == AUTO
     table = table or SourceTable.build(loaded.records, config.tokenizer, workers=options.workers, languages=detect)
@@ -116,11 +123,11 @@ def _export(
     parallel = options.workers > 1 and config.epochs > 1 and options.file_type == "jsonl" and accepted is None
     parallel = parallel and not rejected
     if parallel:
-        rows = _export_in_parallel(run, output, options, shape, originals, progress)
+        rows = _export_in_parallel(run, output, options.workers, shape, originals, progress, pair)
     else:
         positions = iter(range(1 << 62))
         mosaics = (m for m in run.mosaics(progress) if _kept(next(positions), accepted, rejected))
-        rows = write_rows(output, export_rows(mosaics, shape, originals), options.file_type, shape)
+        rows = write_rows(output, export_rows(mosaics, shape, originals), options.file_type, shape, pair)
     if options.record_format == "prompt_completion":  # no place for a mosaic's system prompt or tools
         losses.add("system_prompts", run.report.with_system)
         losses.add("tools", run.report.with_tools)
@@ -139,10 +146,11 @@ def _export(
         "columns": shape.columns,
         "not_carried": losses.to_dict(),
         "mixed_contexts_dropped": run.report.contexts_dropped,
-        "sha256": file_sha256(output) if output.is_file() else None,
+        "sha256": pair.sha256(output),
     }
     manifest = build_manifest(config, loaded.report, input_sha256, run.report, export, {"name": "local"})
-    target = write_manifest(output, manifest)
+    target = write_manifest(output, manifest, pair)
+    pair.commit()
     notes = []
     if options.card:
         from mosaic_core.io.card import write_dataset_card  # noqa: PLC0415
@@ -175,23 +183,24 @@ def _kept(position: int, accepted: set[int] | None, rejected: set[int]) -> bool:
 def _export_in_parallel(
     run: MosaicRun,
     output: Path,
-    options: ExportOptions,
+    workers: int,
     shape: RowShape,
     originals: list[dict[str, Any]],
     progress: Callable[[int, int], None] | None,
+    pair: Pair,
 ) -> int:
     from mosaic_core.generate.parallel import append_part, generate_epochs_in_parallel  # noqa: PLC0415
 
     output.parent.mkdir(parents=True, exist_ok=True)
     with (
         tempfile.TemporaryDirectory(prefix=f".{output.name}.parts.", dir=output.parent) as folder,
-        atomic_file(output) as stream,
+        pair.file(output) as stream,
     ):
         parts = generate_epochs_in_parallel(
             run,
             Path(folder),
             shape,
-            options.workers,
+            workers,
             progress,
             sink=lambda part: append_part(part, stream),
         )
@@ -256,6 +265,7 @@ def run_job(
         raise ConfigError(f"unknown engine {job.engine!r}; known: local, ray")
     path = job.source.path
     if job.engine == "local":  # before reading anything: the output must be ours to write
+        finish_interrupted(job.output)
         check_output(job.output, job.options.file_type, job.options.force, [path] if path is not None else [])
     loaded = load_dataset(job.source, job.mapping, job.on_invalid, job.multi_turn, progress=loading)
     if say is not None:

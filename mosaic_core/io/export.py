@@ -4,7 +4,8 @@ Record formats: ``alpaca``, ``sharegpt``, ``messages`` (OpenAI chat) and
 ``prompt_completion``. File types: ``jsonl`` (default), ``json``, ``parquet`` and
 ``hf`` (a ``save_to_disk`` folder). Every file is written beside its final
 place under a temporary name, flushed to disk, then renamed, so an interrupted
-export leaves the previous file or nothing.
+export leaves the previous file or nothing. Given a ``Pair`` (``io/journal.py``),
+the data is only staged, and renamed together with its manifest.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from mosaic_core.errors import ConfigError
+from mosaic_core.io.journal import Pair, staging_folder, temp_file
 from mosaic_core.io.rows import RECORD_FORMATS, RowShape
 from mosaic_core.records import Mosaic
 
@@ -59,9 +60,7 @@ def jsonl_line(row: dict[str, Any]) -> bytes:
 @contextlib.contextmanager
 def atomic_file(target: Path) -> Iterator[BinaryIO]:
     """A binary file that appears at ``target`` only once it is complete."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; an export should be readable like any file
+    handle, temp = temp_file(target)
     try:
         with os.fdopen(handle, "wb") as stream:
             yield stream
@@ -74,29 +73,30 @@ def atomic_file(target: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-def write_rows(target: Path, rows: Iterable[dict[str, Any]], file_type: str, shape: RowShape | None = None) -> int:
-    """Write ``rows`` to ``target`` atomically; returns how many were written.
+def write_rows(
+    target: Path,
+    rows: Iterable[dict[str, Any]],
+    file_type: str,
+    shape: RowShape | None = None,
+    pair: Pair | None = None,
+) -> int:
+    """Write ``rows`` to ``target`` atomically (staged in ``pair`` when given); returns how many were written.
 
     Parquet and ``hf`` exports declare ``shape``'s Arrow types (inferred from the rows when None).
     """
     if file_type not in FILE_TYPES:
         raise ConfigError(f"unknown file type {file_type!r}; known: {', '.join(FILE_TYPES)}")
     written = 0
+    opened = atomic_file if pair is None else pair.file
     if file_type == "jsonl":
-        with atomic_file(target) as stream:
+        with opened(target) as stream:
             for row in rows:
                 stream.write(jsonl_line(row))
                 written += 1
         return written
     collected = list(rows)
     if file_type == "json":
-        with atomic_file(target) as stream:
+        with opened(target) as stream:
             stream.write(orjson.dumps(collected, option=orjson.OPT_INDENT_2) + b"\n")
         return len(collected)
     import pyarrow as pa  # noqa: PLC0415
@@ -105,12 +105,20 @@ def write_rows(target: Path, rows: Iterable[dict[str, Any]], file_type: str, sha
     if file_type == "parquet":
         import pyarrow.parquet as pq  # noqa: PLC0415
 
-        with atomic_file(target) as stream:
+        with opened(target) as stream:
             pq.write_table(table, stream)
         return len(collected)
     import datasets  # noqa: PLC0415
 
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging = staging_folder(target)
+    if pair is not None:  # the folder moves in with its manifest (io/journal.py); a failure here leaves nothing
+        try:
+            datasets.Dataset(table).save_to_disk(str(staging / "data"), num_shards=1)
+            pair.folder(staging / "data", target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return len(collected)
     try:
         datasets.Dataset(table).save_to_disk(str(staging / "data"), num_shards=1)  # one file trainers can name
         if target.exists():  # an earlier export (io/guard.py checked): moved aside, then removed

@@ -9,7 +9,9 @@ same rule: ``dataset_info.json`` is merged entry by entry, and a README.md
 that is not our card is left alone.
 
 One export at a time may write a path: a lock file beside it holds the
-writer's process id, and a lock whose process is gone is taken over.
+writer's process id, and a lock whose process is gone is taken over. Whoever
+takes the lock first finishes a commit a killed run left half done
+(``io/journal.py``), then removes the temporary files of dead runs.
 """
 
 from __future__ import annotations
@@ -26,8 +28,18 @@ import orjson
 
 from mosaic_core.errors import ConfigError
 from mosaic_core.io.exported import manifest_path
+from mosaic_core.io.journal import journal_path, recover
 
-__all__ = ["CARD_MARK", "carries_mark", "check_output", "export_lock", "is_card", "is_earlier_export", "remove_stale"]
+__all__ = [
+    "CARD_MARK",
+    "carries_mark",
+    "check_output",
+    "export_lock",
+    "finish_interrupted",
+    "is_card",
+    "is_earlier_export",
+    "remove_stale",
+]
 
 CARD_MARK = "<!-- dataset card written by Mosaic Studio -->"
 """The line that tells our dataset card from any other README.md."""
@@ -115,6 +127,8 @@ def check_output(output: Path, file_type: str, force: bool = False, inputs: Sequ
     manifest = manifest_path(output)
     if manifest.is_dir():
         raise ConfigError(f"{manifest} is a folder; the export's manifest would go there")
+    if os.path.lexists(journal_path(output)):  # ours was finished by finish_interrupted; this one is not
+        raise ConfigError(f"{journal_path(output)} is not a journal of Mosaic Studio; move it away and run again")
     if not (output.exists() or output.is_symlink()):
         if manifest.exists() and not force and _our_manifest(manifest) is None:
             raise ConfigError(f"{manifest} exists and was not written by Mosaic Studio; use --force to replace it")
@@ -145,12 +159,13 @@ def remove_stale(output: Path) -> list[str]:
     """Remove what dead runs on ``output`` left beside it (temporary files and folders); the names removed.
 
     Only names this product makes are touched: ``.NAME.XXXXXXXX.tmp`` (a file being written),
-    ``.NAME.manifest.json.XXXXXXXX.tmp``, ``.NAME.parts.XXXXXXXX`` and ``.NAME.XXXXXXXX`` (folders of parts and
-    of an hf export being staged). Called with the lock held, so no live run owns them.
+    ``.NAME.manifest.json.XXXXXXXX.tmp``, ``.NAME.journal.XXXXXXXX.tmp``, ``.NAME.parts.XXXXXXXX`` and
+    ``.NAME.XXXXXXXX`` (folders of parts and of an hf export being staged). Called with the lock held, so no
+    live run owns them, and after ``recover``, so no journal still needs them.
     """
     name = re.escape(output.name)
     stale = re.compile(
-        rf"\.{name}\.(?:manifest\.json\.)?[A-Za-z0-9_]{{8}}\.tmp|\.{name}\.(?:parts\.)?[A-Za-z0-9_]{{8}}"
+        rf"\.{name}\.(?:manifest\.json\.|journal\.)?[A-Za-z0-9_]{{8}}\.tmp|\.{name}\.(?:parts\.)?[A-Za-z0-9_]{{8}}"
     )
     removed: list[str] = []
     try:
@@ -170,8 +185,11 @@ def remove_stale(output: Path) -> list[str]:
 
 
 @contextlib.contextmanager
-def export_lock(output: Path) -> Iterator[None]:
-    """Hold ``.NAME.lock`` beside the export while it is written; a second writer is refused."""
+def export_lock(output: Path, tidy: bool = True) -> Iterator[None]:
+    """Hold ``.NAME.lock`` beside the export while it is written; a second writer is refused.
+
+    Taking it finishes an interrupted commit, and with ``tidy`` removes what dead runs left (``remove_stale``).
+    """
     lock = output.with_name(f".{output.name}.lock")
     lock.parent.mkdir(parents=True, exist_ok=True)
     for _ in range(2):
@@ -191,7 +209,14 @@ def export_lock(output: Path) -> Iterator[None]:
             continue
         with os.fdopen(handle, "w", encoding="ascii") as stream:
             stream.write(str(os.getpid()))
-        remove_stale(output)
+        try:
+            recover(output)
+            if tidy:
+                remove_stale(output)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                lock.unlink()
+            raise
         break
     else:
         raise ConfigError(f"could not lock {output} for writing; try again")
@@ -200,3 +225,13 @@ def export_lock(output: Path) -> Iterator[None]:
     finally:
         with contextlib.suppress(FileNotFoundError):
             lock.unlink()
+
+
+def finish_interrupted(output: Path) -> None:
+    """Before ``output`` is read or replaced: finish a commit a killed export left half done (``io/journal.py``).
+
+    Does nothing, and touches nothing, unless a journal is there; a live writer's lock is an error.
+    """
+    if output.name not in ("", "..") and journal_path(output).is_file():  # check_output names a bad name
+        with export_lock(output, tidy=False):
+            pass

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mosaic_core.errors import ConfigError, DatasetError
+from mosaic_core.io.guard import finish_interrupted
 from mosaic_core.io.readers import iter_rows
 from mosaic_core.io.schemas import ColumnMapping, Exchange, Problem, detect_schema, extract, shown
 from mosaic_core.io.source import RowError, Source
@@ -129,6 +130,8 @@ def load_dataset(
         raise ConfigError(f"multi_turn must be one of {', '.join(MULTI_TURN_POLICIES)}, got {multi_turn!r}")
     if not isinstance(source, Source):
         source = Source.from_path(source)
+    if source.path is not None:  # an export of ours whose run was killed mid-commit is finished first
+        finish_interrupted(source.path)
     kind, rows = iter_rows(source, progress)
     report = LoadReport(source.name, kind=kind, multi_turn_policy=multi_turn, split=source.split)
     report.mapping = mapping.to_dict() if mapping else None

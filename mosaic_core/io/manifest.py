@@ -18,6 +18,7 @@ from mosaic_core.config import MosaicConfig
 from mosaic_core.generate.report import RunReport, shares
 from mosaic_core.io.export import atomic_file
 from mosaic_core.io.exported import manifest_path
+from mosaic_core.io.journal import Pair
 from mosaic_core.io.load import LoadReport
 
 __all__ = ["MANIFEST_KEYS", "build_manifest", "write_manifest"]
@@ -71,9 +72,9 @@ def build_manifest(
     }
 
 
-def write_manifest(output: Path, manifest: Mapping[str, Any]) -> Path:
-    """Write ``OUTPUT.manifest.json`` atomically; returns its path."""
+def write_manifest(output: Path, manifest: Mapping[str, Any], pair: Pair | None = None) -> Path:
+    """Write ``OUTPUT.manifest.json`` atomically (staged in ``pair``, beside its data, when given); returns its path."""
     target = manifest_path(output)
-    with atomic_file(target) as stream:
+    with (atomic_file if pair is None else pair.file)(target) as stream:
         stream.write(orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
     return target

@@ -13,21 +13,30 @@ import csv
 import io
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
 
 from mosaic_core.errors import DatasetError, OfflineError
+from mosaic_core.io.jsonstream import NotUtf8Error, StreamError, object_shape, stream_items
 from mosaic_core.io.jsontext import loads_exact, read_lines, repeats_a_key, rows_with_repeats
 from mosaic_core.io.schemas import SCHEMAS, json_type, shown
-from mosaic_core.io.source import BINARY_CONTROL, RowError, Source, decode, refuse_bomless_utf16, sniff_kind
+from mosaic_core.io.source import BINARY_BYTE, RowError, Source, decode, refuse_bomless_utf16, sniff_kind
 
-__all__ = ["iter_rows"]
+__all__ = ["STREAM_FROM", "iter_rows"]
 
 _LIST_FIELDS = ("data", "train", "examples", "records", "rows", "items", "instances")
+STREAM_FROM = 64 << 20
+"""JSON files from this size on are read a record at a time (``io/jsonstream.py``); smaller ones whole, faster."""
 
 
 def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
+    if source.path is not None and source.path.stat().st_size >= STREAM_FROM:
+        first = _head(source.name, source.path)
+        if first in (b"[", b"{"):
+            yield from _streamed_rows(source, source.path, first)
+            return
     raw = source.read_bytes()
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         data = _parse_json(source.name, decode(source.name, raw))
@@ -71,6 +80,54 @@ def _json_rows(source: Source) -> Iterator[tuple[int, Any]]:
             yield number, RowError(f"record {number} repeats a key; JSON would keep only its last value")
         else:
             yield number, row
+
+
+def _head(name: str, path: Path) -> bytes:
+    """The first character of a UTF-8 file after its BOM and white space (b"" for UTF-16, which is read whole)."""
+    with path.open("rb") as stream:
+        head = stream.read(4096)
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return b""
+    head = head.removeprefix(codecs.BOM_UTF8)
+    refuse_bomless_utf16(name, head[:64])
+    if BINARY_BYTE.search(head, 0, 1024):
+        raise DatasetError(f"{name}: looks like binary data, not a text dataset")
+    return head.lstrip(b" \t\r\n")[:1]
+
+
+def _streamed_rows(source: Source, path: Path, first: bytes) -> Iterator[tuple[int, Any]]:
+    """A big JSON list, or a list in a big JSON object, one record at a time (the same rows as ``_json_rows``)."""
+    key = None
+    try:
+        if first == b"{":
+            shape = object_shape(path)
+            lists = [name for name, (count, _) in shape.items() if count >= 0]
+            records = [name for name in lists if shape[name][0] > 0 and shape[name][1]] or lists[:1] * (len(lists) == 1)
+            if any(all(f in shape for f in fields) for fields in SCHEMAS.values()) or not records:
+                yield from _json_rows(Source.from_bytes(source.name, path.read_bytes()))  # one record, whole
+                return
+            key = _split_of(source, records, {name: shape[name][0] for name in records})
+        elif source.split is not None:
+            raise DatasetError(
+                f"{source.name}: a JSON list holds one list of records; --split is for inputs with several"
+            )
+    except StreamError as exc:
+        if first == b"{" and not isinstance(exc, NotUtf8Error):  # JSON Lines under a .json name, or not JSON
+            yield from _jsonl_rows(source, None)
+            return
+        raise DatasetError(_said(source.name, exc)) from None
+    try:
+        for number, (row, repeated) in enumerate(stream_items(path, key), start=1):
+            yield (
+                number,
+                RowError(f"record {number} repeats a key; JSON would keep only its last value") if repeated else row,
+            )
+    except StreamError as exc:
+        raise DatasetError(_said(source.name, exc)) from None
+
+
+def _said(name: str, exc: StreamError) -> str:
+    return f"{name}: {exc}" if isinstance(exc, NotUtf8Error) else f"{name}: not valid JSON ({exc})"
 
 
 def _split_of(source: Source, lists: list[str], sizes: dict[str, int]) -> str | None:
@@ -129,7 +186,7 @@ def _jsonl_rows(source: Source, progress: Callable[[int, int], None] | None) -> 
                 line = line[3:]
             if not line or line.isspace():
                 continue
-            if any(byte in BINARY_CONTROL for byte in line[:256]):
+            if BINARY_BYTE.search(line, 0, 256):
                 raise DatasetError(f"{source.name}: line {number} holds binary data, not JSON text")
             if not seen_any:
                 refuse_bomless_utf16(source.name, bytes(line[:64]))

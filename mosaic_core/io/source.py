@@ -15,22 +15,28 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mosaic_core.errors import DatasetError
+from mosaic_core.io.jsonstream import sample_items
 
 __all__ = [
+    "BINARY_BYTE",
     "BINARY_CONTROL",
     "MEMORY_BASE",
     "MEMORY_FACTOR",
+    "MEMORY_PER_RECORD",
     "RowError",
     "Source",
     "available_memory",
     "check_fits",
     "check_regular",
+    "count_records",
     "decode",
     "refuse_bomless_utf16",
     "sniff_kind",
 ]
 
 BINARY_CONTROL = set(range(0, 9)) | {11, 12} | set(range(14, 32))
+BINARY_BYTE = re.compile(b"[" + re.escape(bytes(sorted(BINARY_CONTROL))) + b"]")
+"""Finds a byte of BINARY_CONTROL: one search, where a loop over the bytes cost half of reading JSON Lines."""
 _HUB_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,95}/[A-Za-z0-9][A-Za-z0-9_.-]{0,95}")
 _SPLIT = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
@@ -113,8 +119,15 @@ def check_regular(path: Path, what: str = "input") -> os.stat_result:
 
 MEMORY_FACTOR = 3
 MEMORY_BASE = 500 << 20
+MEMORY_PER_RECORD = 1 << 10
 """Loading holds about 2 x the file size + MEMORY_BASE for records of ordinary size, up to 3 x for one huge line
-(the parser holds the line, a buffer and the string it builds; bench_load.py measures both): the check assumes 3."""
+(the parser holds the line, a buffer and the string it builds; bench_load.py measures both). Each record costs
+besides its text a fixed amount, as a SourceRecord and then in the table a run builds (token counts, features,
+language): about 1 KB measured on tiny records (10 M of them peaked at 10.8 GB end to end), which dominates
+when records are small. The check assumes BASE + max(3 x size, 2 x size + 1 KB x records)."""
+_SAMPLE = 4 << 20
+_COUNT_FROM = 64 << 20
+"""Smaller files hold too few records for them to matter beside the size (64 MB of 30-byte records: 2 M, 2 GB)."""
 
 
 def available_memory() -> int | None:
@@ -129,25 +142,52 @@ def available_memory() -> int | None:
     return None
 
 
-def check_fits(path: Path, size: int) -> None:
-    """Refuse early, with a way out, an input whose loading would not fit in memory."""
+def count_records(path: Path, size: int, kind: str) -> int:
+    """Records in a JSON Lines file (its lines, counted a block at a time), or about how many in a JSON file
+    (those in its first 4 MB, scaled to its size); 0 for other kinds."""
+    if kind == "jsonl":
+        lines = 0
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                lines += block.count(b"\n")
+        return lines + 1
+    if kind == "json" and size > 0:
+        return -(-sample_items(path, _SAMPLE) * size // min(size, _SAMPLE))
+    return 0
+
+
+def check_fits(path: Path, size: int, records: int = 0) -> None:
+    """Refuse early, with a way out, an input whose loading (and the table built from it) would not fit in memory."""
     free = available_memory()
-    need = MEMORY_FACTOR * size + MEMORY_BASE
+    need = MEMORY_BASE + max(MEMORY_FACTOR * size, 2 * size + MEMORY_PER_RECORD * records)
     if free is not None and need > free:
+        held = f" holding about {records:,} records" if records else ""
         raise DatasetError(
-            f"{path}: {size / 2**30:.1f} GB; loading it needs about {need / 2**30:.1f} GB of memory and "
+            f"{path}: {size / 2**30:.1f} GB{held}; loading it needs about {need / 2**30:.1f} GB of memory and "
             f"{free / 2**30:.1f} GB is free; use --engine ray, or split the file"
         )
 
 
 def sniff_kind(source: Source) -> str:
-    """``json``, ``jsonl``, ``csv``, ``parquet``, ``hf_disk`` or ``hub``, from name and content."""
+    """``json``, ``jsonl``, ``csv``, ``parquet``, ``hf_disk`` or ``hub``, from name and content.
+
+    A file that would not fit in memory is refused here, before it is read (``check_fits``).
+    """
     if source.hub_id is not None:
         return "hub"
-    if source.path is not None:
-        info = check_regular(source.path)
-        if stat.S_ISREG(info.st_mode):
-            check_fits(source.path, info.st_size)
+    if source.path is None:
+        return _sniff(source)
+    info = check_regular(source.path)
+    if not stat.S_ISREG(info.st_mode):
+        return _sniff(source)
+    check_fits(source.path, info.st_size)  # by size alone first: nothing is read from a file far too big
+    kind = _sniff(source)
+    if info.st_size >= _COUNT_FROM:
+        check_fits(source.path, info.st_size, count_records(source.path, info.st_size, kind))
+    return kind
+
+
+def _sniff(source: Source) -> str:
     if source.path is not None and source.path.is_dir():
         if (source.path / "dataset_info.json").exists() or (source.path / "dataset_dict.json").exists():
             return "hf_disk"
@@ -193,7 +233,7 @@ def decode(name: str, raw: bytes) -> str:
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[3:]
     refuse_bomless_utf16(name, raw[:64])
-    if any(byte in BINARY_CONTROL for byte in raw[:1024]):
+    if BINARY_BYTE.search(raw, 0, 1024):
         raise DatasetError(f"{name}: looks like binary data, not a text dataset")
     try:
         return raw.decode("utf-8")

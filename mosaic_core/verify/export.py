@@ -12,6 +12,7 @@ from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import DatasetError
 from mosaic_core.io.digest import file_sha256
 from mosaic_core.io.exported import iter_export_rows, manifest_path, plan_of, prompt_and_answer, read_manifest
+from mosaic_core.io.guard import finish_interrupted
 from mosaic_core.io.load import load_dataset
 from mosaic_core.io.source import RowError, Source
 from mosaic_core.records import Mosaic, Plan
@@ -64,6 +65,7 @@ def verify_export(output: Path, source: Path | None = None, manifest_file: Path 
     With ``manifest_file``, ``output`` may be a copy of the export in another file or file type (a round trip
     through ``datasets``): its bytes are not compared, but its row count is.
     """
+    finish_interrupted(output)  # a pair a killed export left half moved is completed (or undone) first
     manifest = read_manifest(output, file=manifest_file)
     if not isinstance(manifest.get("recipe"), Mapping):
         raise DatasetError(f"{manifest_file or manifest_path(output)}: not a Mosaic Studio manifest (no recipe)")

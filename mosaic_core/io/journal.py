@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import os
 import re
+import secrets
 import shutil
 import tempfile
 import time
@@ -46,18 +47,24 @@ def journal_path(output: Path) -> Path:
     return output.with_name(f".{output.name}.journal")
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+_NAME_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789_"
 
 
 def temp_file(target: Path) -> tuple[int, Path]:
-    """A new ``.NAME.XXXXXXXX.tmp`` beside ``target`` (an open descriptor and its path), readable like any file."""
+    """A new ``.NAME.XXXXXXXX.tmp`` beside ``target`` (an open descriptor and its path), readable like any file.
+
+    Created with mode 0666 less the umask, as any file is (``mkstemp`` makes 0600, and reading the umask means
+    setting it, which other threads of the app would see).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; an export should be readable like any file
-    return handle, Path(temp)
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    while True:
+        random_part = "".join(secrets.choice(_NAME_CHARACTERS) for _ in range(8))
+        temp = target.parent / f".{target.name}.{random_part}.tmp"
+        try:
+            return os.open(temp, flags, 0o666), temp
+        except FileExistsError:
+            continue
 
 
 def staging_folder(target: Path) -> Path:

@@ -105,3 +105,22 @@ class TestAtomicity:
             write_rows(target, rows(), "jsonl")
         assert target.read_text(encoding="utf-8") == "previous\n"
         assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_an_export_is_readable_like_any_file(tmp_path: Path) -> None:
+    """The export and its manifest get mode 0666 less the umask, as any new file does, without the umask being
+    set and restored (other threads of the app would see it change)."""
+    import os
+
+    from mosaic_core import MosaicConfig, load_dataset
+    from mosaic_core.pipeline import ExportOptions, export_mosaics
+    from tests.conftest import DEMO
+
+    current = os.umask(0o022)
+    try:
+        out = tmp_path / "m.jsonl"
+        export_mosaics(load_dataset(DEMO), MosaicConfig(epochs=1), out, ExportOptions())
+    finally:
+        os.umask(current)
+    assert out.stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / "m.jsonl.manifest.json").stat().st_mode & 0o777 == 0o644

@@ -280,9 +280,9 @@ def test_loading_a_recipe_sets_every_widget(app_url: str, tmp_path: Path) -> Non
         epochs = page.get_by_label("Epochs (passes over the sources)", exact=True)
         epochs.fill("2")
         epochs.press("Enter")
-        page.wait_for_timeout(1500)  # the rerun starts after the key press reaches the server
-        expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
+        settle(page)  # the download below must hold the recipe of this run, not of the one before
         expect(page.get_by_label("Maximum k", exact=True)).to_have_value("10")
+        expect(page.get_by_label("Epochs (passes over the sources)", exact=True)).to_have_value("2")
         with page.expect_download() as event:
             page.get_by_role("button", name="Download recipe.json").click()
         event.value.save_as(tmp_path / "downloaded.json")

@@ -55,8 +55,8 @@ bar_title = "mosaics" if raw else "share of mosaics (%)"
 
 
 def keyed(name: str, suffix: str | None) -> str | None:
-    """A draw's keys: none for the first epoch's draw (a keyed chart or table registers with the browser,
-    which then asks for a new run and would stop this one before the whole run is drawn)."""
+    """A draw's keys: none for the first epoch's draw, so that the whole run's draw, later in the same script
+    run, can use the keys without clashing with it."""
     return None if suffix is None else name + suffix
 
 

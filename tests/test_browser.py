@@ -55,13 +55,18 @@ def serve(data: Path) -> Iterator[str]:
     """The app in a server of its own, working in the data folder ``data``; yields its address."""
     port = free_port()
     env = {**os.environ, "MOSAIC_DATA_DIR": str(data)}
+    # The server's output goes to a file beside the data folder. A pipe nobody reads fills after 64 KB
+    # (warnings, datasets' progress bars) and then stops the server in the middle of a write: an hf export
+    # late in the module hung that way in CI.
+    log = data.with_name(f"{data.name}.server.log").open("w", encoding="utf-8")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
         cwd=REPO,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()  # the server holds its own copy
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -73,7 +78,8 @@ def serve(data: Path) -> Iterator[str]:
             except OSError:
                 time.sleep(0.3)
         else:
-            pytest.fail("the app did not answer /_stcore/health within 60 s")
+            output = data.with_name(f"{data.name}.server.log").read_text(encoding="utf-8")
+            pytest.fail(f"the app did not answer /_stcore/health within 60 s; it printed:\n{output[-2000:]}")
         yield url
     finally:
         server.terminate()

@@ -18,6 +18,7 @@ import random
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,12 +35,25 @@ from tests.conftest import DEMO, REPO
 ARGS = ["--epochs", "40", "--workers", "2"]
 
 
-def generate(output: Path, *extra: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+class Run(subprocess.Popen[str]):
+    """A ``generate`` run whose stderr goes to a temporary file: a pipe nobody reads while the test waits
+    would fill (64 KB) and stop the run in the middle of a write."""
+
+    def __init__(self, command: list[str], env: dict[str, str]) -> None:
+        self.log = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (closed by printed())
+        super().__init__(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=self.log, text=True, env=env)
+
+    def printed(self) -> str:
+        """Everything the run wrote to stderr (call once it has ended)."""
+        self.log.seek(0)
+        text = self.log.read()
+        self.log.close()
+        return text
+
+
+def generate(output: Path, *extra: str, env: dict[str, str] | None = None) -> Run:
     command = [sys.executable, "-m", "mosaic_core", "generate", str(DEMO), "-o", str(output), *ARGS, *extra]
-    environment = {**os.environ, **(env or {})}
-    return subprocess.Popen(
-        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
-    )
+    return Run(command, {**os.environ, **(env or {})})
 
 
 def verify(output: Path) -> subprocess.CompletedProcess[str]:
@@ -68,7 +82,7 @@ def test_kill_at_random_moments_leaves_a_whole_pair(tmp_path: Path) -> None:
         assert manifest["export"]["sha256"] == file_sha256(output) and manifest["seed"] in (1, 2)
         assert not journal_path(output).exists()
     finished = generate(output, "--seed", "3")
-    assert finished.wait(timeout=300) == 0, finished.stderr.read() if finished.stderr else ""
+    assert finished.wait(timeout=300) == 0, finished.printed()
     assert litter(tmp_path, "out.jsonl") == []  # what the killed runs left was removed by the next one
     assert verify(output).returncode == 0
 
@@ -198,7 +212,8 @@ def test_sigterm_cleans_up_and_exits_130(tmp_path: Path) -> None:
     run = generate(output, "--epochs", "200")
     time.sleep(2.5)
     run.send_signal(signal.SIGTERM)
-    _, err = run.communicate(timeout=120)
+    run.wait(timeout=120)
+    err = run.printed()
     assert run.returncode == 130, err
     assert err.strip().splitlines()[-1].startswith("error: interrupted")
     assert litter(tmp_path, "out.jsonl") == [] and not output.exists()

@@ -10,7 +10,9 @@ import streamlit as st
 from mosaic_core import K_MODES, PRESETS, MosaicConfig, MosaicError, TrainingSetup
 from pages.studio.cache import mosaic_statistics, preview_window
 from pages.studio.html import literal, pieces_html, show_error
-from pages.studio.state import config, require_valid_settings
+from pages.studio.state import config, require_valid_settings, through_the_app
+
+through_the_app()  # a first request for this page's address after a restart: through app.py
 
 st.title("Compare recipes")
 require_valid_settings()

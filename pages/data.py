@@ -11,7 +11,9 @@ from mosaic_core import ColumnMapping, MosaicError, Source, builtin_library, con
 from pages.studio.folders import data_dir
 from pages.studio.html import literal, show_error
 from pages.studio.progress import load_from
-from pages.studio.state import LOAD_WIDGETS, current_table, load_demo, recall, remember, set_dataset
+from pages.studio.state import LOAD_WIDGETS, current_table, load_demo, recall, remember, set_dataset, through_the_app
+
+through_the_app()  # a first request for this page's address after a restart: through app.py
 
 st.title("Data")
 state = st.session_state

@@ -38,7 +38,10 @@ from pages.studio.state import (
     recall,
     remember,
     require_valid_settings,
+    through_the_app,
 )
+
+through_the_app()  # a first request for this page's address after a restart: through app.py
 
 
 def zipped(folder: Path) -> bytes:

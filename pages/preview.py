@@ -7,7 +7,9 @@ import streamlit as st
 from mosaic_core import BUILTIN_LANGUAGES, RULES, STRATEGIES, MosaicError
 from pages.studio.cache import preview_window
 from pages.studio.html import literal, piece_legend, pieces_html, show_error
-from pages.studio.state import config, require_valid_settings, set_config
+from pages.studio.state import config, require_valid_settings, set_config, through_the_app
+
+through_the_app()  # a first request for this page's address after a restart: through app.py
 
 st.title("Preview")
 require_valid_settings()

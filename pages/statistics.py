@@ -19,7 +19,9 @@ from mosaic_core import (
 )
 from pages.studio.cache import mosaic_statistics
 from pages.studio.html import show_error
-from pages.studio.state import config, require_valid_settings
+from pages.studio.state import config, require_valid_settings, through_the_app
+
+through_the_app()  # a first request for this page's address after a restart: through app.py
 
 st.title("Statistics")
 require_valid_settings()

@@ -116,9 +116,11 @@ class TestSettingsPage:
         visit(app, "settings")
         app.number_input(key="max_k").set_value(6).run()
         assert app.session_state.recipe["max_k"] == 6
-        chart = json.loads(app.get("plotly_chart")[0].proto.spec)
-        assert plotted(chart["data"][0]["x"]) == [1, 2, 3, 4, 5, 6]
-        assert sum(plotted(chart["data"][0]["y"])) == pytest.approx(1.0)
+        chart = next(h.proto.body for h in app.get("html") if 'class="bars"' in h.proto.body)
+        bars = re.findall(r'data-key="(\d+)" data-share="([0-9.e-]+)"', chart)
+        assert [int(k) for k, _ in bars] == [1, 2, 3, 4, 5, 6]
+        assert sum(float(share) for _, share in bars) == pytest.approx(1.0, abs=1e-5)
+        assert "k (items per mosaic)" in chart and "share of mosaics, estimated" in chart
 
     def test_preset_sets_shares(self, app: AppTest) -> None:
         """Choosing a preset shows the resulting shares and stores the mix."""

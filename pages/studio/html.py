@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 
 import streamlit as st
 
 from mosaic_core import MosaicError
 
-__all__ = ["PALETTE", "colour", "literal", "piece_legend", "pieces_html", "show_error"]
+__all__ = ["PALETTE", "bars_html", "colour", "literal", "piece_legend", "pieces_html", "show_error"]
 
 _MARKDOWN = re.compile(r"([\\`*_\[\]<>$~|!#])")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -69,3 +70,49 @@ def literal(text: object) -> str:
 
 def show_error(exc: MosaicError | str) -> None:
     st.error(literal(exc), icon=":material/error:")
+
+
+BARS_STYLE = (
+    "<style>.bars{font-family:sans-serif;font-size:0.8rem;color:#1f2430;padding:0.2rem 0}"
+    ".bars .title{font-weight:600;font-size:0.95rem;margin-bottom:0.5rem}.bars .ytitle{color:#495057}"
+    ".bars .plot{display:flex;align-items:stretch;gap:2px;height:210px;padding:0 4px;"
+    "border-left:1px solid #adb5bd;border-bottom:1px solid #adb5bd}"
+    ".bars .col{flex:1;min-width:1px;display:flex;flex-direction:column;justify-content:flex-end;align-items:center}"
+    ".bars .value{font-size:0.7rem;color:#495057;white-space:nowrap}"
+    ".bars .bar{width:100%;background:#3b5bdb;border-radius:2px 2px 0 0}"
+    ".bars .axis{display:flex;gap:2px;padding:2px 4px 0}.bars .axis span{flex:1;min-width:1px;text-align:center;"
+    "overflow:visible;white-space:nowrap}.bars .xtitle{text-align:center;color:#495057;margin-top:0.2rem}</style>"
+)
+
+
+def bars_html(shares: Mapping[int, float], title: str, x_title: str, y_title: str) -> str:
+    """A bar chart in plain HTML: one bar per key, its height the share of the largest.
+
+    The Settings page draws its k chart this way: plotly's script alone takes about a second to load
+    in the browser on a first visit. Up to 20 bars are labelled with their share and every key; past
+    that, keys are labelled at a step and each bar's share is in its tooltip.
+
+    >>> page = bars_html({1: 0.25, 2: 0.75}, "Target k", "k", "share")
+    >>> 'data-key="2" data-share="0.75"' in page, "75%" in page, page.count('class="bar"')
+    (True, True, 2)
+    """
+    top = max(shares.values(), default=0.0) or 1.0
+    many = len(shares) > 20
+    step = math.ceil(len(shares) / 20)
+    columns, labels = [], []
+    for position, (key, share) in enumerate(shares.items()):
+        tip = escape(f"{x_title} = {key}: {share:.1%}")
+        shown = f"{share:.0%}" if share >= 0.1 else f"{share:.1%}"
+        value = "" if many else f'<span class="value">{shown}</span>'
+        height = 88 * share / top  # room above the tallest bar for its value
+        columns.append(
+            f'<div class="col" title="{tip}" data-key="{key}" data-share="{share:.6g}">{value}'
+            f'<div class="bar" style="height:{height:.2f}%"></div></div>'
+        )
+        labels.append(f"<span>{key if position % step == 0 else ''}</span>")
+    y_label = y_title + (f" (tallest bar {top:.1%})" if many else "")
+    return (
+        f'{BARS_STYLE}<div class="bars"><div class="title">{escape(title)}</div>'
+        f'<div class="ytitle">{escape(y_label)}</div><div class="plot">{"".join(columns)}</div>'
+        f'<div class="axis">{"".join(labels)}</div><div class="xtitle">{escape(x_title)}</div></div>'
+    )

@@ -68,6 +68,27 @@ LOAD_WIDGETS = {
 is not shown, so each page keeps its choices in ``export_choice`` / ``load_choice`` too (``remember``)."""
 
 
+def through_the_app() -> None:
+    """Hand a page's run to ``app.py`` when Streamlit ran the page on its own.
+
+    Until some run calls ``st.navigation``, Streamlit serves its old multipage mode (each file in ``pages/``
+    a page, ``app.py`` not run). A browser tab left open on /settings while the app restarts asks for that
+    page first, which then ran without the session state ``app.py`` sets up and ended in an error. Such a
+    run is known by that missing state: the old mode is switched off (as ``st.navigation`` does) and the
+    run starts again, through ``app.py``.
+    """
+    if "recipe" in st.session_state:  # init_state ran: app.py started this run
+        return
+    if st.session_state.get("handed_to_app"):  # a Streamlit whose switch works otherwise: no loop of reruns
+        init_state()
+        return
+    st.session_state.handed_to_app = True
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
+
+
 def init_state() -> None:
     """First visit: the demo dataset and the default recipe."""
     state = st.session_state

@@ -25,7 +25,7 @@ from mosaic_core import (
     validate_template,
 )
 from pages.studio.cache import preview_window
-from pages.studio.html import bars_html, literal, pieces_html, show_error
+from pages.studio.html import bars_html, literal, pair_html, show_error
 from pages.studio.replay import cli_command
 from pages.studio.state import apply_recipe_file, config, recipe_file, set_config, through_the_app
 
@@ -323,9 +323,7 @@ with example_slot:
                 + f" · k = {len(plan['source_ids'])}"
                 f" · {plan['prompt_tokens'] + plan['answer_tokens']:,} tokens. It redraws as the settings change."
             )
-            prompt_col, answer_col = st.columns(2)
-            prompt_col.html(pieces_html(example[0]["prompt_pieces"]))
-            answer_col.html(pieces_html(example[0]["answer_pieces"]))
+            st.html(pair_html(example[0]["prompt_pieces"], example[0]["answer_pieces"]))
 
 st.subheader("Recipe")
 left, right = st.columns(2)

@@ -219,29 +219,10 @@ def draw(result: dict[str, Any], suffix: str | None = "") -> None:
             st.dataframe(pd.DataFrame(share_rows), hide_index=True)
 
     st.subheader("Diversity")
-    st.caption(MATCHING_EXPLANATION)
-    rows = []
-    for metric in ("distinct_1", "distinct_2", "distinct_3", "ngram_diversity", "compression_ratio"):
-        for side in ("prompt", "answer"):
-            rows.append(
-                {
-                    "measure": metric.replace("_", "-"),
-                    "side": side,
-                    "original": original["lexical"][side][metric],
-                    "mosaic": mosaic["lexical"][side][metric],
-                }
-            )
-    for kind in ("records", "windows"):
-        for side in ("prompt", "answer"):
-            rows.append(
-                {
-                    "measure": f"self-BLEU ({kind})",
-                    "side": side,
-                    "original": bleu["original"][side][kind],
-                    "mosaic": bleu["mosaic"][side][kind],
-                }
-            )
-    st.dataframe(pd.DataFrame(rows), hide_index=True, key=keyed("diversity", suffix))
+    if mosaic["lexical"] is None:
+        st.caption("Measured once every epoch is generated (it is left out of the first epoch's figures).")
+    else:
+        diversity(original, mosaic, bleu, suffix)
     with st.expander("What these measures mean"):
         for metric in METRICS.values():
             st.markdown(f"**{metric.title}**: {metric.explanation} *({metric.reference})*")
@@ -270,6 +251,33 @@ def draw(result: dict[str, Any], suffix: str | None = "") -> None:
         f"Model {setup.preset.name} (like {setup.preset.like}); "
         "FLOPs = 6 x parameters x tokens, plus the attention term."
     )
+
+
+def diversity(original: dict[str, Any], mosaic: dict[str, Any], bleu: dict[str, Any], suffix: str | None) -> None:
+    """The lexical measures at matched word counts and self-BLEU, original against mosaic."""
+    st.caption(MATCHING_EXPLANATION)
+    rows = []
+    for metric in ("distinct_1", "distinct_2", "distinct_3", "ngram_diversity", "compression_ratio"):
+        for side in ("prompt", "answer"):
+            rows.append(
+                {
+                    "measure": metric.replace("_", "-"),
+                    "side": side,
+                    "original": original["lexical"][side][metric],
+                    "mosaic": mosaic["lexical"][side][metric],
+                }
+            )
+    for kind in ("records", "windows"):
+        for side in ("prompt", "answer"):
+            rows.append(
+                {
+                    "measure": f"self-BLEU ({kind})",
+                    "side": side,
+                    "original": bleu["original"][side][kind],
+                    "mosaic": bleu["mosaic"][side][kind],
+                }
+            )
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=keyed("diversity", suffix))
 
 
 bar_slot, slot = st.empty(), st.empty()

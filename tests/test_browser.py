@@ -277,9 +277,10 @@ def test_loading_a_recipe_sets_every_widget(app_url: str, tmp_path: Path) -> Non
             box = page.get_by_label(label, exact=True)
             box.fill(value)
             box.press("Enter")
-            expect(page.get_by_test_id("stStatusWidget")).to_be_hidden(timeout=30_000)
+            settle(page)
         expect(page.get_by_label("Maximum k", exact=True)).to_have_value("3")
         page.locator("input[type=file]").set_input_files(str(tmp_path / "recipe.json"))
+        settle(page)  # the upload's run has drawn the button: a click during that run could be lost
         page.get_by_role("button", name="Use this recipe").click()
         expect(page.get_by_label("Maximum k", exact=True)).to_have_value("10")
         expect(page.get_by_label("Seed", exact=True)).to_have_value("0")

@@ -96,13 +96,15 @@ def core_stats(
     max_tokens: int | None,
     options: StatsOptions,
     reuse: Mapping[str, Mapping[str, Any]] | None = None,
+    lexical: bool = True,
 ) -> dict[str, Any]:
     """Everything but self-BLEU: tokens, lexical (at matched budgets), structure, cost.
 
     Returns ``{"sets": {name: {...}}, "cost_ratio": ...}`` (see the module docstring). ``reuse`` holds
     entries of ``sets`` already worked out with the same options (``core_stats([that set], …)["sets"]``):
     they are taken as they are when every set reaches the same word count, so their lexical figures
-    stand at the matched budget; otherwise everything is worked out again.
+    stand at the matched budget; otherwise everything is worked out again. ``lexical=False`` leaves the
+    lexical figures out (None) for the sets worked out here: the app's first look at a run still being made.
 
     >>> from mosaic_core.records import SourceRecord
     >>> from mosaic_core.table import SourceTable
@@ -112,14 +114,16 @@ def core_stats(
     """
     reuse = {name: entry for name, entry in (reuse or {}).items() if name in {s.name for s in sets}}
     fresh = [s for s in sets if s.name not in reuse]
-    lexical = {
-        side: matched_lexical({s.name: _texts(s, side) for s in fresh}, options.word_budget, options.seed)
-        for side in SIDES
-    }
-    sizes = {found["words"] for side in SIDES for found in lexical[side].values()}
-    sizes |= {entry["lexical"][side]["words"] for entry in reuse.values() for side in SIDES}
-    if reuse and len(sizes) > 1:  # the sets were cut to different word counts: match them again
-        return core_stats(sets, max_tokens, options)
+    matched: dict[str, dict[str, Any]] = {side: {} for side in SIDES}
+    if lexical:
+        matched = {
+            side: matched_lexical({s.name: _texts(s, side) for s in fresh}, options.word_budget, options.seed)
+            for side in SIDES
+        }
+        sizes = {found["words"] for side in SIDES for found in matched[side].values()}
+        sizes |= {entry["lexical"][side]["words"] for entry in reuse.values() for side in SIDES}
+        if reuse and len(sizes) > 1:  # the sets were cut to different word counts: match them again
+            return core_stats(sets, max_tokens, options)
     found: dict[str, dict[str, Any]] = {name: dict(entry) for name, entry in reuse.items()}
     setup = options.training
     for samples in fresh:
@@ -132,7 +136,7 @@ def core_stats(
             if samples.languages is None
             else {code or "undetermined": count for code, count in language_mix(samples.languages)},
             "tokens": tokens,
-            "lexical": {side: lexical[side][samples.name] for side in SIDES},
+            "lexical": {side: matched[side][samples.name] for side in SIDES} if lexical else None,
             "structure": None
             if samples.plans is None
             else structure_stats(samples.plans, samples.sources, samples.config),

@@ -141,7 +141,7 @@ def mosaic_statistics(
                 step(done, total)
             if epoch == 0 and first_epoch is not None and config.epochs > 1:
                 bar.progress(1 / config.epochs, text=f"Epoch 1 of {config.epochs} shown; generating the others")
-                first_epoch(_statistics(run, mosaics, known, setup, epochs_done=1))
+                first_epoch(_statistics(run, mosaics, known, setup, epochs_done=1, diversity=False))
         mosaics.extend(run.leftovers())
         bar.progress(1.0, text="Computing statistics")
         result = _statistics(run, mosaics, known, setup, epochs_done=config.epochs)
@@ -155,8 +155,15 @@ def mosaic_statistics(
 
 
 def _statistics(
-    run: MosaicRun, mosaics: list[Mosaic], known: dict[str, Any], setup: TrainingSetup, epochs_done: int
+    run: MosaicRun,
+    mosaics: list[Mosaic],
+    known: dict[str, Any],
+    setup: TrainingSetup,
+    epochs_done: int,
+    diversity: bool = True,
 ) -> dict[str, Any]:
+    """The page's statistics of ``mosaics``; ``diversity=False`` (the first epoch's draw) leaves out the
+    mosaics' lexical figures and self-BLEU, about a second on 52k records, which the whole run's draw has."""
     budget = run.config.max_tokens
     sets = [
         SampleSet.from_table(run.table, budget),
@@ -164,8 +171,8 @@ def _statistics(
     ]
     options = StatsOptions(training=setup, seed=run.config.seed)
     return {
-        "core": core_stats(sets, budget, options, reuse=known["core"]),
-        "bleu": {**known["bleu"], **self_bleu_stats(sets[1:], options)},
+        "core": core_stats(sets, budget, options, reuse=known["core"], lexical=diversity),
+        "bleu": {**known["bleu"], **(self_bleu_stats(sets[1:], options) if diversity else {})},
         "totals": {s.name: s.tokens["total"].tolist() for s in sets},
         "mean_k": run.report.mean_k,
         "unusable_sources": len(run.too_long),

@@ -175,6 +175,17 @@ class TestReuse:
         assert reused == joint
         assert joint["sets"]["original"]["lexical"]["prompt"]["words"] == 1_000
 
+    def test_without_lexical_the_rest_is_the_same(self) -> None:
+        """``lexical=False`` leaves the mosaics' lexical figures out and changes nothing else."""
+        sets, options = self.sets(budget=1_000)
+        alone = core_stats(sets[:1], 2000, options)["sets"]
+        whole = core_stats(sets, 2000, options, reuse=alone)
+        quick = core_stats(sets, 2000, options, reuse=alone, lexical=False)
+        assert quick["sets"]["mosaic"]["lexical"] is None
+        assert quick["sets"]["original"] == whole["sets"]["original"]  # the reused entry keeps its figures
+        assert {**quick["sets"]["mosaic"], "lexical": "-"} == {**whole["sets"]["mosaic"], "lexical": "-"}
+        assert quick["cost_ratio"] == whole["cost_ratio"]
+
     def test_sets_cut_to_different_sizes_are_matched_again(self) -> None:
         sets, options = self.sets(budget=10_000_000, mosaics_kept=3)  # three mosaics hold fewer words
         joint = core_stats(sets, 2000, options)

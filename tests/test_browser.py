@@ -191,6 +191,7 @@ def test_walk_all_pages(app_url: str, tmp_path: Path) -> None:
         expect(page.get_by_text("Token lengths (prompt + answer)").first).to_be_visible()
         expect(page.get_by_text("Training cost estimate").first).to_be_visible()
         expect(page.get_by_text("so far: the numbers below describe")).to_have_count(0)  # the whole run
+        expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()  # charts drawn
         page.wait_for_timeout(1000)
         page.screenshot(path=str(SHOTS / "4-statistics.png"))
 

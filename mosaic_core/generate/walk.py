@@ -223,10 +223,15 @@ class MosaicRun:
         self.report.plain_samples += 1
         return Mosaic(prompt, answer, plan, *self.context([source]))
 
-    def mosaics(self, progress: Callable[[int, int], None] | None = None) -> Iterator[Mosaic]:
+    def mosaics(
+        self,
+        progress: Callable[[int, int], None] | None = None,
+        on_epoch: Callable[[int], None] | None = None,
+    ) -> Iterator[Mosaic]:
         """Every mosaic of every epoch, then (with ``keep_unusable``) the over-long items as they are.
 
-        ``progress(done, total)`` counts source items walked.
+        ``progress(done, total)`` counts source items walked. ``on_epoch(epoch)`` is called once an epoch's
+        last mosaic has been taken, before the next epoch starts (the app draws the first epoch's statistics).
         """
         total = len(self.usable) * self.config.epochs
         done = 0
@@ -236,6 +241,8 @@ class MosaicRun:
                 if progress is not None:
                     progress(done, total)
                 yield mosaic
+            if on_epoch is not None:
+                on_epoch(epoch)
         yield from self.leftovers()
 
     def leftovers(self) -> Iterator[Mosaic]:

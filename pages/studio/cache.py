@@ -130,19 +130,14 @@ def mosaic_statistics(
     known = original_statistics(fingerprint, config.tokenizer, config.max_tokens, setup, config.seed, loaded)
     bar = (bar_slot or st).progress(0.0, text="Generating every mosaic of the recipe")
     try:
-        step = progress_step(bar, "Generating mosaics", every=256)
-        total = len(run.usable) * config.epochs
         mosaics: list[Mosaic] = []
-        done = 0
-        for epoch in range(config.epochs):
-            for mosaic in run.walk(epoch):
-                mosaics.append(mosaic)
-                done += mosaic.plan.k
-                step(done, total)
+
+        def epoch_done(epoch: int) -> None:
             if epoch == 0 and first_epoch is not None and config.epochs > 1:
                 bar.progress(1 / config.epochs, text=f"Epoch 1 of {config.epochs} shown; generating the others")
                 first_epoch(_statistics(run, mosaics, known, setup, epochs_done=1, diversity=False))
-        mosaics.extend(run.leftovers())
+
+        mosaics.extend(run.mosaics(progress_step(bar, "Generating mosaics", every=256), epoch_done))
         bar.progress(1.0, text="Computing statistics")
         result = _statistics(run, mosaics, known, setup, epochs_done=config.epochs)
     finally:

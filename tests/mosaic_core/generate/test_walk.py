@@ -92,6 +92,19 @@ class TestReproducibility:
         everything = list(run_of(demo, seed=1).mosaics())
         assert as_bytes(run_of(demo, seed=1).preview(start=40, count=5)) == as_bytes(everything[40:45])
 
+    def test_on_epoch_comes_after_each_epochs_last_mosaic(self, demo: list[SourceRecord]) -> None:
+        """``on_epoch`` marks the end of each epoch in the stream, and changes nothing in it."""
+        run = run_of(demo, epochs=3)
+        stream: list[object] = []
+        for mosaic in run.mosaics(on_epoch=lambda epoch: stream.append(("end", epoch))):
+            stream.append(mosaic)
+        ends = [i for i, item in enumerate(stream) if isinstance(item, tuple)]
+        assert [stream[i] for i in ends] == [("end", 0), ("end", 1), ("end", 2)]
+        epochs = [item.plan.epoch for item in stream if isinstance(item, Mosaic)]
+        assert epochs.index(1) == ends[0] and epochs.index(2) == ends[1] - 1 and ends[2] == len(stream) - 1
+        plain = [m for m in stream if isinstance(m, Mosaic)]
+        assert as_bytes(plain) == as_bytes(list(run_of(demo, epochs=3).mosaics()))
+
     def test_more_epochs_keep_earlier_ones(self, demo: list[SourceRecord]) -> None:
         """Generating more never changes what came before."""
         one = list(run_of(demo, epochs=1).mosaics())

@@ -58,7 +58,8 @@ def serve(data: Path) -> Iterator[str]:
     # The server's output goes to a file beside the data folder. A pipe nobody reads fills after 64 KB
     # (warnings, datasets' progress bars) and then stops the server in the middle of a write: an hf export
     # late in the module hung that way in CI.
-    log = data.with_name(f"{data.name}.server.log").open("w", encoding="utf-8")
+    log_path = data.with_name(f"{data.name}.server.log")
+    log = log_path.open("w", encoding="utf-8")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
         cwd=REPO,
@@ -78,7 +79,7 @@ def serve(data: Path) -> Iterator[str]:
             except OSError:
                 time.sleep(0.3)
         else:
-            output = data.with_name(f"{data.name}.server.log").read_text(encoding="utf-8")
+            output = log_path.read_text(encoding="utf-8")
             pytest.fail(f"the app did not answer /_stcore/health within 60 s; it printed:\n{output[-2000:]}")
         yield url
     finally:
@@ -329,6 +330,13 @@ def settle(page: Any) -> None:
     expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=300_000)
 
 
+def idle(page: Any) -> None:
+    """Wait until the browser has finished drawing the last step (a second, then an idle moment), as a user
+    would before the next click: clicking at once timed the rest of the previous page's drawing too."""
+    page.wait_for_timeout(1000)
+    page.evaluate("() => new Promise(done => requestIdleCallback(() => done(), {timeout: 10000}))")
+
+
 SIDECARS = [
     "dataset card (README.md)",
     "LLaMA-Factory dataset_info.json",
@@ -469,10 +477,7 @@ def test_speed_on_52k_records(tmp_path: Path) -> None:
         nav = page.get_by_test_id("stSidebarNav")
 
         def timed(name: str, click: Any, *shown: str, gone: str | None = None) -> None:
-            # The click comes once the browser has finished drawing the last step (a second, then an idle
-            # moment), as a user's would: clicking at once timed the rest of the previous page's drawing too.
-            page.wait_for_timeout(1000)
-            page.evaluate("() => new Promise(done => requestIdleCallback(() => done(), {timeout: 10000}))")
+            idle(page)
             start = time.perf_counter()
             click()
             for text in shown:
@@ -503,8 +508,7 @@ def test_speed_on_52k_records(tmp_path: Path) -> None:
             "Detected offline from each instruction",  # the language mix: the token table is built
         )
         timed("first_settings_52k", lambda: nav.get_by_text("Mosaic settings", exact=True).click(), example)
-        page.wait_for_timeout(1000)
-        page.evaluate("() => new Promise(done => requestIdleCallback(() => done(), {timeout: 10000}))")
+        idle(page)
         start = time.perf_counter()
         nav.get_by_text("Statistics", exact=True).click()
         expect(page.get_by_text("Token lengths (prompt + answer)").first).to_be_visible()

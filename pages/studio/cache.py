@@ -137,7 +137,8 @@ def mosaic_statistics(
                 bar.progress(1 / config.epochs, text=f"Epoch 1 of {config.epochs} shown; generating the others")
                 first_epoch(_statistics(run, mosaics, known, setup, epochs_done=1, diversity=False))
 
-        mosaics.extend(run.mosaics(progress_step(bar, "Generating mosaics", every=256), epoch_done))
+        for mosaic in run.mosaics(progress_step(bar, "Generating mosaics", every=256), epoch_done):
+            mosaics.append(mosaic)  # one at a time: epoch_done reads the list as it stands
         bar.progress(1.0, text="Computing statistics")
         result = _statistics(run, mosaics, known, setup, epochs_done=config.epochs)
     finally:

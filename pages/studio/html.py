@@ -38,6 +38,10 @@ def colour(item: int) -> str:
 
 def pieces_html(pieces: Sequence[tuple[str, str, int | None]]) -> str:
     """Coloured, escaped HTML for a mosaic's text: dataset text is never interpreted."""
+    return STYLE + _pieces_div(pieces)
+
+
+def _pieces_div(pieces: Sequence[tuple[str, str, int | None]]) -> str:
     parts = []
     for text, kind, item in pieces:
         safe = escape(text)
@@ -49,7 +53,7 @@ def pieces_html(pieces: Sequence[tuple[str, str, int | None]]) -> str:
             parts.append(f'<span class="mark">{safe}</span>')
         else:
             parts.append(safe)
-    return f'{STYLE}<div class="mosaic">{"".join(parts)}</div>'
+    return f'<div class="mosaic">{"".join(parts)}</div>'
 
 
 PAIR_STYLE = (
@@ -65,14 +69,14 @@ def pair_html(prompt: Sequence[tuple[str, str, int | None]], answer: Sequence[tu
     the answer is read next to the instructions it follows.
 
     >>> page = pair_html([("Say hi.", "source", 0)], [("Hi!", "source", 0)])
-    >>> page.count('class="mosaic"'), ">Prompt<" in page, ">Answer<" in page
-    (2, True, True)
+    >>> page.count('class="mosaic"'), page.count("<style>"), ">Prompt<" in page, ">Answer<" in page
+    (2, 2, True, True)
     """
     sides = "".join(
-        f'<div class="side"><div class="label">{label}</div>{pieces_html(pieces)}</div>'
+        f'<div class="side"><div class="label">{label}</div>{_pieces_div(pieces)}</div>'
         for label, pieces in (("Prompt", prompt), ("Answer", answer))
     )
-    return f'{PAIR_STYLE}<div class="pair">{sides}</div>'
+    return f'{STYLE}{PAIR_STYLE}<div class="pair">{sides}</div>'
 
 
 def piece_legend() -> None:

@@ -107,7 +107,7 @@ class TestAtomicity:
         assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
 
 
-def test_an_export_is_readable_like_any_file(tmp_path: Path) -> None:
+def test_an_export_is_readable_like_any_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The export and its manifest get mode 0666 less the umask, as any new file does, without the umask being
     set and restored (other threads of the app would see it change)."""
     import os
@@ -117,10 +117,15 @@ def test_an_export_is_readable_like_any_file(tmp_path: Path) -> None:
     from tests.conftest import DEMO
 
     current = os.umask(0o022)
+    umask_calls: list[int] = []
+    real_umask = os.umask
+    monkeypatch.setattr(os, "umask", lambda mask: umask_calls.append(mask) or real_umask(mask))
     try:
         out = tmp_path / "m.jsonl"
         export_mosaics(load_dataset(DEMO), MosaicConfig(epochs=1), out, ExportOptions())
     finally:
+        monkeypatch.undo()
         os.umask(current)
+    assert umask_calls == []
     assert out.stat().st_mode & 0o777 == 0o644
     assert (tmp_path / "m.jsonl.manifest.json").stat().st_mode & 0o777 == 0o644

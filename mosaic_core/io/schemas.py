@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mosaic_core.errors import DatasetError
-from mosaic_core.io.turns import TOOL_ROLES, Problem, json_type, read_turns, shown, tool_text
+from mosaic_core.io.turns import TOOL_ROLES, Problem, blank, json_type, read_turns, shown, tool_text
 
 __all__ = ["SCHEMAS", "ColumnMapping", "Exchange", "Problem", "detect_schema", "extract", "json_type", "shown"]
 
@@ -103,7 +103,9 @@ def _text(row: Mapping[str, Any], field: str, required: bool) -> str | Problem:
     value = row[field]
     if not isinstance(value, str):
         return Problem("not_text", f"field {field!r} holds {json_type(value)}, not text")
-    if required and not value.strip():
+    if required and blank(value):
+        if value.strip():
+            return Problem("empty_field", f"field {field!r} holds only invisible characters (a zero-width space, ...)")
         return Problem("empty_field", f"field {field!r} is empty")
     return value
 
@@ -132,7 +134,7 @@ def _columns(row: Mapping[str, Any], fields: Mapping[str, str | None]) -> Exchan
         value = get(field)
         # The common cases, a non-empty string or an absent optional field, without the checks' cost.
         if value.__class__ is str:
-            if not required or value.strip():
+            if not required or not blank(value):
                 values.append(value)
                 continue
         elif value is None and not required:
@@ -212,7 +214,7 @@ def _alpaca_history(last: Exchange, history: list[Any]) -> Exchange | Problem:
     current = last.instruction + ("\n" + last.input if last.input.strip() else "")
     pairs.extend([("user", current), ("assistant", last.output)])
     first_user, first_answer = pairs[0][1], pairs[1][1]
-    if not first_user.strip() or not first_answer.strip():
+    if blank(first_user) or blank(first_answer):
         return Problem("empty_field", "the first exchange of the history is empty")
     return Exchange(
         first_user, "", first_answer, last.system, last.category, last.raw_id, len(pairs) // 2, tuple(pairs), last.tools

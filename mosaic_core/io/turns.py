@@ -9,13 +9,14 @@ OpenAI messages put calls in an assistant message's ``tool_calls`` and results i
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-__all__ = ["ANSWERS", "TOOL_ROLES", "Problem", "Turns", "json_type", "read_turns", "shown", "tool_text"]
+__all__ = ["ANSWERS", "TOOL_ROLES", "Problem", "Turns", "blank", "json_type", "read_turns", "shown", "tool_text"]
 
 _USER_ROLES = {"human": "user", "user": "user"}
 _ASSISTANT_ROLES = {"gpt": "assistant", "assistant": "assistant"}
@@ -49,6 +50,21 @@ class Turns:
     system: str
     turns: tuple[tuple[str, str], ...]
     tools: str
+
+
+_VISIBLE = re.compile(r"[^\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+"""A character that shows: neither white space nor an invisible format mark (zero-width space, BOM, ...)."""
+
+
+def blank(text: str) -> bool:
+    r"""Whether a text shows nothing: only white space and invisible marks such as the zero-width space.
+
+    A reply of one zero-width space passes ``strip()`` but teaches a model to answer with nothing.
+
+    >>> blank(" \u200b\n"), blank("\ufeff"), blank("a\u200b"), blank("")
+    (True, True, False, True)
+    """
+    return _VISIBLE.search(text) is None
 
 
 def shown(value: object) -> str:
@@ -148,7 +164,7 @@ def read_turns(row: Mapping[str, Any], field: str, role_key: str, text_key: str)
     if len(parsed) < 2:
         return Problem("bad_turns", "the conversation has no assistant answer")
     first_user, first_answer = parsed[0][1], parsed[1][1]
-    if not first_user.strip() or not first_answer.strip():
+    if blank(first_user) or blank(first_answer):
         return Problem("empty_field", "the first exchange has an empty message")
     tools = row.get("tools")
     tool_list = tool_text(tools) if tools not in (None, "", []) else ""

@@ -54,6 +54,8 @@ class TestExtract:
             ({"instruction": "Do"}, "missing_field"),
             ({"instruction": "Do", "output": None}, "missing_field"),
             ({"instruction": "  ", "output": "x"}, "empty_field"),
+            ({"instruction": "Do", "output": "\u200b"}, "empty_field"),
+            ({"instruction": "\ufeff \u2060\n", "output": "x"}, "empty_field"),
             ({"instruction": "Do", "output": 5}, "not_text"),
             ({"instruction": "Do", "output": "x", "input": ["a"]}, "not_text"),
         ],
@@ -97,6 +99,7 @@ class TestExtract:
             ([{"role": "user", "content": "x"}], "bad_turns"),
             ([{"role": "user", "content": 3}, {"role": "assistant", "content": "y"}], "not_text"),
             ([{"role": "user", "content": " "}, {"role": "assistant", "content": "y"}], "empty_field"),
+            ([{"role": "user", "content": "x"}, {"role": "assistant", "content": "\u200b"}], "empty_field"),
             ([{"role": "tool", "content": "{}"}, {"role": "user", "content": "y"}], "starts_with_tool"),
             ([{"role": "user", "content": "x"}, {"role": "tool", "content": "{}"}], "bad_turns"),
             (

@@ -14,8 +14,8 @@ DATASETS = {
     "alpaca_cleaned_52k.json": (51941, 51941, "alpaca"),
     "code_alpaca_2k.json": (2017, 2015, "alpaca"),
     "dolly_15k.jsonl": (15015, 15015, "dolly"),
-    "sharegpt_v3_sample_4k.json": (4000, 4000, "sharegpt"),
-    "sharegpt_v3_messages_1k.jsonl": (1000, 1000, "openai"),
+    "sharegpt_v3_sample_4k.json": (4000, 3986, "sharegpt"),  # 14 replies are one zero-width space
+    "sharegpt_v3_messages_1k.jsonl": (1000, 994, "openai"),  # 6 messages show nothing
 }
 SAMPLE = 1500
 MODES = [m for m in K_MODES if m != "custom"]

@@ -20,6 +20,7 @@ from mosaic_core.rules.features import (
     word_count,
     word_readings,
 )
+from mosaic_core.text.decoration import has_numbered_line
 from mosaic_core.text.language import detect_languages, settle
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
@@ -64,6 +65,7 @@ class SourceTable:
     _readings: dict[str, dict[int, tuple[int, ...] | None]] = field(init=False, repr=False)
     _languages: list[str] | None = field(default=None, init=False, repr=False)
     _no_space: dict[int, int] = field(default_factory=dict, init=False, repr=False)
+    _numbered: dict[int, bool] = field(default_factory=dict, init=False, repr=False)
     main_language: str | None = field(default=None, init=False, repr=False)
     """The dataset's main language where it was settled elsewhere (a Ray block's whole dataset)."""
 
@@ -117,6 +119,15 @@ class SourceTable:
                 size = found[index] = len("".join(self.texts[index].split()))
             sizes.append(size)
         return sizes
+
+    def numbered(self, index: int) -> bool:
+        """Whether record ``index``'s instruction or response has a line that starts like a bare-number tag."""
+        found = self._numbered.get(index)
+        if found is None:
+            found = self._numbered[index] = has_numbered_line(self.texts[index]) or has_numbered_line(
+                self.texts[len(self.records) + index]
+            )
+        return found
 
     @property
     def size(self) -> int:

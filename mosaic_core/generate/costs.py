@@ -13,9 +13,9 @@ from mosaic_core.records import Decoration
 from mosaic_core.rules.registry import RULES
 from mosaic_core.table import SourceTable
 from mosaic_core.text.decoration import number_tag
-from mosaic_core.text.meaning import compatible
+from mosaic_core.text.meaning import compatible, highest_named
 from mosaic_core.text.pack import Pack
-from mosaic_core.text.templates import TemplateLibrary
+from mosaic_core.text.templates import Template, TemplateLibrary
 
 __all__ = ["Costs", "Shape"]
 
@@ -94,6 +94,18 @@ class Costs:
         self._format_parts: dict[tuple[str, tuple[str, str] | None], tuple[str, int]] = {}
         self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
         self._format_lists: dict[tuple[str, str, bool, str], list[str]] = {}
+        self._sentence_lists: dict[tuple[str, str, int], list[str]] = {}
+
+    def sentences(self, language: str, rule: str, k: int) -> list[str]:
+        """A rule's enabled sentences in a language that name no instruction past ``k`` (all, if every one does)."""
+        key = (language, rule, k)
+        found = self._sentence_lists.get(key)
+        if found is None:
+            every = self.templates[language, rule]
+            get = self.library.get
+            fitting = [t for t in every if highest_named(rule, _forms(get(t))) <= k]
+            found = self._sentence_lists[key] = fitting or every
+        return found
 
     def format_choice(
         self, family: str | None, strategy: str, single: bool, draw: float, language: str = "en"
@@ -194,6 +206,10 @@ class Costs:
             )
             self._outer_bounds[key] = found
         return found
+
+
+def _forms(template: Template) -> list[str]:
+    return [template.text, template.one or "", *(text for _, text in template.plural)]
 
 
 def _widest(pack: Pack, rule: str, n: int) -> dict[str, str]:

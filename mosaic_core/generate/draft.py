@@ -23,13 +23,23 @@ from typing import TYPE_CHECKING, TypeVar
 
 from mosaic_core.config import STRATEGIES
 from mosaic_core.generate.choose import first_outcome
+from mosaic_core.generate.composed import composed_tally
 from mosaic_core.generate.kdraw import draw_k
+from mosaic_core.generate.sentences import lay_out
 from mosaic_core.generate.state import State
 from mosaic_core.records import Decoration
 from mosaic_core.rules.base import Outcome
-from mosaic_core.rules.registry import RULES
-from mosaic_core.text.compose import Layout, Segment, answer_segments, count, prompt_segments, set_apart
-from mosaic_core.text.decoration import BRACKETS, SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, WRAPPER_WORDS, wrapper_tags
+from mosaic_core.text.compose import Layout
+from mosaic_core.text.decoration import (
+    BRACKETS,
+    DRAWN_STYLES,
+    SEPARATORS,
+    TAG_PUNCTUATION,
+    WRAPPER_WORDS,
+    resolving,
+    tag_style_for,
+    wrapper_tags,
+)
 from mosaic_core.tokenize.counter import UNKNOWN
 
 if TYPE_CHECKING:
@@ -52,6 +62,7 @@ class Draft:
     __slots__ = (
         "answer_sum",
         "decoration",
+        "drawn_style",
         "epoch",
         "exact_only",
         "format_draw",
@@ -64,6 +75,7 @@ class Draft:
         "language",
         "mask_ratio",
         "meta_reserve",
+        "numbered",
         "prompt_mid",
         "prompt_sum",
         "resp_end",
@@ -100,8 +112,11 @@ class Draft:
         self.language = language = run.languages.main
         # The format sentence must agree with the order or mask sentence, and on one item read in the singular.
         format_template = costs.format_choice(family, strategy, False, self.format_draw, language)
+        drawn = int(draw() * DRAWN_STYLES)
+        # A bare number or an English "Task" may not suit the items; ``restyle`` follows them (``tag_style_for``).
+        self.drawn_style, self.numbered = (drawn if resolving(drawn) else -1), 0
         self.decoration = deco = Decoration(
-            tag_style=int(draw() * len(TAG_STYLES)),
+            tag_style=tag_style_for(drawn, language, False),
             tag_punct=_pick(rng, TAG_PUNCTUATION),
             tag_newline=draw() < 0.5,
             inst_sep=_pick(rng, SEPARATORS),
@@ -149,7 +164,14 @@ class Draft:
         if not self.wide and self.run.languages.foreign[source]:
             self.widen()
         self.keys.append(self.rng.random())
-        number = len(items)
+        if self.drawn_style >= 0:
+            self.numbered += self.run.table.numbered(source)
+            if self.restyle():
+                return  # every item's costs were taken again, this one's with them
+        self.count_item(source, len(items))
+
+    def count_item(self, source: int, number: int) -> None:
+        """Add the costs of the item at ``number`` (1-based) to the running sums."""
         tag_costs = self.tag_costs
         while len(tag_costs) <= number:
             self.run.costs.extend_costs(tag_costs, self.decoration)
@@ -196,11 +218,28 @@ class Draft:
 
     def drop_last(self) -> None:
         """Undo the last ``add`` (it did not fit)."""
-        self.items.pop()
+        source = self.items.pop()
         self.keys.pop()
         self.prompt_sum -= self.prompt_mid.pop()
         self.answer_sum -= self.resp_mid.pop()
         self.resp_end.pop()
+        if self.drawn_style >= 0:
+            self.numbered -= self.run.table.numbered(source)
+            self.restyle()
+
+    def restyle(self) -> bool:
+        """Number the items as they call for (``tag_style_for``); True if that changed, and the sums with it."""
+        style = tag_style_for(self.drawn_style, self.run.languages.of_items(self.items), self.numbered > 0)
+        if style == self.decoration.tag_style:
+            return False
+        self.decoration = replace(self.decoration, tag_style=style)
+        self.tag_costs = self.run.costs.tag_costs(self.decoration)
+        for column in (self.prompt_mid, self.resp_mid, self.resp_end):
+            column.clear()
+        self.prompt_sum = self.answer_sum = 0
+        for number, source in enumerate(self.items, start=1):
+            self.count_item(source, number)
+        return True
 
     def bound(self) -> float:
         """An upper bound of the finished mosaic's tokens, cheap enough to take at every step."""
@@ -222,38 +261,8 @@ class Draft:
         return first_outcome(self.run, self, language or self.run.languages.of_items(self.items))
 
     def layout(self, rule: str | None, outcome: Outcome, language: str | None = None) -> tuple[Layout, str | None]:
-        """The sentences of the mosaic as it stands, each placed where its words let it stand."""
-        deco, format_meta = self.decoration, self.format_meta
-        run = self.run
-        costs = run.costs
-        language = language or run.languages.of_items(self.items)
-        single = len(self.items) == 1
-        if (single or language != self.language) and self.format_family is not None:
-            chosen = costs.format_choice(self.format_family, self.strategy, single, self.format_draw, language)
-            if chosen != deco.format_template:
-                format_meta = costs.format_parts(chosen, deco.wrapper)[0]
-                deco = replace(deco, format_template=chosen)
-        format_before = costs.placed(deco.format_template, deco.format_before)
-        if rule is None:
-            if format_before != deco.format_before:
-                deco = replace(deco, format_before=format_before)
-            return Layout(set_apart(deco, format_meta, None), format_meta, None), None
-        choices = run.templates[language, rule]
-        template_id = choices[int(self.template_draw * len(choices))]
-        template = run.library.get(template_id)
-        outer_before = costs.placed(template_id, deco.outer_before)
-        if format_before != deco.format_before or outer_before != deco.outer_before:
-            deco = replace(deco, format_before=format_before, outer_before=outer_before)
-        pack = run.library.pack(language)
-        outcome.values = values = pack.values(RULES[rule].placeholders, outcome.order, outcome.masked)
-        sentence = template.render(len(outcome.masked) or None, **values)
-        return Layout(set_apart(deco, format_meta, sentence), format_meta, sentence), template_id
-
-    def segments(self, layout: Layout, outcome: Outcome) -> tuple[list[Segment], list[Segment]]:
-        n = self.run.table.size
-        prompt = prompt_segments(layout, self.items)
-        answer = answer_segments(layout, [(p + 1, n + self.items[p]) for p in outcome.order])
-        return prompt, answer
+        """The sentences of the mosaic as it stands, each placed where its words let it stand (``sentences.py``)."""
+        return lay_out(self, rule, outcome, language or self.run.languages.of_items(self.items))
 
     def tally(self) -> State:
         """Exact tokens of the mosaic as it would be finished now."""
@@ -269,7 +278,7 @@ class Draft:
                 last_inst = sources.count(last, self.shape.lead, trail)
         if last_inst is None:
             self.exact_only = True
-            return self.composed_tally(rule, outcome, layout, template_id, language)
+            return composed_tally(self, rule, outcome, layout, template_id, language)
         literal = self.run.counter.count_literal
         prompt = self.prompt_sum - self.prompt_mid[-1] + self.tag_costs[len(self.items)] + last_inst
         for piece in layout.meta_pieces():
@@ -282,18 +291,4 @@ class Draft:
         sizing = answer
         if outcome.masked:
             sizing = self.answer_sum + self.resp_end[-1] - self.resp_mid[-1]
-        return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id, language)
-
-    def composed_tally(
-        self, rule: str | None, outcome: Outcome, layout: Layout, template_id: str | None, language: str | None = None
-    ) -> State:
-        """The tally taken from the composer's own segments: the definition the running sums follow."""
-        sources = self.run.table.sources
-        prompt_segs, answer_segs = self.segments(layout, outcome)
-        prompt = count(prompt_segs, sources)
-        answer = sizing = count(answer_segs, sources)
-        if outcome.masked:
-            full = Outcome(tuple(range(len(self.items))))
-            sizing = count(self.segments(layout, full)[1], sources)
-        language = language or self.run.languages.of_items(self.items)
         return State(prompt, answer, prompt + sizing, rule, outcome, layout, template_id, language)

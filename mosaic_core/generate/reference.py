@@ -1,7 +1,7 @@
 """The reference walk: the plain, obviously exact way to grow a mosaic.
 
 It adds one item at a time and, after each, composes the mosaic's segments and
-counts them (``Draft.composed_tally``), stopping at the first item that would
+counts them (``composed.composed_tally``), stopping at the first item that would
 go over the budget. No running sums and no bounds: this is the definition the
 fast walk in ``walk.py``/``draft.py`` must match. A property test holds the two
 to byte-identical exports; the reference is too slow for real runs.
@@ -9,6 +9,7 @@ to byte-identical exports; the reference is too slow for real runs.
 
 from __future__ import annotations
 
+from mosaic_core.generate.composed import composed_tally
 from mosaic_core.generate.draft import Draft
 from mosaic_core.generate.state import State
 from mosaic_core.generate.walk import MosaicRun
@@ -40,7 +41,7 @@ class ReferenceRun(MosaicRun):
             draft.add(order[position + len(draft.items)])
             rule, outcome = draft.outcome()
             layout, template_id = draft.layout(rule, outcome)
-            state = draft.composed_tally(rule, outcome, layout, template_id)
+            state = composed_tally(draft, rule, outcome, layout, template_id)
             if state.sizing_tokens > budget:
                 draft.drop_last()
                 break

@@ -7,9 +7,23 @@ the exact token arithmetic in ``tokenize/pieces.py`` relies on.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
-__all__ = ["BRACKETS", "SEPARATORS", "TAG_PUNCTUATION", "TAG_STYLES", "WRAPPER_WORDS", "number_tag", "wrapper_tags"]
+__all__ = [
+    "BRACKETS",
+    "DRAWN_STYLES",
+    "SEPARATORS",
+    "TAG_PUNCTUATION",
+    "TAG_STYLES",
+    "WRAPPER_WORDS",
+    "has_numbered_line",
+    "number_tag",
+    "numbering_problem",
+    "resolving",
+    "tag_style_for",
+    "wrapper_tags",
+]
 
 # Around the 1-based number; "{n}" alone is the bare number the reference never produced.
 TAG_STYLES: tuple[str, ...] = (
@@ -25,7 +39,19 @@ TAG_STYLES: tuple[str, ...] = (
     "Q{n}",
     "<<{n}>>",
     "Task {n}",
+    # Never drawn: "Task {n}" in the languages of the built-in packs (``tag_style_for``).
+    "任务{n}",
+    "タスク{n}",
+    "Tarea {n}",
+    "Tâche {n}",
+    "Aufgabe {n}",
+    "Задание {n}",
 )
+DRAWN_STYLES = 12
+"""A mosaic draws its numbering among the first styles; the rest stand in for one of them (``tag_style_for``)."""
+_BARE, _TASK, _STAND_IN = 0, 11, 2
+_TASK_IN = {"zh": 12, "ja": 13, "es": 14, "fr": 15, "de": 16, "ru": 17}
+_NUMBERED_LINE = re.compile(r"^[ \t]*[0-9]+[.:]?(?:[ \t]|$)", re.MULTILINE)
 TAG_PUNCTUATION: tuple[str, ...] = ("", ".", ":")
 
 WRAPPER_WORDS: tuple[tuple[str, str], ...] = (
@@ -83,6 +109,54 @@ BRACKETS: tuple[str, ...] = (
 )
 
 SEPARATORS: tuple[str, ...] = ("\n", "\n\n")
+
+
+def has_numbered_line(text: str) -> bool:
+    """Whether a line of ``text`` starts the way a bare-number tag does ("1. ", "3 colors", "2:").
+
+    >>> has_numbered_line("Rate these:\\n1. Service"), has_numbered_line("In 1990 and 2000.")
+    (True, False)
+    """
+    return _NUMBERED_LINE.search(text) is not None
+
+
+def tag_style_for(drawn: int, language: str, numbered: bool) -> int:
+    """The numbering a mosaic uses: the drawn style, unless it could be misread there.
+
+    A bare number reads as an item's own list where a text has a line that starts like a tag
+    (``numbered``), so a bracketed number stands in; "Task" is English, so a mosaic in another
+    language takes that language's word (a bracketed number if it has none here).
+
+    >>> [TAG_STYLES[tag_style_for(s, lang, numbered)] for s, lang, numbered in [(0, "en", True), (11, "de", False)]]
+    ['[{n}]', 'Aufgabe {n}']
+    >>> tag_style_for(0, "en", False), tag_style_for(11, "en", True), tag_style_for(11, "xx", False)
+    (0, 11, 2)
+    """
+    if drawn == _BARE and numbered:
+        return _STAND_IN
+    if drawn == _TASK and language != "en":
+        return _TASK_IN.get(language, _STAND_IN)
+    return drawn
+
+
+def numbering_problem(style: int, language: str, texts: list[str]) -> str | None:
+    """What makes a mosaic's numbering misleading (``tag_style_for``'s rules), or None; ``texts``: those it shows.
+
+    >>> numbering_problem(0, "en", ["Rate:\\n1. Service"]), numbering_problem(11, "fr", [])
+    ('a bare number tags the items, but a text has a line that starts like one', 'an English "Task" label in fr')
+    """
+    if style == _BARE and any(map(has_numbered_line, texts)):
+        return "a bare number tags the items, but a text has a line that starts like one"
+    if style == _TASK and language != "en":
+        return f'an English "Task" label in {language}'
+    if style in _TASK_IN.values() and _TASK_IN.get(language) != style:
+        return f"the label {TAG_STYLES[style].format(n='')!r} is not {language}'s"
+    return None
+
+
+def resolving(drawn: int) -> bool:
+    """Whether a drawn style depends on the mosaic's items or language (``tag_style_for``)."""
+    return drawn in (_BARE, _TASK)
 
 
 @cache

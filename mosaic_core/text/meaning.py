@@ -12,7 +12,9 @@ loads (``check_declared``), through the cues of its language's pack
 (``text/pack.py``), so a sentence saying "below" cannot be declared to
 stand after the instructions. The engine composes only compatible sentences
 (``compatible``) and places each where its words fit; the verifier checks both
-again on every mosaic, and that counts agree (``disagreement``).
+again on every mosaic, and that counts agree (``disagreement``). A sentence
+that names instruction numbers as examples ("2, 4, 6 and so on") stands only
+in a mosaic that has them (``highest_named``).
 """
 
 from __future__ import annotations
@@ -33,11 +35,30 @@ __all__ = [
     "compatible",
     "disagreement",
     "fits_place",
+    "highest_named",
     "inferred_claims",
     "inferred_place",
 ]
 
 PLACES = ("before", "after", "either")
+_POSITION_FAMILIES = ("permute.reverse", "permute.odd_first", "permute.even_first", "maskout.odd", "maskout.even")
+"""Families whose sentences may name instruction numbers in their own words."""
+
+
+def highest_named(family: str, forms: Iterable[str]) -> int:
+    """The highest instruction number a sentence's words name (0 if none): a mosaic needs that many instructions.
+
+    >>> highest_named("maskout.even", ["Skip instructions 2, 4, 6 and so on."])
+    6
+    >>> highest_named("permute.fix", ["Answer in the order {order}."])
+    0
+    """
+    if family not in _POSITION_FAMILIES:
+        return 0
+    words = re.sub(r"\{[a-z_]+\}", "", " ".join(forms))
+    return max(map(int, re.findall(r"[0-9]+", words)), default=0)
+
+
 CLAIMS = ("all", "given_order", "plural")
 
 _NOUNS = "instruction|task|item|question|request|prompt"

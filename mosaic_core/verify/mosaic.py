@@ -21,6 +21,7 @@ from mosaic_core.rules.base import RuleInput
 from mosaic_core.rules.features import alternatives, char_readings, cjk_char_readings, first_letter, word_readings
 from mosaic_core.rules.registry import RULES
 from mosaic_core.text.annotate import annotate, plan_layout, read_answer, read_prompt
+from mosaic_core.text.decoration import numbering_problem
 from mosaic_core.text.templates import TemplateLibrary
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.verify.prompt import prompt_problems
@@ -125,9 +126,12 @@ def verify_mosaic(
             verdict.fail(
                 f"{plan.rule}: the plan's order {plan.order} / mask {plan.masked} is not the rule's {order} / {masked}"
             )
-        read_answer(mosaic.answer, plan, layout, tuple(order))
+        answered = [p.text for p in read_answer(mosaic.answer, plan, layout, tuple(order)) if p.kind == "source"]
     except MosaicError as exc:
         return verdict.fail(str(exc), "answer")
+    numbering = numbering_problem(plan.decoration.tag_style, plan.language, instructions + answered)
+    if numbering is not None:
+        verdict.fail(numbering, "numbering")
     if plan.rule is not None and plan.k < 2:
         verdict.fail("an order or mask rule on a single instruction")
     if sources is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from mosaic_core.records import Plan
 from mosaic_core.text.compose import Layout
-from mosaic_core.text.meaning import compatible, disagreement, fits_place
+from mosaic_core.text.meaning import compatible, disagreement, fits_place, highest_named
 from mosaic_core.text.templates import TemplateLibrary
 
 __all__ = ["CHECKS", "prompt_problems"]
@@ -22,6 +22,7 @@ CHECKS = (
     "clash",
     "placement",
     "agreement",
+    "numbering",
     "sources",
     "tokens",
     "budget",
@@ -60,6 +61,9 @@ def prompt_problems(plan: Plan, layout: Layout, library: TemplateLibrary) -> lis
             )
     if plan.outer_template is not None:
         template = library.get(plan.outer_template)
+        named = highest_named(template.family, [template.text, template.one or "", *(t for _, t in template.plural)])
+        if named > plan.k:
+            found.append(("numbering", f"{template.id} names instruction {named}; the mosaic has {plan.k}"))
         if not fits_place(template.place, deco.outer_before):
             where = "before" if deco.outer_before else "after"
             found.append(

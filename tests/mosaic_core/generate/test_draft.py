@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mosaic_core.config import PRESETS, MosaicConfig
+from mosaic_core.generate.composed import composed_tally
 from mosaic_core.generate.draft import Draft
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.load import load_dataset
@@ -128,7 +129,7 @@ class TestTally:
             for source in order[index * 4 : index * 4 + 4]:
                 draft.add(source)
             state = draft.tally()
-            composed = draft.composed_tally(state.rule, state.outcome, state.layout, state.template_id)
+            composed = composed_tally(draft, state.rule, state.outcome, state.layout, state.template_id)
             assert (state.prompt_tokens, state.answer_tokens, state.sizing_tokens) == (
                 composed.prompt_tokens,
                 composed.answer_tokens,

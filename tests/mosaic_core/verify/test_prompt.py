@@ -11,13 +11,16 @@ from hypothesis import strategies as st
 from mosaic_core.config import PRESETS, MosaicConfig
 from mosaic_core.generate.kdraw import K_MODES
 from mosaic_core.generate.walk import MosaicRun
+from mosaic_core.io.load import load_dataset
 from mosaic_core.records import Mosaic, SourceRecord
 from mosaic_core.table import SourceTable
-from mosaic_core.text.annotate import plan_layout, read_prompt
-from mosaic_core.text.compose import prompt_text
+from mosaic_core.text.annotate import plan_layout, read_answer, read_prompt
+from mosaic_core.text.compose import answer_text, prompt_text
+from mosaic_core.text.decoration import TAG_STYLES
 from mosaic_core.text.templates import builtin_library
 from mosaic_core.verify.mosaic import verify_mosaic
 from mosaic_core.verify.prompt import CHECKS
+from tests.conftest import REPO
 from tests.strategies import records
 
 
@@ -37,6 +40,21 @@ def _rerendered(mosaic: Mosaic, **changes: object) -> Mosaic:
     original = plan_layout(mosaic.plan, library)
     texts = [p.text for p in read_prompt(mosaic.prompt, mosaic.plan, original) if p.kind == "source"]
     return Mosaic(prompt_text(layout, list(range(plan.k)), texts), mosaic.answer, plan)
+
+
+def _renumbered(mosaic: Mosaic, style: int) -> Mosaic:
+    """The mosaic with its items numbered in another style, prompt and answer composed again."""
+    plan = replace(mosaic.plan, decoration=replace(mosaic.plan.decoration, tag_style=style))
+    library = builtin_library()
+    original, layout = plan_layout(mosaic.plan, library), plan_layout(plan, library)
+    prompts = [p.text for p in read_prompt(mosaic.prompt, mosaic.plan, original) if p.kind == "source"]
+    answers = [p.text for p in read_answer(mosaic.answer, mosaic.plan, original, plan.order) if p.kind == "source"]
+    k = plan.k
+    texts = prompts + [""] * k
+    for position, text in zip(plan.order, answers, strict=True):
+        texts[k + position] = text
+    answer = answer_text(layout, [(p + 1, k + p) for p in plan.order], texts)
+    return Mosaic(prompt_text(layout, list(range(k)), texts), answer, plan)
 
 
 def _failed(mosaic: Mosaic) -> set[str]:
@@ -102,7 +120,50 @@ class TestMutations:
             values = tuple((k, "instructions" if k == "noun" else v) for k, v in mosaic.plan.values)
             assert "agreement" in _failed(_rerendered(mosaic, values=values))
 
+    def test_bare_numbers_beside_a_numbered_line_fail_numbering(self, mosaics: list[Mosaic]) -> None:
+        """A mosaic whose texts hold a line like "42 is the answer", numbered with bare numbers, fails numbering."""
+        listed = [m for m in mosaics if any(t.startswith("42 is") for t in _texts_of(m))]
+        assert listed
+        for mosaic in listed:
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("{n}"))) == {"numbering"}
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("[{n}]"))) == set()
+
+    def test_task_label_in_another_language_fails_numbering(self) -> None:
+        """French items numbered "Task 1" or "Aufgabe 1" fail numbering; "Tâche 1" passes."""
+        french = load_dataset(REPO / "tests/fixtures/lang/fr.jsonl").records
+        mosaics = [m for seed in range(3) for m in _mosaics(french, seed=seed, epochs=1)[1] if m.plan.language == "fr"]
+        assert mosaics
+        for mosaic in mosaics[:15]:
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("Task {n}"))) == {"numbering"}
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("Aufgabe {n}"))) == {"numbering"}
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("Tâche {n}"))) == set()
+
+    def test_sentence_naming_missing_instructions_fails_numbering(self) -> None:
+        """A sentence naming "第2、4、6……条" in a mosaic of under 6 fails numbering; the engine never writes one."""
+        chinese = load_dataset(REPO / "tests/fixtures/lang/zh.jsonl").records
+        library = builtin_library()
+        naming = {rule: f"zh.{rule}.03" for rule in ("maskout.odd", "maskout.even")}
+        found = 0
+        for seed in range(25):
+            for mosaic in _mosaics(chinese, seed=seed, epochs=1, max_k=5, mix=PRESETS["mask"])[1]:
+                if mosaic.plan.rule not in naming or mosaic.plan.k >= 5:  # the two sentences name up to 5 and 6
+                    continue
+                assert mosaic.plan.outer_template != naming[mosaic.plan.rule]
+                plan = replace(mosaic.plan, outer_template=naming[mosaic.plan.rule])
+                original = plan_layout(mosaic.plan, library)
+                texts = [p.text for p in read_prompt(mosaic.prompt, mosaic.plan, original) if p.kind == "source"]
+                prompt = prompt_text(plan_layout(plan, library), list(range(plan.k)), texts)
+                broken = Mosaic(prompt, mosaic.answer, plan)
+                assert "numbering" in _failed(broken)
+                found += 1
+        assert found >= 3
+
     def test_unmutated_mosaics_pass(self, mosaics: list[Mosaic]) -> None:
         """The same mosaics, composed again unchanged, pass (the mutations above are what fails)."""
         for mosaic in mosaics[:20]:
             assert _failed(_rerendered(mosaic)) == set()
+
+
+def _texts_of(mosaic: Mosaic) -> list[str]:
+    layout = plan_layout(mosaic.plan, builtin_library())
+    return [p.text for p in read_prompt(mosaic.prompt, mosaic.plan, layout) if p.kind == "source"]

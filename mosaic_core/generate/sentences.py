@@ -1,0 +1,49 @@
+"""The sentences of a mosaic as it stands: which ones, in its language, each placed where its words let it stand.
+
+The format sentence was drawn with the draft (in the run's main language, for
+several items); here it is drawn again where the items call for another
+language or for the singular. The order or mask sentence is the drawn template
+of the rule the items took, with the rule's values written the pack's way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from mosaic_core.rules.base import Outcome
+from mosaic_core.rules.registry import RULES
+from mosaic_core.text.compose import Layout, set_apart
+
+if TYPE_CHECKING:
+    from mosaic_core.generate.draft import Draft
+
+__all__ = ["lay_out"]
+
+
+def lay_out(draft: Draft, rule: str | None, outcome: Outcome, language: str) -> tuple[Layout, str | None]:
+    """The draft's layout for ``rule`` and its ``outcome`` in ``language``, and the order or mask template's id."""
+    deco, format_meta = draft.decoration, draft.format_meta
+    run = draft.run
+    costs = run.costs
+    single = len(draft.items) == 1
+    if (single or language != draft.language) and draft.format_family is not None:
+        chosen = costs.format_choice(draft.format_family, draft.strategy, single, draft.format_draw, language)
+        if chosen != deco.format_template:
+            format_meta = costs.format_parts(chosen, deco.wrapper)[0]
+            deco = replace(deco, format_template=chosen)
+    format_before = costs.placed(deco.format_template, deco.format_before)
+    if rule is None:
+        if format_before != deco.format_before:
+            deco = replace(deco, format_before=format_before)
+        return Layout(set_apart(deco, format_meta, None), format_meta, None), None
+    choices = costs.sentences(language, rule, len(draft.items))
+    template_id = choices[int(draft.template_draw * len(choices))]
+    template = run.library.get(template_id)
+    outer_before = costs.placed(template_id, deco.outer_before)
+    if format_before != deco.format_before or outer_before != deco.outer_before:
+        deco = replace(deco, format_before=format_before, outer_before=outer_before)
+    pack = run.library.pack(language)
+    outcome.values = values = pack.values(RULES[rule].placeholders, outcome.order, outcome.masked)
+    sentence = template.render(len(outcome.masked) or None, **values)
+    return Layout(set_apart(deco, format_meta, sentence), format_meta, sentence), template_id

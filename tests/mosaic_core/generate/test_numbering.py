@@ -1,0 +1,80 @@
+"""Numbering that cannot be misread: a bare number never beside a numbered list, "Task" only in English."""
+
+from __future__ import annotations
+
+from mosaic_core.config import PRESETS, MosaicConfig
+from mosaic_core.generate.reference import ReferenceRun
+from mosaic_core.generate.walk import MosaicRun
+from mosaic_core.io.load import load_dataset
+from mosaic_core.records import Mosaic, SourceRecord
+from mosaic_core.table import SourceTable
+from mosaic_core.text.decoration import TAG_STYLES, has_numbered_line
+from mosaic_core.verify.mosaic import verify_mosaic
+from tests.conftest import REPO
+
+BARE, TASK = TAG_STYLES.index("{n}"), TAG_STYLES.index("Task {n}")
+
+
+def _listing_records() -> list[SourceRecord]:
+    """Records of which half carry lines that start the way a bare-number tag does."""
+    records = []
+    for i in range(40):
+        if i % 2:
+            listing = SourceRecord(f"l{i}", f"Rank these {i} films.", "1. Alien\n2. Heat", f"1. Heat\n2. Alien {i}")
+            records.append(listing)
+        else:
+            records.append(SourceRecord(f"p{i}", f"Name a colour, case {i}.", "", f"Blue, for case {i}."))
+    return records
+
+
+def _mosaics(records: list[SourceRecord], run_type: type[MosaicRun] = MosaicRun, **config: object) -> list[Mosaic]:
+    run = run_type(SourceTable.build(records, "cl100k_base"), MosaicConfig(**config))  # type: ignore[arg-type]
+    return list(run.mosaics())
+
+
+def _texts(mosaic: Mosaic, by_id: dict[str, SourceRecord]) -> list[str]:
+    records = [by_id[i] for i in mosaic.plan.source_ids]
+    return [r.prompt_text for r in records] + [r.response_text for r in records]
+
+
+class TestNumbering:
+    def test_a_bare_number_never_stands_beside_a_numbered_line(self) -> None:
+        """Mosaics that drew the bare number keep it only where no item has a line like "1. Alien"."""
+        records = _listing_records()
+        by_id = {r.id: r for r in records}
+        bare = stand_in = 0
+        for seed in range(60):
+            for mosaic in _mosaics(records, seed=seed, epochs=1, max_k=4, mix=PRESETS["format"]):
+                listed = any(map(has_numbered_line, _texts(mosaic, by_id)))
+                if mosaic.plan.decoration.tag_style == BARE:
+                    assert not listed, mosaic.prompt
+                    bare += 1
+                stand_in += listed and mosaic.plan.decoration.tag_style == TAG_STYLES.index("[{n}]")
+        assert bare and stand_in  # both cases were met
+
+    def test_task_is_english_only(self) -> None:
+        """French mosaics that drew "Task" number their items "Tâche"; English ones keep "Task"."""
+        french = load_dataset(REPO / "tests/fixtures/lang/fr.jsonl").records
+        seen = {"fr": 0}
+        for seed in range(30):
+            for mosaic in _mosaics(french, seed=seed, epochs=1):
+                style = TAG_STYLES[mosaic.plan.decoration.tag_style]
+                assert style != "Task {n}", mosaic.prompt
+                seen["fr"] += style == "Tâche {n}"
+        assert seen["fr"] > 0
+        english = _listing_records()[::2]
+        styles = {m.plan.decoration.tag_style for s in range(40) for m in _mosaics(english, seed=s, epochs=1)}
+        assert TASK in styles and TAG_STYLES.index("Tâche {n}") not in styles
+
+    def test_restyled_mosaics_verify_and_match_the_reference_walk(self) -> None:
+        """Restyling changes the tags' cost mid-growth: the fast walk still equals the reference, within budget."""
+        records = _listing_records()
+        by_id = {r.id: r for r in records}
+        for seed in range(6):
+            config = {"seed": seed, "epochs": 2, "max_k": 8, "max_tokens": 160, "k_mode": "max_length"}
+            fast, slow = _mosaics(records, **config), _mosaics(records, ReferenceRun, **config)
+            assert [(m.prompt, m.answer, m.plan) for m in fast] == [(m.prompt, m.answer, m.plan) for m in slow]
+            for mosaic in fast:
+                assert mosaic.plan.tokens <= 160
+                verdict = verify_mosaic(mosaic, MosaicConfig().library(), None, None, by_id)
+                assert verdict.ok, verdict.problems

@@ -35,7 +35,8 @@ class Languages:
     codes: list[str] = field(default_factory=list)
     """Each voted language's pack, or the main language where it has none."""
     group: Sequence[int] = ()
-    """Per record: the index in ``in_play`` of the language its mosaic takes alone (``separate``)."""
+    """Per record: the mosaics it may share; under ``separate`` one group per detected language (undetermined
+    records join the main one's), else the index in ``in_play`` of the language its mosaic takes alone."""
     foreign: Sequence[bool] = ()
     """Per record: whether it votes for a language other than the main one (so may take its mosaic there)."""
 
@@ -53,9 +54,12 @@ class Languages:
         in_play = [main, *sorted({code for code in codes if code != main})]
         votes = [index.get(label, -1) for label in labels]
         position = {code: i for i, code in enumerate(in_play)}
-        group = [position[codes[v]] if v >= 0 else 0 for v in votes]
         separate = config.mixed_languages == "separate"
+        group = [position[codes[v]] if v >= 0 else 0 for v in votes]
         foreign = [g != 0 for g in group]
+        if separate:  # by detected language, so a language without a pack keeps to itself too (in the main one's)
+            own = index.get(main, -1)
+            group = [v if v >= 0 else own for v in votes]
         return cls(main, in_play, False, separate, votes, codes, group, foreign)
 
     def of_items(self, items: Sequence[int]) -> str:

@@ -146,6 +146,20 @@ class TestMixedData:
             assert mosaic.plan.language == expected
         assert {m.plan.language for m in made} == {"zh", "de"}
 
+    def test_separate_keeps_a_language_without_a_pack_to_itself(self) -> None:
+        """Italian and Korean have no pack: under separate their items still never share a mosaic with others."""
+        records = [SourceRecord(f"r{i}", f"Instruction number {i}.", "", f"Answer {i}.") for i in range(60)]
+        table = SourceTable.build(records, "cl100k_base")
+        labels = ["en", "en", "it", "ko", "de", ""] * 10  # English the main language
+        table.set_languages(labels)
+        of = dict(zip([r.id for r in records], labels, strict=True))
+        made = mosaics(table, mixed_languages="separate", k_mode="fix_max", max_k=6)
+        for mosaic in made:
+            voted = {of[sid] or "en" for sid in mosaic.plan.source_ids}  # undetermined items join the main language
+            assert len(voted) == 1, voted
+        assert {m.plan.language for m in made} == {"en", "de"}  # Italian and Korean mosaics speak the main one
+        assert max(m.plan.k for m in made if of[m.plan.source_ids[0]] == "it") > 1
+
     def test_separate_policy_never_mixes_languages(self, mixed: SourceTable) -> None:
         languages = dict(zip([r.id for r in mixed.records], mixed.languages, strict=True))
         made = mosaics(mixed, mixed_languages="separate")

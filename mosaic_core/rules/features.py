@@ -18,7 +18,9 @@ from collections.abc import Sequence
 
 __all__ = ["alternatives", "char_readings", "cjk_char_readings", "first_letter", "word_count", "word_readings"]
 
-_ALNUM_RUNS = re.compile(r"[^\W_]+")
+_HAN_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ALNUM_RUNS = re.compile(f"[{_HAN_KANA}]|[^\\W_{_HAN_KANA}]+")
+"""Runs of letters and digits; each Han character or kana one word, as word counters count Chinese and Japanese."""
 
 
 def first_letter(text: str) -> str:
@@ -68,8 +70,13 @@ def _no_space(text: str) -> int:
 def word_readings(text: str) -> tuple[int, int, int, int]:
     r"""Words as whitespace pieces, as letter-and-digit runs; then both for the first line only.
 
+    Chinese and Japanese put no spaces between words: there each character counts as one in the second
+    reading, so a Chinese instruction in an English mosaic never passes for a one-word one.
+
     >>> word_readings('String s = "Hi";\nin Java')
     (6, 5, 4, 3)
+    >>> word_readings("写一首诗 about autumn")
+    (3, 6, 3, 6)
     """
     whole = len(text.split()), len(_ALNUM_RUNS.findall(text))
     if "\n" not in text:  # most instructions: one line, no input

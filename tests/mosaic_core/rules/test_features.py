@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from mosaic_core.config import MosaicConfig
+from mosaic_core.generate.walk import MosaicRun
+from mosaic_core.records import SourceRecord
 from mosaic_core.rules.features import char_readings, first_letter, word_count, word_readings
+from mosaic_core.table import SourceTable
 
 
 class TestFirstLetter:
@@ -45,6 +49,28 @@ class TestReadings:
     def test_word_readings(self) -> None:
         """Words as whitespace pieces and as letter-digit runs, for the whole text and its first line."""
         assert word_readings('String s = "Hi";\nin Java') == (6, 5, 4, 3)
+
+    def test_chinese_words_are_characters_in_the_second_reading(self) -> None:
+        """A Chinese instruction is one whitespace piece but many words to a reader: the readings disagree."""
+        assert word_readings("为这行代码加上注释") == (1, 9, 1, 9)
+        assert word_readings("日本語の文を書いて ok") == (2, 10, 2, 10)
+        assert word_readings("한국어 문장 두 개") == (4, 4, 4, 4)  # Korean puts spaces between its words
+
+    def test_an_english_mosaic_never_sizes_a_chinese_item_by_its_spaces(self) -> None:
+        """Mosaics in English with a Chinese item take no word-count rule (the answer would depend on the reading)."""
+        records = [SourceRecord(f"e{i}", f"Explain topic {i} in a few plain words.", "", "Sure.") for i in range(20)]
+        chinese = "请用三句话解释光合作用是什么以及它为什么对地球上的生命如此重要"
+        records.append(SourceRecord("zh", chinese, "", "好的。"))
+        table = SourceTable.build(records, "cl100k_base")
+        table.set_languages(["en"] * 20 + ["zh"])
+        worded = 0
+        for seed in range(40):
+            run = MosaicRun(table, MosaicConfig(seed=seed, epochs=1, max_k=4, mix={"permute": 1, "maskout": 1}))
+            for mosaic in run.mosaics():
+                if "zh" in mosaic.plan.source_ids and mosaic.plan.language == "en":
+                    worded += 1
+                    assert not (mosaic.plan.rule or "").endswith("_words"), mosaic.prompt
+        assert worded > 5
 
     def test_char_readings(self) -> None:
         """Characters with and without white space, for the whole text and its first line."""

@@ -17,6 +17,7 @@ from mosaic_core.rules.features import (
     char_readings,
     cjk_char_readings,
     first_letter,
+    spaced_word_readings,
     word_count,
     word_readings,
 )
@@ -105,7 +106,8 @@ class SourceTable:
         """The other readings of these instructions' sizes, worked out only if a size rule asks.
 
         ``chars``: ``cjk_chars`` reads characters as Chinese and Japanese may count them (with or without
-        punctuation too); ``exact`` (for either unit) has no other reading: the sentence states its unit.
+        punctuation too); ``spaced`` reads words as a sentence that states whitespace pieces does, with and
+        without lone signs; ``exact`` (for either unit) has no other reading: the sentence states its unit.
         """
         return Readings(self, positions, chars, words)
 
@@ -180,7 +182,12 @@ class SourceTable:
         return table
 
 
-_READERS = {"words": word_readings, "chars": char_readings, "cjk_chars": cjk_char_readings}
+_READERS = {
+    "words": word_readings,
+    "spaced": spaced_word_readings,
+    "chars": char_readings,
+    "cjk_chars": cjk_char_readings,
+}
 
 
 class Readings(Mapping[str, Sequence[Sequence[int]]]):
@@ -204,7 +211,7 @@ class Readings(Mapping[str, Sequence[Sequence[int]]]):
         if all(sizes is None for sizes in per_item):
             return []  # every item reads one way: nothing else to compare
         first = self.table.words if unit == "words" else self.table.lengths
-        width = 5 if kind == "cjk_chars" else 3
+        width = 5 if kind == "cjk_chars" else 1 if kind == "spaced" else 3
         return alternatives([sizes or (first[i],) * width for i, sizes in zip(self.positions, per_item, strict=True)])
 
     def __iter__(self) -> Iterator[str]:

@@ -38,7 +38,7 @@ def first_outcome(run: MosaicRun, draft: Draft, language: str) -> tuple[str | No
             readings=table.readings_of(
                 items,
                 "exact" if exact else "chars" if pack.has_words else "cjk_chars",
-                "exact" if pack.word_unit else "words",
+                "spaced" if pack.word_unit else "words",
             ),
             alphabet=pack.alphabet,
             units=pack.size_units,

@@ -16,7 +16,15 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-__all__ = ["alternatives", "char_readings", "cjk_char_readings", "first_letter", "word_count", "word_readings"]
+__all__ = [
+    "alternatives",
+    "char_readings",
+    "cjk_char_readings",
+    "first_letter",
+    "spaced_word_readings",
+    "word_count",
+    "word_readings",
+]
 
 _HAN_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ALNUM_RUNS = re.compile(f"[{_HAN_KANA}]|[^\\W_{_HAN_KANA}]+")
@@ -83,6 +91,19 @@ def word_readings(text: str) -> tuple[int, int, int, int]:
         return (*whole, *whole)
     first = _first_line(text)
     return (*whole, len(first.split()), len(_ALNUM_RUNS.findall(first)))
+
+
+def spaced_word_readings(text: str) -> tuple[int, int]:
+    r"""Words as whitespace pieces, with lone signs and without them (a piece without a letter or digit).
+
+    The unit sentences state for languages that space their words (a pack's ``word_unit``); French
+    sets "?", ":" and "»" apart with spaces, Russian its dashes, and a reader may not count those.
+
+    >>> spaced_word_readings("Qui a écrit « Les Misérables » ?"), spaced_word_readings("x = 5")
+    ((8, 5), (3, 2))
+    """
+    pieces = text.split()
+    return len(pieces), sum(1 for piece in pieces if _ALNUM_RUNS.search(piece))
 
 
 def char_readings(text: str) -> tuple[int, int, int, int]:

@@ -77,9 +77,10 @@ class Pack:
     """Lower-case letters in alphabetical order; empty where the script has no alphabetical order."""
     size_units: tuple[str, ...] = _UNITS
     word_unit: str = ""
-    """``spaces``: every sentence of the word families states this exact unit (any run of characters between
-    white space, in the instruction and its input), so rules count it alone; empty: they apply only where every
-    reasonable reading of "words" agrees."""
+    """``spaces``: every sentence of the word families states this unit (any run of characters between white
+    space, in the instruction and its input), so rules count it, and apply only where a lone sign (a piece
+    without a letter or digit, as French spaces "?" apart) left uncounted would not change the answer; empty:
+    they apply only where every reasonable reading of "words" agrees."""
     char_unit: str = ""
     """``no_space``: every sentence of the character families states this exact unit (all characters of the
     instruction and its input, punctuation included, white space not), so rules count it alone; empty: they

@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 from mosaic_core.errors import MosaicError
 from mosaic_core.records import Mosaic, Plan, SourceRecord
 from mosaic_core.rules.base import RuleInput
-from mosaic_core.rules.features import alternatives, char_readings, cjk_char_readings, first_letter, word_readings
+from mosaic_core.rules.features import (
+    alternatives,
+    char_readings,
+    cjk_char_readings,
+    first_letter,
+    spaced_word_readings,
+    word_readings,
+)
 from mosaic_core.rules.registry import RULES
 from mosaic_core.text.annotate import annotate, plan_layout, read_answer, read_prompt
 from mosaic_core.text.decoration import numbering_problem
@@ -85,7 +92,10 @@ def _expected_positions(
         verdict.fail(f"{plan.rule} has no single correct answer for these instructions")
         return plan.order, plan.masked
     other_chars = [] if pack.char_unit else alternatives([c[1:] for c in chars])
-    other_words = [] if pack.word_unit else alternatives([w[1:] for w in words])
+    if pack.word_unit:  # the sentence states the unit; lone signs may still be read as no word
+        other_words = alternatives([spaced_word_readings(t)[1:] for t in instructions])
+    else:
+        other_words = alternatives([w[1:] for w in words])
     data.readings = {"words": other_words, "chars": other_chars}
     if rule.apply(data) is None:
         verdict.fail(f"{plan.rule} gives another answer when words or characters are counted otherwise", "one_reading")

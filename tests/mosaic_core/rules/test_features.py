@@ -72,6 +72,26 @@ class TestReadings:
                     assert not (mosaic.plan.rule or "").endswith("_words"), mosaic.prompt
         assert worded > 5
 
+    def test_a_lone_sign_that_decides_keeps_french_word_rules_away(self) -> None:
+        """French spaces "?" and "»" apart: where counting them decides the order, no word rule is used."""
+        records = [
+            SourceRecord("a", "Qui a écrit « Les Misérables » ?", "", "Victor Hugo."),  # 8 pieces, 5 with letters
+            SourceRecord("b", "Donne un synonyme de « rapide ».", "", "Vite."),  # 7 pieces, 5 with letters
+        ]
+        table = SourceTable.build(records, "cl100k_base")
+        table.set_languages(["fr", "fr"])
+        rules = set()
+        for seed in range(300):
+            config = MosaicConfig(seed=seed, epochs=1, k_mode="fix_max", max_k=2, mix={"permute": 1, "maskout": 1})
+            for mosaic in MosaicRun(table, config).mosaics():
+                rule, ids = mosaic.plan.rule, mosaic.plan.source_ids
+                rules.add(rule)
+                # With lone signs b is shorter; without them the two tie, and a tie keeps the given order.
+                assert rule not in ("maskout.shortest_words", "maskout.longest_words"), mosaic.prompt
+                assert rule != "permute.shortest_words" or ids == ("b", "a"), mosaic.prompt
+                assert rule != "permute.longest_words" or ids == ("a", "b"), mosaic.prompt
+        assert {"permute.shortest_words", "permute.longest_words"} <= rules  # where both readings agree, they apply
+
     def test_char_readings(self) -> None:
         """Characters with and without white space, for the whole text and its first line."""
         assert char_readings("ab c\nd") == (6, 4, 4, 3)

@@ -12,6 +12,7 @@ from functools import cache
 
 __all__ = [
     "BRACKETS",
+    "CHAT_TOKENS",
     "DRAWN_STYLES",
     "SEPARATORS",
     "TAG_PUNCTUATION",
@@ -169,14 +170,29 @@ def number_tag(style: int, punctuation: str, number: int) -> str:
     return TAG_STYLES[style].format(n=number) + punctuation
 
 
+CHAT_TOKENS = frozenset(
+    ("<|start|>", "<|end|>", "<|message|>", "<|channel|>", "<|return|>", "<|call|>", "<|user|>", "<|assistant|>")
+    + ("<|system|>", "<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|eot_id|>")
+)
+"""Special tokens of common chat formats (Phi-3, gpt-oss, ChatML, Llama 3): a tokenizer that has one reads the
+text as that token, so a wrapper must never spell one (an end of turn in the middle of an answer)."""
+
+
 @cache
 def wrapper_tags(words: int, bracket: int, lowercase: bool) -> tuple[str, str]:
-    """The begin and end tags of a wrapper.
+    """The begin and end tags of a wrapper, never one a reader or a tokenizer could take for something else.
 
-    >>> wrapper_tags(0, 0, False)
-    ('[START]', '[END]')
+    Lower-case START/END in ``<|x|>`` spell chat special tokens, so they stay upper-case; OPEN/CLOSE in
+    braces read as the ``{open}`` and ``{close}`` placeholders of an unfilled template, so they take
+    square brackets.
+
+    >>> wrapper_tags(0, 0, False), wrapper_tags(0, 2, True), wrapper_tags(1, 4, True)
+    (('[START]', '[END]'), ('<|START|>', '<|END|>'), ('[open]', '[close]'))
     """
     begin, end = WRAPPER_WORDS[words]
-    if lowercase:
+    style = BRACKETS[bracket]
+    if begin == "OPEN" and style.startswith("{"):
+        style = BRACKETS[0]
+    if lowercase and not {style.format(w=begin.lower()), style.format(w=end.lower())} & CHAT_TOKENS:
         begin, end = begin.lower(), end.lower()
-    return BRACKETS[bracket].format(w=begin), BRACKETS[bracket].format(w=end)
+    return style.format(w=begin), style.format(w=end)

@@ -6,6 +6,7 @@ import pytest
 
 from mosaic_core.text.decoration import (
     BRACKETS,
+    CHAT_TOKENS,
     SEPARATORS,
     TAG_PUNCTUATION,
     TAG_STYLES,
@@ -21,6 +22,13 @@ ALL_TAGS = [number_tag(s, p, n) for s in range(len(TAG_STYLES)) for p in TAG_PUN
 
 
 class TestMarkers:
+    def test_no_wrapper_spells_a_chat_token_or_a_placeholder(self) -> None:
+        """No wrapper tag is a chat special token ("<|end|>") or reads as an unfilled "{open}" placeholder."""
+        tags = [tag for pair in ALL_WRAPPERS for tag in pair]
+        assert not set(tags) & CHAT_TOKENS
+        assert not [tag for tag in tags if tag.strip("{}").lower() in ("open", "close") and tag.startswith("{")]
+        assert "<|START|>" in tags and "[open]" in tags  # the stand-ins are used
+
     def test_no_slash_and_no_outer_whitespace(self) -> None:
         """No tag or wrapper holds "/" or starts or ends with whitespace (the exact token arithmetic relies on it)."""
         for marker in ALL_TAGS + [tag for pair in ALL_WRAPPERS for tag in pair]:

@@ -171,8 +171,21 @@ def number_tag(style: int, punctuation: str, number: int) -> str:
 
 
 CHAT_TOKENS = frozenset(
-    ("<|start|>", "<|end|>", "<|message|>", "<|channel|>", "<|return|>", "<|call|>", "<|user|>", "<|assistant|>")
-    + ("<|system|>", "<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|eot_id|>")
+    [
+        "<|start|>",
+        "<|end|>",
+        "<|message|>",
+        "<|channel|>",
+        "<|return|>",
+        "<|call|>",
+        "<|user|>",
+        "<|assistant|>",
+        "<|system|>",
+        "<|endoftext|>",
+        "<|im_start|>",
+        "<|im_end|>",
+        "<|eot_id|>",
+    ]
 )
 """Special tokens of common chat formats (Phi-3, gpt-oss, ChatML, Llama 3): a tokenizer that has one reads the
 text as that token, so a wrapper must never spell one (an end of turn in the middle of an answer)."""

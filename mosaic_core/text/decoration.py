@@ -195,16 +195,16 @@ text as that token, so a wrapper must never spell one (an end of turn in the mid
 def wrapper_tags(words: int, bracket: int, lowercase: bool) -> tuple[str, str]:
     """The begin and end tags of a wrapper, never one a reader or a tokenizer could take for something else.
 
-    Lower-case START/END in ``<|x|>`` spell chat special tokens, so they stay upper-case; OPEN/CLOSE in
-    braces read as the ``{open}`` and ``{close}`` placeholders of an unfilled template, so they take
-    square brackets.
+    Lower-case START/END in ``<|x|>`` spell chat special tokens, so they stay upper-case; a word in
+    braces (``{reply}``, ``{{open}}``) reads as a placeholder of a template nobody filled, so braces
+    give way to square brackets.
 
     >>> wrapper_tags(0, 0, False), wrapper_tags(0, 2, True), wrapper_tags(1, 4, True)
     (('[START]', '[END]'), ('<|START|>', '<|END|>'), ('[open]', '[close]'))
     """
     begin, end = WRAPPER_WORDS[words]
     style = BRACKETS[bracket]
-    if begin == "OPEN" and style.startswith("{"):
+    if style.startswith("{"):
         style = BRACKETS[0]
     if lowercase and not {style.format(w=begin.lower()), style.format(w=end.lower())} & CHAT_TOKENS:
         begin, end = begin.lower(), end.lower()

@@ -23,10 +23,10 @@ ALL_TAGS = [number_tag(s, p, n) for s in range(len(TAG_STYLES)) for p in TAG_PUN
 
 class TestMarkers:
     def test_no_wrapper_spells_a_chat_token_or_a_placeholder(self) -> None:
-        """No wrapper tag is a chat special token ("<|end|>") or reads as an unfilled "{open}" placeholder."""
+        """No wrapper tag is a chat special token ("<|end|>") or reads as an unfilled placeholder ("{reply}")."""
         tags = [tag for pair in ALL_WRAPPERS for tag in pair]
         assert not set(tags) & CHAT_TOKENS
-        assert not [tag for tag in tags if tag.strip("{}").lower() in ("open", "close") and tag.startswith("{")]
+        assert not [tag for tag in tags if tag.startswith("{")]
         assert "<|START|>" in tags and "[open]" in tags  # the stand-ins are used
 
     def test_no_slash_and_no_outer_whitespace(self) -> None:

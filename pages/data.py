@@ -123,6 +123,8 @@ if report.renamed_ids:
     notes.append(f"{report.renamed_ids:,} duplicate ids were made unique (suffix ~2, ~3, ...).")
 if report.kept_whole:
     notes.append(f"{report.kept_whole:,} multi-turn conversations are kept whole as plain samples.")
+if report.placeholder_inputs:
+    notes.append(f"{report.placeholder_inputs:,} inputs only said there was none (`<noinput>`), so they are left out.")
 for note in notes:
     st.info(note)
 

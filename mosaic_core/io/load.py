@@ -46,6 +46,8 @@ class LoadReport:
     """The split read, where the input held several."""
     kept_whole: int = 0
     renamed_ids: int = 0
+    placeholder_inputs: int = 0
+    """Inputs that were a placeholder for none (``<noinput>``), left out of their records."""
 
     @property
     def skipped(self) -> int:
@@ -77,6 +79,7 @@ class LoadReport:
             "split": self.split,
             "kept_whole": self.kept_whole,
             "renamed_ids": self.renamed_ids,
+            "placeholder_inputs": self.placeholder_inputs,
         }
 
     def summary(self) -> str:
@@ -88,6 +91,8 @@ class LoadReport:
         text = f"{self.source}: {self.loaded} of {self.rows} records loaded"
         if self.problems:
             text += "; skipped: " + ", ".join(f"{code} {n}" for code, n in sorted(self.problems.items()))
+        if self.placeholder_inputs:
+            text += f"; {self.placeholder_inputs} placeholder inputs (<noinput>) left out"
         return text
 
 
@@ -180,6 +185,7 @@ def load_dataset(
         report.tools += bool(got.tools)
         report.tool_turns += got.tool_turns
         report.trimmed_turns += got.trimmed
+        report.placeholder_inputs += got.placeholder_input
         if got.turns > 1 or got.first_calls_tool:
             report.multi_turn += got.turns > 1
             if multi_turn == "keep":

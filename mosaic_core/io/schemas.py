@@ -7,6 +7,7 @@ overrides detection for anything else.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,8 @@ class Exchange:
     first_calls_tool: bool = False
     """The first answer is a tool call: the row has no plain first exchange for a mosaic."""
     tool_turns: bool = False
+    placeholder_input: bool = False
+    """The input was a placeholder for "none" (Alpaca's ``<noinput>``), left out."""
 
 
 def detect_schema(rows: Iterable[Any], name: str) -> str:
@@ -120,6 +123,18 @@ def _raw_id(row: Mapping[str, Any], field: str | None) -> str | None:
     return None
 
 
+_NOT_LETTERS = re.compile(r"[^a-z]")
+
+
+def _placeholder(value: str, *names: str) -> bool:
+    r"""Whether a short field only says "none" the way some datasets do (``<noinput>``, ``< noinput >``, ``(noinput)``).
+
+    >>> _placeholder("\\<noinput>", "noinput"), _placeholder("Larry <noinput> the door.", "noinput")
+    (True, False)
+    """
+    return len(value) < 24 and _NOT_LETTERS.sub("", value.lower()) in names
+
+
 _ROLES = (("instruction", True), ("output", True), ("input", False), ("system", False), ("category", False))
 
 
@@ -145,7 +160,14 @@ def _columns(row: Mapping[str, Any], fields: Mapping[str, str | None]) -> Exchan
             return got
         values.append(got)
     instruction, output, extra, system, category = values
-    return Exchange(instruction, extra, output, system, category, _raw_id(row, fields.get("id")), 1)
+    # Alpaca variants write <nooutput> (at times with a reason after it) where the model could not answer.
+    if _placeholder(output, "nooutput", "noinput") or output[:12].lstrip().lower().startswith("<nooutput"):
+        shown = output.strip()[:40]
+        return Problem("placeholder_output", f"field {fields['output']!r} is {shown!r}, a placeholder, not an answer")
+    exchange = Exchange(instruction, extra, output, system, category, _raw_id(row, fields.get("id")), 1)
+    if extra and _placeholder(extra, "noinput"):
+        exchange.input, exchange.placeholder_input = "", True
+    return exchange
 
 
 def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: str) -> Exchange | Problem:

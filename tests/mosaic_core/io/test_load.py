@@ -275,6 +275,19 @@ class TestAwkwardInputs:
         assert [record.id for record in result.records] == ["x", "x~2", "y", "x~3", "7", "7~2"]
         assert result.report.renamed_ids == 3
 
+    def test_placeholders_are_counted(self) -> None:
+        """<noinput> inputs are left out and counted; <nooutput> answers are skipped with their reason."""
+        rows = [
+            {"instruction": "Write a haiku.", "input": "<noinput>", "output": "Rain on the roof."},
+            {"instruction": "Draw a cat.", "input": "", "output": "<nooutput>"},
+            {"instruction": "Fill the gap.", "input": "Larry <noinput> the door.", "output": "opened"},
+        ]
+        result = load_dataset(Source.from_bytes("p.json", json.dumps(rows).encode()))
+        assert [r.prompt_text for r in result.records] == ["Write a haiku.", "Fill the gap.\nLarry <noinput> the door."]
+        assert (result.report.placeholder_inputs, result.report.problems) == (1, {"placeholder_output": 1})
+        assert result.report.to_dict()["placeholder_inputs"] == 1
+        assert "1 placeholder inputs" in result.report.summary()
+
     @pytest.mark.parametrize(
         ("name", "needles"),
         [

@@ -55,6 +55,8 @@ class TestExtract:
             ({"instruction": "Do", "output": None}, "missing_field"),
             ({"instruction": "  ", "output": "x"}, "empty_field"),
             ({"instruction": "Do", "output": "\u200b"}, "empty_field"),
+            ({"instruction": "Do", "output": "<nooutput>"}, "placeholder_output"),
+            ({"instruction": "Draw a cat.", "output": "<nooutput> - a model cannot draw"}, "placeholder_output"),
             ({"instruction": "\ufeff \u2060\n", "output": "x"}, "empty_field"),
             ({"instruction": "Do", "output": 5}, "not_text"),
             ({"instruction": "Do", "output": "x", "input": ["a"]}, "not_text"),
@@ -64,6 +66,18 @@ class TestExtract:
         """Missing, empty or non-text fields are problems with a code."""
         got = extract(row, "alpaca", None)
         assert isinstance(got, Problem) and got.code == code
+
+    @pytest.mark.parametrize("extra", ["<noinput>", "< noinput >", "\\<noinput>", "(noinput)", "`<noinput>`"])
+    def test_placeholder_input_is_left_out(self, extra: str) -> None:
+        """An input that only says there is none is left out of the record, and flagged for the load report."""
+        got = extract({"instruction": "Write a haiku.", "input": extra, "output": "x"}, "alpaca", None)
+        assert isinstance(got, Exchange) and (got.input, got.placeholder_input) == ("", True)
+
+    def test_a_placeholder_inside_real_text_stays(self) -> None:
+        """Text that merely contains the placeholder is data, kept as it is."""
+        text = "Larry <noinput> the door."
+        got = extract({"instruction": "Fill the gap.", "input": text, "output": "x"}, "alpaca", None)
+        assert isinstance(got, Exchange) and (got.input, got.placeholder_input) == (text, False)
 
     def test_not_an_object(self) -> None:
         """A row that is not an object is a problem naming its JSON type."""

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 verification found bad mosaics, 2 bad usage or input
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -205,12 +206,23 @@ def _fail(message: str) -> int:
     return 2
 
 
+_INTERRUPTED_IN: list[int] = []
+"""The process that installed ``_interrupt`` (a forked worker inherits the handler, not the role)."""
+
+
 def _interrupt(signum: int, frame: object) -> None:
+    if _INTERRUPTED_IN and os.getpid() != _INTERRUPTED_IN[0]:
+        # A worker forked before it could take the default back (a pool's terminate can come that early):
+        # it must die, not raise into its bootstrap and then wait forever on a queue its parent holds.
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     raise KeyboardInterrupt  # the same clean-up as Ctrl-C: temporary files removed, the lock released
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
+        _INTERRUPTED_IN[:] = [os.getpid()]
         signal.signal(signal.SIGTERM, _interrupt)
     parser = build_parser()
     args = parser.parse_args(argv)

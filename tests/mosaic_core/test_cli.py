@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from mosaic_core import cli
 from mosaic_core.cli import main
 from tests.conftest import DEMO, REPO
 
@@ -169,3 +171,28 @@ class TestReplays:
         ran = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False, cwd=tmp_path, env=env)
         assert ran.returncode == 0, ran.stderr[-3000:]
         assert out.read_bytes().count(b"\n") == 37 and "wrote 37 rows" in ran.stderr
+
+
+class TestSignals:
+    def test_a_forked_worker_dies_on_sigterm_even_before_its_initializer(self) -> None:
+        """A worker forked from the CLI inherits its SIGTERM handler; terminated that early, it still dies.
+
+        Raising KeyboardInterrupt there instead left a pool worker waiting forever on a queue its parent held,
+        and the parent waiting forever for the worker.
+        """
+        before = signal.getsignal(signal.SIGTERM)
+        try:
+            cli._INTERRUPTED_IN[:] = [os.getpid()]
+            signal.signal(signal.SIGTERM, cli._interrupt)
+            pid = os.fork()
+            if pid == 0:  # the child: the handler still says "interrupt", as right after a fork
+                try:
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    signal.pthread_sigmask(signal.SIG_BLOCK, [])  # let the handler run
+                finally:
+                    os._exit(3)  # not reached when the signal kills the process
+            _, status = os.waitpid(pid, 0)
+            assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+        finally:
+            signal.signal(signal.SIGTERM, before)
+            cli._INTERRUPTED_IN.clear()

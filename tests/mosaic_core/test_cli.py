@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mosaic_core import cli
+from mosaic_core import cli as cli_module
 from mosaic_core.cli import main
 from tests.conftest import DEMO, REPO
 
@@ -182,8 +182,8 @@ class TestSignals:
         """
         before = signal.getsignal(signal.SIGTERM)
         try:
-            cli._INTERRUPTED_IN[:] = [os.getpid()]
-            signal.signal(signal.SIGTERM, cli._interrupt)
+            cli_module._INTERRUPTED_IN[:] = [os.getpid()]
+            signal.signal(signal.SIGTERM, cli_module._interrupt)
             pid = os.fork()
             if pid == 0:  # the child: the handler still says "interrupt", as right after a fork
                 try:
@@ -195,4 +195,4 @@ class TestSignals:
             assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
         finally:
             signal.signal(signal.SIGTERM, before)
-            cli._INTERRUPTED_IN.clear()
+            cli_module._INTERRUPTED_IN.clear()

@@ -21,7 +21,7 @@ from mosaic_core.rules.features import (
     word_count,
     word_readings,
 )
-from mosaic_core.text.decoration import has_numbered_line
+from mosaic_core.text.decoration import looks_numbered
 from mosaic_core.text.language import detect_languages, settle
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
@@ -123,10 +123,10 @@ class SourceTable:
         return sizes
 
     def numbered(self, index: int) -> bool:
-        """Whether record ``index``'s instruction or response has a line that starts like a bare-number tag."""
+        """Whether a bare-number tag could be misread beside record ``index``'s instruction or response."""
         found = self._numbered.get(index)
         if found is None:
-            found = self._numbered[index] = has_numbered_line(self.texts[index]) or has_numbered_line(
+            found = self._numbered[index] = looks_numbered(self.texts[index]) or looks_numbered(
                 self.texts[len(self.records) + index]
             )
         return found
@@ -188,6 +188,8 @@ _READERS = {
     "chars": char_readings,
     "cjk_chars": cjk_char_readings,
 }
+_WIDTHS = {kind: len(reader("a")) - 1 for kind, reader in _READERS.items()}
+"""How many other readings each reader gives."""
 
 
 class Readings(Mapping[str, Sequence[Sequence[int]]]):
@@ -211,7 +213,7 @@ class Readings(Mapping[str, Sequence[Sequence[int]]]):
         if all(sizes is None for sizes in per_item):
             return []  # every item reads one way: nothing else to compare
         first = self.table.words if unit == "words" else self.table.lengths
-        width = 5 if kind == "cjk_chars" else 1 if kind == "spaced" else 3
+        width = _WIDTHS[kind]
         return alternatives([sizes or (first[i],) * width for i, sizes in zip(self.positions, per_item, strict=True)])
 
     def __iter__(self) -> Iterator[str]:

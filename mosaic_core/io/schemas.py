@@ -123,7 +123,8 @@ def _raw_id(row: Mapping[str, Any], field: str | None) -> str | None:
     return None
 
 
-_NOT_LETTERS = re.compile(r"[^a-z]")
+_NOT_LETTERS = re.compile(r"[^a-z0-9]")
+_NO_INPUT = ("noinput", "noinputs", "noinpute")
 
 
 def _placeholder(value: str, *names: str) -> bool:
@@ -165,8 +166,10 @@ def _columns(row: Mapping[str, Any], fields: Mapping[str, str | None]) -> Exchan
         shown = output.strip()[:40]
         return Problem("placeholder_output", f"field {fields['output']!r} is {shown!r}, a placeholder, not an answer")
     exchange = Exchange(instruction, extra, output, system, category, _raw_id(row, fields.get("id")), 1)
-    if extra and _placeholder(extra, "noinput"):
-        exchange.input, exchange.placeholder_input = "", True
+    if extra and "input" in extra.lower():
+        kept = [line for line in extra.split("\n") if not _placeholder(line, *_NO_INPUT)]
+        if len(kept) < extra.count("\n") + 1:  # a line that only says "no input" (or all of it) is left out
+            exchange.input, exchange.placeholder_input = "\n".join(kept).strip(), True
     return exchange
 
 

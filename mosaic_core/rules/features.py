@@ -1,9 +1,9 @@
 """The features of an instruction that size and letter rules compare, under every reasonable reading.
 
 A size rule must give the same answer however a reader counts, so each
-instruction is measured four ways for words (whitespace pieces or runs of
-letters and digits; the whole text or its first line, that is without the
-input that follows it) and four ways for characters (with or without white
+instruction is measured six ways for words (whitespace pieces, runs of letters
+and digits, or pieces that hold a letter or digit; the whole text or its first
+line, that is without the input that follows it) and four ways for characters (with or without white
 space; whole text or first line). Chinese and Japanese count characters (字数,
 文字数) and may or may not count punctuation, so there each is measured six ways
 (``cjk_char_readings``). The first of each is the one a rule's sentence names;
@@ -75,22 +75,28 @@ def _no_space(text: str) -> int:
     return len("".join(text.split()))
 
 
-def word_readings(text: str) -> tuple[int, int, int, int]:
-    r"""Words as whitespace pieces, as letter-and-digit runs; then both for the first line only.
+def _word_counts(text: str) -> tuple[int, int, int]:
+    pieces = text.split()
+    lettered = sum(1 for piece in pieces if _ALNUM_RUNS.search(piece))
+    return len(pieces), len(_ALNUM_RUNS.findall(text)), lettered
+
+
+def word_readings(text: str) -> tuple[int, ...]:
+    r"""Words as whitespace pieces, as letter-and-digit runs, as pieces that hold a letter or digit (a lone
+    "-" or "=" no word); then all three for the first line only.
 
     Chinese and Japanese put no spaces between words: there each character counts as one in the second
     reading, so a Chinese instruction in an English mosaic never passes for a one-word one.
 
     >>> word_readings('String s = "Hi";\nin Java')
-    (6, 5, 4, 3)
+    (6, 5, 5, 4, 3, 3)
     >>> word_readings("写一首诗 about autumn")
-    (3, 6, 3, 6)
+    (3, 6, 3, 3, 6, 3)
     """
-    whole = len(text.split()), len(_ALNUM_RUNS.findall(text))
+    whole = _word_counts(text)
     if "\n" not in text:  # most instructions: one line, no input
         return (*whole, *whole)
-    first = _first_line(text)
-    return (*whole, len(first.split()), len(_ALNUM_RUNS.findall(first)))
+    return (*whole, *_word_counts(_first_line(text)))
 
 
 def spaced_word_readings(text: str) -> tuple[int, int]:

@@ -18,7 +18,7 @@ __all__ = [
     "TAG_PUNCTUATION",
     "TAG_STYLES",
     "WRAPPER_WORDS",
-    "has_numbered_line",
+    "looks_numbered",
     "number_tag",
     "numbering_problem",
     "resolving",
@@ -112,13 +112,14 @@ BRACKETS: tuple[str, ...] = (
 SEPARATORS: tuple[str, ...] = ("\n", "\n\n")
 
 
-def has_numbered_line(text: str) -> bool:
-    """Whether a line of ``text`` starts the way a bare-number tag does ("1. ", "3 colors", "2:").
+def looks_numbered(text: str) -> bool:
+    """Whether a bare-number tag could be misread beside ``text``: a line of it starts the way such a tag
+    does ("1. Service", "3 colors"), or the text itself starts with a digit ("7 3, 7, 19" after the tag "7").
 
-    >>> has_numbered_line("Rate these:\\n1. Service"), has_numbered_line("In 1990 and 2000.")
-    (True, False)
+    >>> looks_numbered("Rate these:\\n1. Service"), looks_numbered("3, 7, 19"), looks_numbered("In 1990 and 2000.")
+    (True, True, False)
     """
-    return _NUMBERED_LINE.search(text) is not None
+    return text[:1].isdigit() or _NUMBERED_LINE.search(text) is not None
 
 
 def tag_style_for(drawn: int, language: str, numbered: bool) -> int:
@@ -143,11 +144,13 @@ def tag_style_for(drawn: int, language: str, numbered: bool) -> int:
 def numbering_problem(style: int, language: str, texts: list[str]) -> str | None:
     """What makes a mosaic's numbering misleading (``tag_style_for``'s rules), or None; ``texts``: those it shows.
 
-    >>> numbering_problem(0, "en", ["Rate:\\n1. Service"]), numbering_problem(11, "fr", [])
-    ('a bare number tags the items, but a text has a line that starts like one', 'an English "Task" label in fr')
+    >>> numbering_problem(0, "en", ["Rate:\\n1. Service"])
+    'a bare number tags the items, but a text starts, or has a line that starts, like one'
+    >>> numbering_problem(11, "fr", [])
+    'an English "Task" label in fr'
     """
-    if style == _BARE and any(map(has_numbered_line, texts)):
-        return "a bare number tags the items, but a text has a line that starts like one"
+    if style == _BARE and any(map(looks_numbered, texts)):
+        return "a bare number tags the items, but a text starts, or has a line that starts, like one"
     if style == _TASK and language != "en":
         return f'an English "Task" label in {language}'
     if style in _TASK_IN.values() and _TASK_IN.get(language) != style:

@@ -8,7 +8,7 @@ from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.load import load_dataset
 from mosaic_core.records import Mosaic, SourceRecord
 from mosaic_core.table import SourceTable
-from mosaic_core.text.decoration import TAG_STYLES, has_numbered_line
+from mosaic_core.text.decoration import TAG_STYLES, looks_numbered
 from mosaic_core.verify.mosaic import verify_mosaic
 from tests.conftest import REPO
 
@@ -45,7 +45,7 @@ class TestNumbering:
         bare = stand_in = 0
         for seed in range(60):
             for mosaic in _mosaics(records, seed=seed, epochs=1, max_k=4, mix=PRESETS["format"]):
-                listed = any(map(has_numbered_line, _texts(mosaic, by_id)))
+                listed = any(map(looks_numbered, _texts(mosaic, by_id)))
                 if mosaic.plan.decoration.tag_style == BARE:
                     assert not listed, mosaic.prompt
                     bare += 1

@@ -67,11 +67,19 @@ class TestExtract:
         got = extract(row, "alpaca", None)
         assert isinstance(got, Problem) and got.code == code
 
-    @pytest.mark.parametrize("extra", ["<noinput>", "< noinput >", "\\<noinput>", "(noinput)", "`<noinput>`"])
+    @pytest.mark.parametrize(
+        "extra", ["<noinput>", "< noinput >", "\\<noinput>", "(noinput)", "`<noinput>`", "No input", "<noinputs>"]
+    )
     def test_placeholder_input_is_left_out(self, extra: str) -> None:
         """An input that only says there is none is left out of the record, and flagged for the load report."""
         got = extract({"instruction": "Write a haiku.", "input": extra, "output": "x"}, "alpaca", None)
         assert isinstance(got, Exchange) and (got.input, got.placeholder_input) == ("", True)
+
+    def test_a_placeholder_line_after_real_input_is_left_out(self) -> None:
+        """An input whose last line only says <noinput> keeps its real lines."""
+        row = {"instruction": "Summarise.", "input": "A poem by John Donne\n\n<noinput>", "output": "x"}
+        got = extract(row, "alpaca", None)
+        assert isinstance(got, Exchange) and (got.input, got.placeholder_input) == ("A poem by John Donne", True)
 
     def test_a_placeholder_inside_real_text_stays(self) -> None:
         """Text that merely contains the placeholder is data, kept as it is."""

@@ -48,13 +48,13 @@ class TestWordCount:
 class TestReadings:
     def test_word_readings(self) -> None:
         """Words as whitespace pieces and as letter-digit runs, for the whole text and its first line."""
-        assert word_readings('String s = "Hi";\nin Java') == (6, 5, 4, 3)
+        assert word_readings('String s = "Hi";\nin Java') == (6, 5, 5, 4, 3, 3)
 
     def test_chinese_words_are_characters_in_the_second_reading(self) -> None:
         """A Chinese instruction is one whitespace piece but many words to a reader: the readings disagree."""
-        assert word_readings("为这行代码加上注释") == (1, 9, 1, 9)
-        assert word_readings("日本語の文を書いて ok") == (2, 10, 2, 10)
-        assert word_readings("한국어 문장 두 개") == (4, 4, 4, 4)  # Korean puts spaces between its words
+        assert word_readings("为这行代码加上注释") == (1, 9, 1, 1, 9, 1)
+        assert word_readings("日本語の文を書いて ok") == (2, 10, 2, 2, 10, 2)
+        assert word_readings("한국어 문장 두 개") == (4,) * 6  # Korean puts spaces between its words
 
     def test_an_english_mosaic_never_sizes_a_chinese_item_by_its_spaces(self) -> None:
         """Mosaics in English with a Chinese item take no word-count rule (the answer would depend on the reading)."""
@@ -91,6 +91,22 @@ class TestReadings:
                 assert rule != "permute.shortest_words" or ids == ("b", "a"), mosaic.prompt
                 assert rule != "permute.longest_words" or ids == ("a", "b"), mosaic.prompt
         assert {"permute.shortest_words", "permute.longest_words"} <= rules  # where both readings agree, they apply
+
+    def test_a_lone_dash_is_a_reading_in_english_too(self) -> None:
+        """'I don't - know' is 4 pieces and 4 letter runs, but 3 words if the lone dash is none: sizes tie or not."""
+        records = [
+            SourceRecord("a", "I don't - know", "", "Fine."),
+            SourceRecord("b", "Tell me your name", "", "Sam."),
+        ]
+        table = SourceTable.build(records, "cl100k_base")
+        table.set_languages(["en", "en"])
+        shortest = set()
+        for seed in range(300):
+            config = MosaicConfig(seed=seed, epochs=1, k_mode="fix_max", max_k=2, mix={"permute": 1})
+            for mosaic in MosaicRun(table, config).mosaics():
+                if mosaic.plan.rule == "permute.shortest_words":
+                    shortest.add(mosaic.plan.source_ids)
+        assert shortest == {("a", "b")}  # a first: a tie keeps it first, and 3 < 4 puts it first
 
     def test_char_readings(self) -> None:
         """Characters with and without white space, for the whole text and its first line."""

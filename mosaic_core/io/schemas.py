@@ -123,7 +123,7 @@ def _raw_id(row: Mapping[str, Any], field: str | None) -> str | None:
     return None
 
 
-_NOT_LETTERS = re.compile(r"[^a-z0-9]")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 _NO_INPUT = ("noinput", "noinputs", "noinpute")
 
 
@@ -133,7 +133,7 @@ def _placeholder(value: str, *names: str) -> bool:
     >>> _placeholder("\\<noinput>", "noinput"), _placeholder("Larry <noinput> the door.", "noinput")
     (True, False)
     """
-    return len(value) < 24 and _NOT_LETTERS.sub("", value.lower()) in names
+    return len(value) < 24 and _NOT_ALNUM.sub("", value.lower()) in names
 
 
 _ROLES = (("instruction", True), ("output", True), ("input", False), ("system", False), ("category", False))

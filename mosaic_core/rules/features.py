@@ -75,10 +75,14 @@ def _no_space(text: str) -> int:
     return len("".join(text.split()))
 
 
+def _lettered(pieces: list[str]) -> int:
+    """Whitespace pieces that hold a letter or digit (a lone "-", "?" or "»" does not)."""
+    return sum(1 for piece in pieces if _ALNUM_RUNS.search(piece))
+
+
 def _word_counts(text: str) -> tuple[int, int, int]:
     pieces = text.split()
-    lettered = sum(1 for piece in pieces if _ALNUM_RUNS.search(piece))
-    return len(pieces), len(_ALNUM_RUNS.findall(text)), lettered
+    return len(pieces), len(_ALNUM_RUNS.findall(text)), _lettered(pieces)
 
 
 def word_readings(text: str) -> tuple[int, ...]:
@@ -109,7 +113,7 @@ def spaced_word_readings(text: str) -> tuple[int, int]:
     ((8, 5), (3, 2))
     """
     pieces = text.split()
-    return len(pieces), sum(1 for piece in pieces if _ALNUM_RUNS.search(piece))
+    return len(pieces), _lettered(pieces)
 
 
 def char_readings(text: str) -> tuple[int, int, int, int]:

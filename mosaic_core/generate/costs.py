@@ -15,7 +15,7 @@ from mosaic_core.table import SourceTable
 from mosaic_core.text.decoration import number_tag
 from mosaic_core.text.meaning import compatible, highest_named
 from mosaic_core.text.pack import Pack
-from mosaic_core.text.templates import Template, TemplateLibrary
+from mosaic_core.text.templates import TemplateLibrary
 
 __all__ = ["Costs", "Shape"]
 
@@ -103,7 +103,7 @@ class Costs:
         if found is None:
             every = self.templates[language, rule]
             get = self.library.get
-            fitting = [t for t in every if highest_named(rule, _forms(get(t))) <= k]
+            fitting = [t for t in every if highest_named(rule, get(t).forms) <= k]
             found = self._sentence_lists[key] = fitting or every
         return found
 
@@ -200,16 +200,12 @@ class Costs:
                     for rule in self.rules[strategy]
                     for widest in [_widest(self.library.pack(language), rule, n)]
                     for t in map(self.library.get, self.templates.get((language, rule), ()))
-                    for form in (t.text, t.one or "", *(text for _, text in t.plural))
+                    for form in t.forms
                 ),
                 default=0,
             )
             self._outer_bounds[key] = found
         return found
-
-
-def _forms(template: Template) -> list[str]:
-    return [template.text, template.one or "", *(text for _, text in template.plural)]
 
 
 def _widest(pack: Pack, rule: str, n: int) -> dict[str, str]:

@@ -3,8 +3,8 @@
 A size rule must give the same answer however a reader counts, so each
 instruction is measured six ways for words (whitespace pieces, runs of letters
 and digits, or pieces that hold a letter or digit; the whole text or its first
-line, that is without the input that follows it) and four ways for characters (with or without white
-space; whole text or first line). Chinese and Japanese count characters (字数,
+line, that is without the input that follows it) and four ways for characters
+(with or without white space; whole text or first line). Chinese and Japanese count characters (字数,
 文字数) and may or may not count punctuation, so there each is measured six ways
 (``cjk_char_readings``). The first of each is the one a rule's sentence names;
 a rule applies only when all agree.

@@ -40,18 +40,21 @@ TAG_STYLES: tuple[str, ...] = (
     "Q{n}",
     "<<{n}>>",
     "Task {n}",
-    # Never drawn: "Task {n}" in the languages of the built-in packs (``tag_style_for``).
-    "任务{n}",
-    "タスク{n}",
-    "Tarea {n}",
-    "Tâche {n}",
-    "Aufgabe {n}",
-    "Задание {n}",
 )
-DRAWN_STYLES = 12
-"""A mosaic draws its numbering among the first styles; the rest stand in for one of them (``tag_style_for``)."""
-_BARE, _TASK, _STAND_IN = 0, 11, 2
-_TASK_IN = {"zh": 12, "ja": 13, "es": 14, "fr": 15, "de": 16, "ru": 17}
+DRAWN_STYLES = len(TAG_STYLES)
+"""A mosaic draws its numbering among these styles; those appended below stand in for one (``tag_style_for``)."""
+_TASK_LABELS = {
+    "zh": "任务{n}",
+    "ja": "タスク{n}",
+    "es": "Tarea {n}",
+    "fr": "Tâche {n}",
+    "de": "Aufgabe {n}",
+    "ru": "Задание {n}",
+}
+"""Never drawn: "Task {n}" in the languages of the built-in packs."""
+TAG_STYLES += tuple(_TASK_LABELS.values())
+_BARE, _TASK, _STAND_IN = TAG_STYLES.index("{n}"), TAG_STYLES.index("Task {n}"), TAG_STYLES.index("[{n}]")
+_TASK_IN = {language: TAG_STYLES.index(label) for language, label in _TASK_LABELS.items()}
 _NUMBERED_LINE = re.compile(r"^[ \t]*[0-9]+[.:]?(?:[ \t]|$)", re.MULTILINE)
 TAG_PUNCTUATION: tuple[str, ...] = ("", ".", ":")
 

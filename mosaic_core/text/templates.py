@@ -67,6 +67,11 @@ class Template:
     plural: tuple[tuple[str, str], ...] = ()
     """Forms for counts of two or more, by CLDR plural category, where ``text`` does not fit (Russian)."""
 
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every wording of the sentence: the main one, the singular and the plural forms ("" where absent)."""
+        return (self.text, self.one or "", *(text for _, text in self.plural))
+
     def form(self, count: int | None) -> str:
         """The sentence for a count of hidden instructions (None: no count)."""
         if count == 1 and self.one is not None:

@@ -61,7 +61,7 @@ def prompt_problems(plan: Plan, layout: Layout, library: TemplateLibrary) -> lis
             )
     if plan.outer_template is not None:
         template = library.get(plan.outer_template)
-        named = highest_named(template.family, [template.text, template.one or "", *(t for _, t in template.plural)])
+        named = highest_named(template.family, template.forms)
         if named > plan.k:
             found.append(("numbering", f"{template.id} names instruction {named}; the mosaic has {plan.k}"))
         if not fits_place(template.place, deco.outer_before):

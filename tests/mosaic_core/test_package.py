@@ -7,7 +7,8 @@ import subprocess
 import sys
 
 import mosaic_core
-from tests.conftest import REPO
+from mosaic_core.io.load import load_dataset
+from tests.conftest import DEMO, REPO
 
 
 class TestPackage:
@@ -53,3 +54,12 @@ class TestPackage:
         )
         done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=False)
         assert done.returncode == 0, done.stderr
+
+
+class TestDemoData:
+    def test_demo_texts_hold_no_stray_control_characters(self) -> None:
+        """The built-in demo holds no control character but newline and tab (a "\\frac" once read as form feed)."""
+        for record in load_dataset(DEMO).records:
+            for text in (record.instruction, record.input, record.output):
+                strays = {c for c in text if c < " " and c not in "\n\t"}
+                assert not strays, (record.id, strays)

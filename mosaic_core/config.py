@@ -202,7 +202,8 @@ class MosaicConfig:
                 raise ConfigError(
                     f"every template of {family}{where} is switched off; keep at least one", key="disabled_templates"
                 )
-        # Wrapped mosaics need a wrapper sentence that agrees with them, on one item as on several.
+        # Wrapped mosaics need a wrapper sentence that agrees with them, on one item as on several (one that fits
+        # one item fits a mask that leaves one instruction to answer, too).
         wrapped = [(s, 2) for s in STRATEGIES if mix[s] > 0 and (s == "format" or self.wrapper_rate > 0)]
         wrapped += [("format", 1)] if mix["format"] > 0 or self.wrapper_rate > 0 else []
         claims = [library.get(t).claims for t in self.enabled_templates("format.wrapper", library, language)]

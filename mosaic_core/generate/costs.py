@@ -108,17 +108,25 @@ class Costs:
         return found
 
     def format_choice(
-        self, family: str | None, strategy: str, single: bool, draw: float, language: str = "en"
+        self,
+        family: str | None,
+        strategy: str,
+        single: bool,
+        draw: float,
+        language: str = "en",
+        one_answer: bool = False,
     ) -> str | None:
-        """The format sentence a draw picks among those that agree with the strategy (and with one item)."""
+        """The format sentence a draw picks among those that agree with the strategy, with one item (``single``)
+        and with a mask that leaves one instruction to answer (``one_answer``)."""
         if family is None:
             return None
-        key = (family, strategy, single, language)
+        key = (family, strategy, single, language, one_answer)
         choices = self._format_lists.get(key)
         if choices is None:
             get = self.library.get
             k, kind = (1, "format") if single else (2, strategy)
-            choices = [t for t in self.templates[language, family] if compatible(get(t).claims, kind, k)]
+            answers = 1 if single or one_answer else 2
+            choices = [t for t in self.templates[language, family] if compatible(get(t).claims, kind, k, answers)]
             self._format_lists[key] = choices
         return choices[int(draw * len(choices))] if choices else None
 
@@ -126,14 +134,19 @@ class Costs:
         self, family: str | None, strategy: str, draw: float, wrapper: tuple[str, str] | None, wide: bool = False
     ) -> tuple[int, int]:
         """The growth bound's share for a drawn format sentence, for several items and for one: in the run's main
-        language, or (``wide``) in any language of the run."""
+        language, or (``wide``) in any language of the run. A mask may leave one instruction to answer, and the
+        sentence drawn again for it (``one_answer``) is covered too."""
         if family is None:
             return 0, 0
         several = one = 0
+        masks = strategy == "maskout"
         for language in self.languages if wide else self.languages[:1]:
             several = max(
                 several, self.format_parts(self.format_choice(family, strategy, False, draw, language), wrapper)[1]
             )
+            if masks:
+                alone = self.format_choice(family, strategy, False, draw, language, one_answer=True)
+                several = max(several, self.format_parts(alone, wrapper)[1])
             one = max(one, self.format_parts(self.format_choice(family, strategy, True, draw, language), wrapper)[1])
         return several, one
 

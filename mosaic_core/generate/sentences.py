@@ -2,8 +2,9 @@
 
 The format sentence was drawn with the draft (in the run's main language, for
 several items); here it is drawn again where the items call for another
-language or for the singular. The order or mask sentence is the drawn template
-of the rule the items took, with the rule's values written the pack's way.
+language or for the singular, or where a mask leaves one instruction to
+answer. The order or mask sentence is the drawn template of the rule the
+items took, with the rule's values written the pack's way.
 """
 
 from __future__ import annotations
@@ -26,9 +27,17 @@ def lay_out(draft: Draft, rule: str | None, outcome: Outcome, language: str) -> 
     deco, format_meta = draft.decoration, draft.format_meta
     run = draft.run
     costs = run.costs
-    single = len(draft.items) == 1
-    if (single or language != draft.language) and draft.format_family is not None:
-        chosen = costs.format_choice(draft.format_family, draft.strategy, single, draft.format_draw, language)
+    n = len(draft.items)
+    single = n == 1
+    one_left = not single and n - len(outcome.masked) == 1  # a mask leaves one instruction to answer
+    family = draft.format_family
+    if family is not None and (single or one_left or language != draft.language):
+        chosen = deco.format_template
+        if single or language != draft.language:
+            chosen = costs.format_choice(family, draft.strategy, single, draft.format_draw, language)
+        if one_left and chosen is not None and "answers" in run.library.get(chosen).claims:
+            # It speaks of several answers: drawn again among those that do not.
+            chosen = costs.format_choice(family, draft.strategy, False, draft.format_draw, language, one_answer=True)
         if chosen != deco.format_template:
             format_meta = costs.format_parts(chosen, deco.wrapper)[0]
             deco = replace(deco, format_template=chosen)

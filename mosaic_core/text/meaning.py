@@ -5,7 +5,9 @@ either) and, for format sentences, its ``claims``:
 
 * ``all``: every instruction is to be answered; never beside a mask sentence;
 * ``given_order``: answer in the order given; never beside an order sentence;
-* ``plural``: it speaks of several instructions; never on a one-instruction mosaic (nor is ``all``).
+* ``plural``: it speaks of several instructions; never on a one-instruction mosaic (nor is ``all``);
+* ``answers``: it speaks of several answers ("your answers", "keep them apart"); never where one answer is
+  asked for: a one-instruction mosaic, or a mask that leaves one instruction to answer.
 
 The words of a sentence are checked against its declaration when the library
 loads (``check_declared``), through the cues of its language's pack
@@ -59,7 +61,7 @@ def highest_named(family: str, forms: Iterable[str]) -> int:
     return max(map(int, re.findall(r"[0-9]+", words)), default=0)
 
 
-CLAIMS = ("all", "given_order", "plural")
+CLAIMS = ("all", "given_order", "plural", "answers")
 
 _NOUNS = "instruction|task|item|question|request|prompt"
 _BAD_COUNT = re.compile(
@@ -119,18 +121,23 @@ def check_declared(template_id: str, family: str, text: str, place: str, claims:
         )
 
 
-def compatible(claims: Iterable[str], strategy: str, k: int) -> bool:
-    """Whether a format sentence with these claims may stand in a mosaic of ``strategy`` with k items.
+def compatible(claims: Iterable[str], strategy: str, k: int, answers: int | None = None) -> bool:
+    """Whether a format sentence with these claims may stand in a mosaic of ``strategy`` with k items, of which
+    ``answers`` are to be answered (all k if not given).
 
     >>> compatible(("all",), "maskout", 3), compatible(("all",), "permute", 3), compatible(("plural",), "format", 1)
     (False, True, False)
     >>> compatible(("all",), "primary", 1), compatible((), "primary", 1)
     (False, True)
+    >>> compatible(("plural",), "maskout", 3, 1), compatible(("answers",), "maskout", 3, 1)
+    (True, False)
     """
     claimed = set(claims)
     if strategy == "maskout" and "all" in claimed:
         return False
     if strategy == "permute" and "given_order" in claimed:
+        return False
+    if "answers" in claimed and (k if answers is None else answers) < 2:
         return False
     # One instruction is not "the instructions", nor "every instruction".
     return not (k == 1 and claimed & {"plural", "all"})

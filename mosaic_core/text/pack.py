@@ -19,8 +19,8 @@ from mosaic_core.errors import TemplateError
 
 __all__ = ["CUE_KINDS", "REFERENCE_COUNTS", "Pack", "plural_category"]
 
-CUE_KINDS = ("before", "after", "all", "given_order", "plural")
-"""What cues reveal: the two places a sentence can point to, and the three claims (``text/meaning.py``)."""
+CUE_KINDS = ("before", "after", "all", "given_order", "plural", "answers")
+"""What cues reveal: the two places a sentence can point to, and the four claims (``text/meaning.py``)."""
 _UNITS = ("words", "chars")
 REFERENCE_COUNTS = {
     "format.wrapper": 30,

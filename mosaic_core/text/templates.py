@@ -60,7 +60,7 @@ class Template:
     place: str = "either"
     """Where its words let it stand: ``before`` the instructions, ``after`` them, or ``either``."""
     claims: tuple[str, ...] = ()
-    """What a format sentence asserts (``text/meaning.py``): all, given_order, plural."""
+    """What a format sentence asserts (``text/meaning.py``): all, given_order, plural, answers."""
     one: str | None = None
     """The sentence used when exactly one instruction is hidden."""
     language: str = "en"

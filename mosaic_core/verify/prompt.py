@@ -46,10 +46,15 @@ def prompt_problems(plan: Plan, layout: Layout, library: TemplateLibrary) -> lis
     if deco.format_template is not None:
         template = library.get(deco.format_template)
         kind = plan.strategy if plan.rule is not None else "format"
-        if not compatible(template.claims, kind, plan.k):
+        answers = plan.k - len(plan.masked)
+        if not compatible(template.claims, kind, plan.k, answers):
             claims = ", ".join(template.claims)
+            asked = f" with {answers} to answer" if answers != plan.k else ""
             found.append(
-                ("clash", f"format sentence {template.id} ({claims}) cannot stand in a {kind} mosaic of {plan.k}")
+                (
+                    "clash",
+                    f"format sentence {template.id} ({claims}) cannot stand in a {kind} mosaic of {plan.k}{asked}",
+                )
             )
         if not fits_place(template.place, deco.format_before):
             where = "before" if deco.format_before else "after"

@@ -128,3 +128,18 @@ class TestCustomTemplates:
     def test_custom_templates_pass_the_same_checks(self, item: dict[str, str], problem: str) -> None:
         with pytest.raises(Exception, match=problem):
             builtin_library().with_custom([{"id": "mine.1", **item}])
+
+    @pytest.mark.parametrize(
+        ("language", "text"),
+        [
+            ("en", "Put your answers in {open} and {close}."),
+            ("ja", "どの回答も{open}と{close}で囲んでください。"),
+            ("ru", "Разделяйте ответы тегами {open} и {close}."),
+        ],
+    )
+    def test_a_sentence_of_several_answers_says_so(self, language: str, text: str) -> None:
+        """Words that speak of several answers give the claim; declared without it, the sentence is refused."""
+        item = {"id": "mine.1", "family": "format.wrapper", "language": language, "text": text}
+        assert "answers" in builtin_library().with_custom([item]).get("mine.1").claims
+        with pytest.raises(TemplateError, match=r"says answers(, plural)? by its words"):
+            builtin_library().with_custom([{**item, "claims": []}])

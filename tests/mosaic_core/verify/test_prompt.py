@@ -112,6 +112,35 @@ class TestMutations:
             broken = _rerendered(mosaic, format_template=answer_all.id)
             assert "clash" in _failed(broken)
 
+    @pytest.mark.parametrize(
+        ("language", "several"),
+        [
+            ("en", "format.wrapper.26"),  # "Each of your answers belongs between {open} and {close}."
+            ("ja", "ja.format.wrapper.02"),  # "それぞれの回答を{open}と{close}で挟んでください。"
+            ("de", "de.format.wrapper.20"),  # "Trenne deine Antworten voneinander, …"
+        ],
+    )
+    def test_several_answers_where_one_is_asked_for_fails_clash(
+        self, tiny_records: list[SourceRecord], language: str, several: str
+    ) -> None:
+        """A mask that leaves one instruction to answer never gets "each of your answers"; put there, it fails clash."""
+        library = builtin_library()
+        assert "answers" in library.get(several).claims
+        # English first, the run's main language: a mosaic in the other one draws its sentence again.
+        sources = list(tiny_records)
+        if language != "en":
+            sources += load_dataset(REPO / f"tests/fixtures/lang/{language}.jsonl").records[:10]
+        found = 0
+        for seed in range(40):
+            for mosaic in _mosaics(sources, seed=seed, epochs=1, max_k=4, mix=PRESETS["mask"])[1]:
+                plan = mosaic.plan
+                if plan.decoration.wrapper is None or plan.k - len(plan.masked) != 1 or plan.language != language:
+                    continue
+                assert "answers" not in library.get(plan.decoration.format_template or "").claims
+                assert _failed(_rerendered(mosaic, format_template=several)) == {"clash"}
+                found += 1
+        assert found >= 3
+
     def test_wrong_noun_fails_agreement(self, mosaics: list[Mosaic]) -> None:
         """One instruction hidden but named in the plural ("instructions 3") fails the agreement check."""
         single = [m for m in mosaics if m.plan.rule == "maskout.fix" and len(m.plan.masked) == 1]

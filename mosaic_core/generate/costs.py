@@ -93,7 +93,7 @@ class Costs:
         self._format_bounds: dict[str, int] = {}
         self._format_parts: dict[tuple[str, tuple[str, str] | None], tuple[str, int]] = {}
         self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
-        self._format_lists: dict[tuple[str, str, bool, str], list[str]] = {}
+        self._format_lists: dict[tuple[str, str, bool, str, bool], list[str]] = {}
         self._sentence_lists: dict[tuple[str, str, int], list[str]] = {}
 
     def sentences(self, language: str, rule: str, k: int) -> list[str]:

@@ -72,6 +72,7 @@ _PUBLIC: dict[str, str] = {
     "Pack": "mosaic_core.text.pack",
     "detect_languages": "mosaic_core.text.language",
     "language_mix": "mosaic_core.text.language",
+    "conversation_phrases": "mosaic_core.text.conversation",
     "annotate": "mosaic_core.text.annotate",
     "K_MODES": "mosaic_core.generate.kdraw",
     "k_distribution": "mosaic_core.generate.kdraw",
@@ -146,6 +147,7 @@ __all__ = [
     "available_tokenizers",
     "builtin_library",
     "confine",
+    "conversation_phrases",
     "core_stats",
     "dataset_card",
     "dataset_fingerprint",
@@ -212,6 +214,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from mosaic_core.stats.tokens import summarize
     from mosaic_core.table import SourceTable, dataset_fingerprint
     from mosaic_core.text.annotate import annotate
+    from mosaic_core.text.conversation import conversation_phrases
     from mosaic_core.text.language import detect_languages, language_mix
     from mosaic_core.text.pack import Pack
     from mosaic_core.text.templates import (

@@ -52,6 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="items with different system prompts or tools never share a mosaic (separate, the default), or may "
         "(mix: such a mosaic carries neither, and the manifest counts it)",
     )
+    gen.add_argument(
+        "--conversation-items",
+        choices=["apart", "mix"],
+        help='items whose instruction speaks to the whole conversation ("from now on", "ignore the previous '
+        'instructions", a bare "continue") stay out of mosaics, listed in the manifest (apart, the default), or '
+        "join them (mix)",
+    )
     gen.add_argument("--to", help="record format: alpaca (default), sharegpt, messages, prompt_completion")
     gen.add_argument("--file-type", default=None, help="jsonl (default), json, parquet, hf")
     gen.add_argument("--include-originals", nargs="?", const="all", default=None, metavar="all|none|FRACTION")

@@ -98,6 +98,7 @@ def _job(args: argparse.Namespace) -> Any:
         "meta_language": args.meta_language,
         "mixed_languages": args.mixed_languages,
         "mixed_contexts": args.mixed_contexts,
+        "conversation_items": args.conversation_items,
         "mix": parse_mix(args.mix) if args.mix else None,
     }
     settings = RecipeFile.from_mapping(_recipe(args.recipe), **overrides)

@@ -40,6 +40,9 @@ RECIPE_SECTIONS = ("load", "export", "curation")
 """Sections of a recipe file beside the generation keys (``mosaic_core/recipe.py`` reads them)."""
 MIXED_LANGUAGES = ("main", "separate")
 MIXED_CONTEXTS = ("separate", "mix")
+CONVERSATION_ITEMS = ("apart", "mix")
+CHOICES = {"mixed_languages": MIXED_LANGUAGES, "mixed_contexts": MIXED_CONTEXTS}
+CHOICES["conversation_items"] = CONVERSATION_ITEMS
 
 
 def parse_mix(text: str) -> dict[str, float]:
@@ -93,11 +96,12 @@ class MosaicConfig:
     meta_language: str = "auto"
     """``auto``: each mosaic in its items' language (``text/language.py``); or one pack's code, e.g. ``en``."""
     mixed_languages: str = "main"
-    """Under ``auto``, items of different languages: ``main`` joins them under the dataset's main language,
-    ``separate`` never puts two languages in one mosaic."""
+    """Under ``auto``, items of two languages: ``main`` joins them in the main language, ``separate`` never does."""
     mixed_contexts: str = "separate"
-    """Items whose system prompts or tool schemas differ: ``separate`` never puts them in one mosaic; ``mix``
-    lets them share one, which then carries no system prompt or tools (counted in the report)."""
+    """Items of different system prompts or tools: ``separate`` never joins them; ``mix`` does, dropping both."""
+    conversation_items: str = "apart"
+    """Items that speak to the whole conversation ("from now on…", ``text/conversation.py``): ``apart`` keeps
+    them out of mosaics (listed as unusable), ``mix`` lets them in like any other."""
 
     def __post_init__(self) -> None:
         self._check_types()
@@ -152,12 +156,9 @@ class MosaicConfig:
         if self.meta_language != AUTO and self.meta_language not in library.languages():
             known = ", ".join([AUTO, *library.languages()])
             raise ConfigError(f"unknown meta_language {self.meta_language!r}; known: {known}")
-        if self.mixed_languages not in MIXED_LANGUAGES:
-            raise ConfigError(
-                f"mixed_languages must be one of {', '.join(MIXED_LANGUAGES)}, not {self.mixed_languages!r}"
-            )
-        if self.mixed_contexts not in MIXED_CONTEXTS:
-            raise ConfigError(f"mixed_contexts must be one of {', '.join(MIXED_CONTEXTS)}, not {self.mixed_contexts!r}")
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {getattr(self, name)!r}")
         for strategy in ("permute", "maskout"):
             if mix[strategy] > 0 and not self.enabled_rules(strategy):
                 raise ConfigError(
@@ -168,7 +169,7 @@ class MosaicConfig:
 
     def _check_types(self) -> None:
         """Each field of the type it must have: a recipe is JSON from anywhere."""
-        for name in ("k_mode", "tokenizer", "meta_language", "mixed_languages", "mixed_contexts"):
+        for name in ("k_mode", "tokenizer", "meta_language", *CHOICES):
             if not isinstance(getattr(self, name), str):
                 raise ConfigError(f"{name} must be a string, got {getattr(self, name)!r}")
         if not isinstance(self.keep_unusable, bool):

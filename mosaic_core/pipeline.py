@@ -168,11 +168,7 @@ def _export(
         write_llama_factory(output, shape, options.file_type)
     for kind, count in losses.to_dict().items():
         notes.append(f"{count:,} {Losses.SAID[kind]} (counted in the manifest's export.not_carried)")
-    if run.report.contexts_dropped:
-        notes.append(
-            f"{run.report.contexts_dropped:,} mosaics joined items with different system prompts or tools, so "
-            "carry neither (mixed_contexts: mix)"
-        )
+    notes += run.report.notes()
     return ExportSummary(output, target, rows, run.report, manifest, notes)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from mosaic_core.errors import DatasetError
 from mosaic_core.records import SourceRecord
@@ -67,6 +68,8 @@ class SourceTable:
     _languages: list[str] | None = field(default=None, init=False, repr=False)
     _no_space: dict[int, int] = field(default_factory=dict, init=False, repr=False)
     _numbered: dict[int, bool] = field(default_factory=dict, init=False, repr=False)
+    memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
+    """What runs over this table work out once (``generate/sources.py``), shared with forked workers."""
     main_language: str | None = field(default=None, init=False, repr=False)
     """The dataset's main language where it was settled elsewhere (a Ray block's whole dataset)."""
 

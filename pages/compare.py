@@ -69,7 +69,7 @@ def headline(name: str) -> dict[str, float]:
         "Mosaics": float(mosaic["records"]),
         "Mean k": float(results[name]["mean_k"]),
         "Mean tokens": float(mosaic["tokens"]["total"]["mean"] or 0.0),
-        "Over the budget": float(results[name]["unusable_sources"]),
+        "Sources left out": float(results[name]["unusable_sources"]),
         "Training steps": float(mosaic["cost"]["steps"] or 0),
     }
 

@@ -7,7 +7,16 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from mosaic_core import ColumnMapping, MosaicError, Source, builtin_library, confine, language_mix, summarize
+from mosaic_core import (
+    ColumnMapping,
+    MosaicError,
+    Source,
+    builtin_library,
+    confine,
+    conversation_phrases,
+    language_mix,
+    summarize,
+)
 from pages.studio.folders import data_dir
 from pages.studio.html import literal, show_error
 from pages.studio.progress import load_from
@@ -175,6 +184,25 @@ st.dataframe(
     ),
     hide_index=True,
 )
+
+library_packs = builtin_library().packs
+talk = conversation_phrases(
+    [r.instruction for r in loaded.records], [c if c in library_packs else "en" for c in table.languages], library_packs
+)
+talking = [(r.id, phrase, r.instruction) for r, phrase in zip(loaded.records, talk, strict=True) if phrase]
+if talking:
+    st.subheader("Items that speak to the whole conversation")
+    st.caption(
+        f"{len(talking):,} instructions speak to the conversation around them rather than to their own task "
+        '("from now on…", "ignore the previous instructions", a bare "continue"). Numbered among other '
+        "instructions, they would reach past their own number, so by default they stay out of mosaics "
+        "(Mosaic settings; the manifest lists each). Found by each record's language's words and by English's."
+    )
+    st.dataframe(
+        pd.DataFrame(talking, columns=["id", "words found", "instruction"]),
+        hide_index=True,
+        height=min(38 + 35 * len(talking), 320),
+    )
 
 st.subheader("Records")
 query = st.text_input("Search instructions and outputs", placeholder="a word or phrase")

@@ -58,6 +58,7 @@ def widget_values(recipe: MosaicConfig) -> dict[str, object]:
         "meta_language": recipe.meta_language,
         "mixed_languages": recipe.mixed_languages,
         "mixed_contexts": recipe.mixed_contexts,
+        "conversation_items": recipe.conversation_items,
     }
     values |= {f"w_{s}_{preset}": float(round(recipe.mix[s], 4)) for s in STRATEGIES}
     values |= {f"rule_{name}": name not in recipe.disabled_rules for name in RULES}
@@ -209,6 +210,19 @@ if report.system_prompts or report.tools:
         key="mixed_contexts",
         horizontal=True,
     )
+recipe["conversation_items"] = st.radio(
+    'Items that speak to the whole conversation ("from now on…", "ignore the previous instructions", "continue")',
+    ["apart", "mix"],
+    format_func=lambda mode: (
+        "stay out of mosaics (listed in the manifest; kept as plain samples with Keep unusable items)"
+        if mode == "apart"
+        else "join mosaics like any other item"
+    ),
+    key="conversation_items",
+    horizontal=True,
+    help="Numbered among other instructions, such an item would reach past its own number: does "
+    '"from now on" hold for the next instruction too? The Data page lists the ones found.',
+)
 st.caption(
     "Template packs: "
     + ", ".join(

@@ -103,9 +103,10 @@ def draw(result: dict[str, Any], suffix: str | None = "") -> None:
     near = mosaic["tokens"]["near_budget_share"]
     cols[3].metric("Within 10% of the budget", "-" if near is None else f"{near:.0%}")
     cols[4].metric(
-        "Sources over the budget",
+        "Sources left out",
         f"{result['unusable_sources']:,}",
-        help="Source records longer than the token budget on their own: no mosaic can hold them, in any epoch.",
+        help="Source records no mosaic takes, in any epoch: longer than the token budget on their own, or speaking "
+        "to the whole conversation (see Mosaic settings). The manifest lists each with its reason.",
     )
     cols[5].metric(
         "Left out in an epoch",

@@ -472,7 +472,7 @@ class TestStatisticsReadAtAGlance:
         assert sum(plotted(k_chart["data"][0]["y"])) == pytest.approx(100.0)
         assert sum(plotted(k_chart["data"][1]["y"])) == pytest.approx(100.0)
         metrics = {m.label: m.value for m in app.metric}
-        assert {"Sources over the budget", "Left out in an epoch"} <= set(metrics)
+        assert {"Sources left out", "Left out in an epoch"} <= set(metrics)
         assert "Unusable items" not in metrics
         flops = app.dataframe[-1].value["FLOPs"].tolist()
         assert all(re.fullmatch(r"\d+\.\d\d [GTPEZY]FLOP", f) for f in flops[:2]), flops

@@ -13,7 +13,7 @@ import pytest
 
 from mosaic_core import MosaicConfig, MosaicRun, SourceTable, load_dataset
 from mosaic_core.verify.export import verify_export
-from tests.conftest import DEMO
+from tests.conftest import DEMO, REPO
 
 pytestmark = pytest.mark.ray
 ray = pytest.importorskip("ray", reason="Ray is optional: pip install -r requirements-ray.txt")
@@ -66,3 +66,20 @@ class TestRayEngine:
         result = generate_on_ray(load_dataset(demo_jsonl), tmp_path / "pq", MosaicConfig(epochs=1), file_type="parquet")
         assert verify_export(result.output).ok
         assert result.manifest_data["engine"]["name"] == "ray"
+
+    def test_conversation_items_stay_out_as_locally(self, local_ray: None, tmp_path: Path) -> None:
+        """Items that speak to the whole conversation stay out on Ray too, listed and counted as the local
+        engine lists them; the others are each used once."""
+        from mosaic_core.generate.on_ray import generate_on_ray
+        from mosaic_core.io.exported import iter_export_rows
+
+        source = tmp_path / "talk.jsonl"
+        shutil.copy(REPO / "tests/fixtures/conversation/talk.jsonl", source)
+        config = MosaicConfig(epochs=1, max_k=4)
+        result = generate_on_ray(load_dataset(source), tmp_path / "out", config, blocks=2)
+        local = MosaicRun(SourceTable.build(load_dataset(source).records, "cl100k_base"), config)
+        assert [u.to_dict() for u in result.report.unusable] == [u.to_dict() for u in local.report.unusable]
+        assert result.manifest_data["counts"]["conversation_items"] == local.report.conversation_items == 4
+        assert result.report.item_slots == result.report.usable == 8
+        text = "".join(str(row) for _, row in iter_export_rows(result.output))
+        assert "pirate" not in text and "plain-1" in text

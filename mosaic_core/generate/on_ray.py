@@ -25,7 +25,9 @@ import orjson
 
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import ConfigError, DatasetError
+from mosaic_core.generate.languages import Languages
 from mosaic_core.generate.report import RunReport, Unusable
+from mosaic_core.generate.sources import Sources, sort_sources
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.export import mosaic_row
 from mosaic_core.io.load import LoadResult
@@ -74,6 +76,18 @@ def _count(batch: Any, tokenizer: str, detect: bool) -> dict[str, list[Any]]:
     return columns
 
 
+def _sources(
+    loaded: LoadResult, config: MosaicConfig, rows: list[dict[str, Any]], settled: list[str] | None, main: str
+) -> Sources:
+    """The items the walk may use and the ones left out, decided as the local engine decides, from Ray's counts."""
+    counts = [r["prompt_tokens"] for r in rows] + [r["response_tokens"] for r in rows]
+    table = SourceTable.from_counts(loaded.records, get_tokenizer(config.tokenizer), counts)
+    if settled is not None:
+        table.set_languages(settled, main)
+    library = config.library()
+    return sort_sources(table, config, Languages.of(table, config, library), library)
+
+
 def _walk_block(
     batch: Any, recipe: dict[str, Any], epoch: int, record_format: str, provenance: bool, main: str
 ) -> dict[str, list[Any]]:
@@ -84,7 +98,9 @@ def _walk_block(
     if not records:
         return out
     base = MosaicConfig.from_recipe(recipe)
-    config = MosaicConfig.from_recipe(recipe, seed=_derived(base.seed, epoch, records[0].id), epochs=1)
+    # The driver has kept the items that speak to the conversation out already (from their instruction alone).
+    seed = _derived(base.seed, epoch, records[0].id)
+    config = MosaicConfig.from_recipe(recipe, seed=seed, epochs=1, conversation_items="mix")
     table = SourceTable.from_counts(
         records, get_tokenizer(config.tokenizer), list(data["prompt_tokens"]) + list(data["response_tokens"])
     )
@@ -172,18 +188,20 @@ def generate_on_ray(
         .map_batches(_count, batch_format="pyarrow", fn_kwargs={"tokenizer": config.tokenizer, "detect": detect})
         .materialize()
     )
-    main = ""
+    main, settled = "", None
+    columns = ["id", "prompt_tokens", "response_tokens", "label", "label_p"]
+    by_id = {r["id"]: r for r in counted.select_columns(columns).iter_rows()}
+    ordered = [by_id[record.id] for record in loaded.records]
     if detect:
         confident = counted.filter(expr=col("label_p") >= lit(CONFIDENT)).groupby("label").count().take_all()
         main = confident_main((row["label"], 1.0) for row in confident for _ in range(row["count()"]))
-        labels = [(r["label"], r["label_p"]) for r in counted.select_columns(["label", "label_p"]).iter_rows()]
-        report.source_languages = dict(Counter(settle(labels, main)))
-    budget = config.max_tokens
-    over = (col("prompt_tokens") + col("response_tokens")) > lit(budget)
-    for r in counted.filter(expr=over).iter_rows():
-        report.unusable.append(Unusable.over_budget(r["id"], r["prompt_tokens"] + r["response_tokens"], budget))
-    usable = counted.filter(expr=(col("prompt_tokens") + col("response_tokens")) <= lit(budget)).materialize()
-    report.usable = usable.count()
+        settled = settle([(r["label"], r["label_p"]) for r in ordered], main)
+        report.source_languages = dict(Counter(settled))
+    sources = _sources(loaded, config, ordered, settled, main)
+    report.usable, report.unusable = len(sources.usable), sources.unusable
+    report.conversation_items = sources.conversation
+    keep = [loaded.records[i].id for i in sources.usable]
+    usable = counted.filter(expr=col("id").is_in(keep)).materialize()
     output.mkdir(parents=True, exist_ok=True)
     for epoch in range(config.epochs):
         say(f"epoch {epoch + 1} of {config.epochs}")

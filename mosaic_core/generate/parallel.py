@@ -70,7 +70,7 @@ def _epoch_job(epoch: int) -> EpochPart:
 
     write_rows(part.path, rows(), "jsonl")
     report = run.report
-    report.unusable = report.unusable[len(run.too_long) :]
+    report.unusable = report.unusable[len(run.left_out) :]
     part.report = report
     return part
 

@@ -29,6 +29,11 @@ class Unusable:
         return cls(item_id, tokens, f"{tokens} tokens on its own, over the budget of {budget}")
 
     @classmethod
+    def conversation(cls, item_id: str, tokens: int, phrase: str) -> Unusable:
+        """An item whose instruction speaks to the whole conversation (``conversation_items: apart``)."""
+        return cls(item_id, tokens, f'speaks to the whole conversation ("{phrase}"), so it is kept out of mosaics')
+
+    @classmethod
     def undecorated_only(cls, item_id: str, tokens: int, epoch: int) -> Unusable:
         """An item that fits the budget bare, but not with the numbering and sentences of a mosaic."""
         return cls(item_id, tokens, "fits the budget only without any decoration", epoch)
@@ -59,11 +64,13 @@ class RunReport:
     source_languages: dict[str, int] = field(default_factory=dict)
     """Source records per detected language ("" undetermined), where the run detected them (``auto``)."""
     contexts_dropped: int = 0
+    """Mosaics whose items' system prompts or tools differed, so carry neither (``mixed_contexts: mix``)."""
     with_system: int = 0
     """Mosaics and plain samples that carry a system prompt."""
     with_tools: int = 0
     """Mosaics and plain samples that carry tool schemas."""
-    """Mosaics whose items' system prompts or tools differed, so carry neither (``mixed_contexts: mix``)."""
+    conversation_items: int = 0
+    """Source items kept out of mosaics as speaking to the whole conversation (``conversation_items: apart``)."""
 
     def count(self, strategy: str, rule: str | None, language: str = "en") -> None:
         self.strategies[strategy] = self.strategies.get(strategy, 0) + 1
@@ -97,6 +104,21 @@ class RunReport:
         for mine, theirs in pairs:
             for name, value in theirs.items():
                 mine[name] = mine.get(name, 0) + value
+
+    def notes(self) -> list[str]:
+        """What the run's user should hear of its counts (the manifest holds them all)."""
+        said = []
+        if self.contexts_dropped:
+            said.append(
+                f"{self.contexts_dropped:,} mosaics joined items with different system prompts or tools, so "
+                "carry neither (mixed_contexts: mix)"
+            )
+        if self.conversation_items:
+            said.append(
+                f'{self.conversation_items:,} items speak to the whole conversation ("from now on", "ignore the '
+                'previous instructions"…) and stay out of mosaics (conversation_items: apart; the manifest lists them)'
+            )
+        return said
 
     @property
     def mean_k(self) -> float:

@@ -20,6 +20,7 @@ from mosaic_core.generate.costs import Costs
 from mosaic_core.generate.draft import Draft
 from mosaic_core.generate.languages import Languages
 from mosaic_core.generate.report import RunReport, Unusable
+from mosaic_core.generate.sources import sort_sources
 from mosaic_core.generate.state import State
 from mosaic_core.records import Decoration, Mosaic, Plan, SourceRecord
 from mosaic_core.rules.registry import ORDERED_STRATEGIES
@@ -58,17 +59,14 @@ class MosaicRun:
             for family in PLACEHOLDERS
         }
         self.costs = Costs(table, self.library, self.templates, self.rules, self.languages.in_play)
-        budget = config.max_tokens
         n = table.size
-        self.usable: list[int] = []
-        self.too_long_indices: list[int] = []
-        for i in range(n):
-            (self.too_long_indices if table.counts[i] + table.counts[n + i] > budget else self.usable).append(i)
-        self.too_long: list[Unusable] = []
-        for i in self.too_long_indices:
-            bare = table.counts[i] + table.counts[n + i]
-            self.too_long.append(Unusable.over_budget(table.ids[i], bare, budget))
-        self.report = RunReport(sources=n, usable=len(self.usable), unusable=list(self.too_long))
+        sources = sort_sources(table, config, self.languages, self.library)
+        self.usable, self.left_out_indices = sources.usable, sources.left_out
+        self.left_out: list[Unusable] = sources.unusable
+        """Items over the budget on their own, or speaking to the whole conversation (``sources.py``)."""
+        self.report = RunReport(
+            n, len(self.usable), unusable=list(self.left_out), conversation_items=sources.conversation
+        )
         if not self.languages.fixed:
             self.report.source_languages = dict(Counter(table.languages))
         self.response_chars = table.lengths[n:]
@@ -228,7 +226,7 @@ class MosaicRun:
         progress: Callable[[int, int], None] | None = None,
         on_epoch: Callable[[int], None] | None = None,
     ) -> Iterator[Mosaic]:
-        """Every mosaic of every epoch, then (with ``keep_unusable``) the over-long items as they are.
+        """Every mosaic of every epoch, then (with ``keep_unusable``) the items left out of them, as they are.
 
         ``progress(done, total)`` counts source items walked. ``on_epoch(epoch)`` is called once an epoch's
         last mosaic has been taken, before the next epoch starts (the app draws the first epoch's statistics).
@@ -246,9 +244,9 @@ class MosaicRun:
         yield from self.leftovers()
 
     def leftovers(self) -> Iterator[Mosaic]:
-        """With ``keep_unusable``: the items too long for any mosaic, as plain samples."""
+        """With ``keep_unusable``: the items left out of every epoch, as plain samples."""
         if self.config.keep_unusable:
-            for index, source in enumerate(self.too_long_indices):
+            for index, source in enumerate(self.left_out_indices):
                 yield self.plain(source, -1, index)
 
     def preview(self, start: int = 0, count: int = 10) -> list[Mosaic]:

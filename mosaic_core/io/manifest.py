@@ -66,6 +66,7 @@ def build_manifest(
             ),
             "plain_samples": report.plain_samples,
             "unusable": len(report.unusable),
+            "conversation_items": report.conversation_items,
         },
         "shares": shares(config, report),
         "unusable": [item.to_dict() for item in report.unusable],

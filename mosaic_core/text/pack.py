@@ -4,8 +4,9 @@ A pack is data, one JSON file per language in ``text/packs/`` (the format is in
 ``docs/template_packs.md``). Besides its templates it says how its language
 writes the values a rule names (lists of numbers, the noun, plural forms), which
 rules mean something in it (alphabetical order only where the script has one,
-word counts only where words are separated by spaces), and the cue words that
-let the checker hold a sentence's declared place and claims to its words.
+word counts only where words are separated by spaces), the cue words that
+let the checker hold a sentence's declared place and claims to its words, and
+the words by which an instruction speaks to the whole conversation.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ __all__ = ["CUE_KINDS", "REFERENCE_COUNTS", "Pack", "plural_category"]
 CUE_KINDS = ("before", "after", "all", "given_order", "plural", "answers")
 """What cues reveal: the two places a sentence can point to, and the four claims (``text/meaning.py``)."""
 _UNITS = ("words", "chars")
+_TALK = ("anywhere", "ending", "whole")
 REFERENCE_COUNTS = {
     "format.wrapper": 30,
     "format.plain": 7,
@@ -91,6 +93,9 @@ class Pack:
     noun_one: str = "instruction"
     noun_other: str = "instructions"
     cues: Mapping[str, re.Pattern[str] | None] | None = None
+    conversation: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
+    """How an instruction in this language speaks to the whole conversation (``text/conversation.py``): patterns
+    found anywhere, endings, and whole instructions; all lower case."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Pack:
@@ -100,6 +105,12 @@ class Pack:
             listing = dict(data.get("list") or {})
             noun = dict(data.get("noun") or {})
             units = tuple(str(u) for u in data.get("size_units", _UNITS))
+            talk = dict(data.get("conversation") or {})
+            if set(talk) - set(_TALK):
+                raise TemplateError(f"pack {language!r}: conversation holds only {', '.join(_TALK)}")
+            conversation = tuple(tuple(str(p).lower() for p in talk.get(part) or ()) for part in _TALK)
+            for pattern in conversation[0]:
+                re.compile(pattern)
             cues: dict[str, re.Pattern[str] | None] = {}
             for kind, patterns in dict(data.get("cues") or {}).items():
                 if kind not in CUE_KINDS:
@@ -121,6 +132,7 @@ class Pack:
                 noun_one=str(noun.get("one", "")),
                 noun_other=str(noun.get("other", "")),
                 cues=cues,
+                conversation=conversation,  # type: ignore[arg-type]
             )
         except (KeyError, TypeError, ValueError, re.error) as exc:
             raise TemplateError(f"template pack {data.get('language', '?')!r} is malformed: {exc}") from None

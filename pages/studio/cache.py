@@ -171,8 +171,8 @@ def _statistics(
         "bleu": {**known["bleu"], **(self_bleu_stats(sets[1:], options) if diversity else {})},
         "totals": {s.name: s.tokens["total"].tolist() for s in sets},
         "mean_k": run.report.mean_k,
-        "unusable_sources": len(run.too_long),
-        "unusable_per_epoch": len(run.report.unusable) - len(run.too_long),
+        "unusable_sources": len(run.left_out),
+        "unusable_per_epoch": len(run.report.unusable) - len(run.left_out),
         "epochs_done": epochs_done,
         "epochs": run.config.epochs,
     }

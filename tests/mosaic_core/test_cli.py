@@ -36,6 +36,20 @@ class TestGenerate:
         checked = cli("verify", str(out), "--source", str(DEMO))
         assert checked.returncode == 0 and f"{len(rows)} passed, 0 failed" in checked.stdout
 
+    def test_conversation_items_apart_or_mixed(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """By default items that speak to the whole conversation stay out (said, counted); --conversation-items
+        mix lets them in, and the manifest's recipe says which."""
+        talk = REPO / "tests/fixtures/conversation/talk.jsonl"
+        apart, mixed = tmp_path / "apart.jsonl", tmp_path / "mixed.jsonl"
+        assert main(["generate", str(talk), "-o", str(apart), "--epochs", "1"]) == 0
+        assert "4 items speak to the whole conversation" in capsys.readouterr().err
+        assert main(["generate", str(talk), "-o", str(mixed), "--epochs", "1", "--conversation-items", "mix"]) == 0
+        for path, kept, slots in ((apart, "apart", 8), (mixed, "mix", 12)):
+            manifest = json.loads(path.with_name(path.name + ".manifest.json").read_text(encoding="utf-8"))
+            assert manifest["recipe"]["conversation_items"] == kept
+            assert manifest["counts"]["item_slots"] == slots
+        assert "pirate" in mixed.read_text(encoding="utf-8") and "pirate" not in apart.read_text(encoding="utf-8")
+
     def test_recipe_replays_byte_identical(self, tmp_path: Path) -> None:
         """The manifest's recipe, replayed, gives the same bytes; flags override it."""
         first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"

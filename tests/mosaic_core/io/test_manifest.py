@@ -23,6 +23,7 @@ def report() -> RunReport:
         item_slots=7,
         unusable=[Unusable.over_budget("big", 900, 500), Unusable.undecorated_only("edge", 499, 1)],
         mosaics_per_epoch={1: 1, 0: 2},
+        conversation_items=0,
     )
 
 
@@ -46,6 +47,7 @@ class TestBuildManifest:
             "sources_per_language": {},
             "plain_samples": 1,
             "unusable": 2,
+            "conversation_items": 0,
         }
         assert manifest["unusable"][1] == {
             "id": "edge",

@@ -1,0 +1,75 @@
+"""Which source items a run may place in mosaics, and why each of the others may not.
+
+Two kinds stay out of every epoch, each listed in the manifest with its reason
+(and written as a plain sample under ``keep_unusable``): an item over the
+token budget on its own, and, under ``conversation_items: apart``, an item
+whose instruction speaks to the whole conversation (``text/conversation.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mosaic_core.config import MosaicConfig
+from mosaic_core.generate.languages import Languages
+from mosaic_core.generate.report import Unusable
+from mosaic_core.table import SourceTable
+from mosaic_core.text.conversation import conversation_phrases
+from mosaic_core.text.templates import TemplateLibrary
+
+__all__ = ["Sources", "sort_sources"]
+
+
+@dataclass
+class Sources:
+    usable: list[int]
+    """Indices of the items that may join mosaics, in table order."""
+    left_out: list[int]
+    """Indices of the others, in table order."""
+    unusable: list[Unusable]
+    """Why each of ``left_out`` is (the same order)."""
+    conversation: int = 0
+    """How many of them speak to the whole conversation."""
+
+
+def sort_sources(table: SourceTable, config: MosaicConfig, languages: Languages, library: TemplateLibrary) -> Sources:
+    """The run's usable items and the ones left out, with their reasons."""
+    budget, n = config.max_tokens, table.size
+    phrases = talking(table, languages, library) if config.conversation_items == "apart" else None
+    usable: list[int] = []
+    left_out: list[int] = []
+    unusable: list[Unusable] = []
+    talkers = 0
+    counts = table.counts
+    for i in range(n):
+        bare = counts[i] + counts[n + i]
+        if bare > budget:
+            unusable.append(Unusable.over_budget(table.ids[i], bare, budget))
+        elif phrases is not None and phrases[i]:
+            unusable.append(Unusable.conversation(table.ids[i], bare, phrases[i]))
+            talkers += 1
+        else:
+            usable.append(i)
+            continue
+        left_out.append(i)
+    return Sources(usable, left_out, unusable, talkers)
+
+
+def talking(table: SourceTable, languages: Languages, library: TemplateLibrary) -> list[str]:
+    """Per item, the words by which its instruction speaks to the whole conversation ("" for none).
+
+    Worked out once per table and set of packs (forked workers find it done).
+    """
+    packs = library.packs
+    talk = tuple((code, pack.conversation) for code, pack in sorted(packs.items()))
+    key = ("conversation", talk, languages.fixed, languages.main, tuple(languages.codes))
+    known = table.memo.get(key)
+    if known is None:
+        if languages.fixed:
+            reading = [languages.main] * table.size
+        else:
+            codes, main = languages.codes, languages.main
+            reading = [codes[vote] if vote >= 0 else main for vote in languages.votes]
+        instructions = [record.instruction for record in table.records]
+        known = table.memo[key] = conversation_phrases(instructions, reading, packs)
+    return known

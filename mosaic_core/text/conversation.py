@@ -1,0 +1,94 @@
+"""Instructions that speak to the whole conversation rather than to their own task.
+
+"From now on, answer as a pirate", "Ignore all previous instructions", "...
+Do you understand?", a bare "continue": in a chat each is a turn about the
+turns around it. Numbered among other instructions, it would reach past its own
+number, over the other instructions and the meta-instruction, so the mosaic
+would read two ways (does "from now on" hold for instruction 3?). The engine
+keeps such records out of mosaics (``conversation_items: apart``, listed in
+the manifest with the words found) unless the recipe mixes them in.
+
+Each pack lists its language's words (``conversation`` in ``text/packs/*.json``):
+patterns found anywhere in the instruction, endings, and whole instructions.
+English is looked for in every record, since it turns up in data of any
+language. Only the instruction is read, not its input: an input may be a chat
+log that the task is about.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from functools import cache
+
+from mosaic_core.text.pack import Pack
+
+__all__ = ["conversation_phrases"]
+
+_SEPARATOR = "\x00"
+_END_MARKS = " \t\r\n.!?…,:;。！？，：；、\"'“”»«)"
+_LONGEST = 60
+
+
+@cache
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern) for pattern in patterns)
+
+
+def conversation_phrases(
+    instructions: Sequence[str], languages: Sequence[str], packs: Mapping[str, Pack], every: str = "en"
+) -> list[str]:
+    """Per instruction, the words by which it speaks to the whole conversation ("" where it does not).
+
+    ``languages[i]`` names the pack instruction i is read with, besides ``every``'s (read for all).
+
+    >>> from mosaic_core.text.templates import builtin_library
+    >>> packs = builtin_library().packs
+    >>> texts = ["From now on, answer as a pirate.", "Name a colour.", "继续", "Ist das klar?"]
+    >>> conversation_phrases(texts, ["en", "en", "zh", "de"], packs)
+    ['from now on', '', '继续', 'ist das klar']
+    """
+    found = [""] * len(instructions)
+    groups: dict[str, list[int]] = {every: list(range(len(instructions)))} if every in packs else {}
+    for position, language in enumerate(languages):
+        if language != every and language in packs:
+            groups.setdefault(language, []).append(position)
+    for language, positions in groups.items():
+        _search([instructions[p].lower() for p in positions], positions, packs[language], found)
+    return found
+
+
+def _search(texts: list[str], positions: list[int], pack: Pack, found: list[str]) -> None:
+    """Mark ``found[positions[i]]`` for every text the pack's words find (texts lower-cased)."""
+    anywhere, endings, whole = pack.conversation
+    if anywhere:
+        # One pass of each pattern over all the texts joined: far fewer calls than a search per text.
+        joined = _SEPARATOR.join(texts)
+        starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+        for pattern in _compiled(anywhere):
+            for match in pattern.finditer(joined):
+                phrase = match.group()
+                index = bisect.bisect_right(starts, match.start()) - 1
+                if _SEPARATOR not in phrase and not found[positions[index]]:
+                    found[positions[index]] = phrase[:_LONGEST]
+    if endings or whole:
+        ends, alone = tuple(endings), frozenset(whole)
+        for index, text in enumerate(texts):
+            position = positions[index]
+            if found[position]:
+                continue
+            bare = text.strip(_END_MARKS)
+            if bare in alone:
+                found[position] = bare[:_LONGEST]
+            elif ends and bare.endswith(ends):
+                found[position] = _ending(bare, ends, pack.has_words)
+
+
+def _ending(text: str, ends: tuple[str, ...], spaced: bool) -> str:
+    """The ending ``text`` closes with, where it is whole words ("" if only part of a word is)."""
+    for end in ends:
+        if text.endswith(end) and (not spaced or len(text) == len(end) or not text[-len(end) - 1].isalnum()):
+            return end
+    return ""

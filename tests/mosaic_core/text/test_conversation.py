@@ -1,0 +1,107 @@
+"""Items that speak to the whole conversation are found, in every pack's language, and kept out of mosaics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mosaic_core.config import MosaicConfig
+from mosaic_core.errors import TemplateError
+from mosaic_core.generate.walk import MosaicRun
+from mosaic_core.io.load import load_dataset
+from mosaic_core.pipeline import ExportOptions, export_mosaics
+from mosaic_core.records import SourceRecord
+from mosaic_core.table import SourceTable
+from mosaic_core.text.conversation import conversation_phrases
+from mosaic_core.text.pack import Pack
+from mosaic_core.text.templates import builtin_library
+from tests.conftest import REPO
+
+FOLDER = REPO / "tests/fixtures/conversation"
+
+
+def _records(name: str) -> list[SourceRecord]:
+    return load_dataset(FOLDER / name).records
+
+
+def _phrases(records: list[SourceRecord], languages: list[str]) -> dict[str, str]:
+    packs = builtin_library().packs
+    found = conversation_phrases([r.instruction for r in records], languages, packs)
+    return {r.id: phrase for r, phrase in zip(records, found, strict=True)}
+
+
+class TestFound:
+    def test_english_items_and_near_misses(self) -> None:
+        """The four that talk to the conversation are found; "easily understood", "answer with yes or no", a
+        chat log in the input and the word "continue" inside a task are not."""
+        records = _records("talk.jsonl")
+        found = _phrases(records, ["en"] * len(records))
+        assert {i for i, phrase in found.items() if phrase} == {"talk-1", "talk-2", "talk-3", "talk-4"}
+        assert found["talk-1"] == "from now on"
+        assert found["talk-3"] == "continue"
+        assert found["talk-4"] == "do you understand"
+
+    def test_every_pack_finds_its_own_language(self) -> None:
+        """In each language the item that talks to the conversation is found, the task beside it is not."""
+        records = _records("talk_world.jsonl")
+        languages = [r.id.split("-")[0] for r in records]
+        found = _phrases(records, languages)
+        assert {i for i, phrase in found.items() if phrase} == {f"{code}-1" for code in set(languages)}
+
+    def test_each_language_is_read_with_its_own_pack(self) -> None:
+        """Read as English only, the German, Russian and Chinese items go unnoticed; English is read for all."""
+        records = _records("talk_world.jsonl") + _records("talk.jsonl")[:1]
+        found = _phrases(records, ["en"] * len(records))
+        assert {i for i, phrase in found.items() if phrase} == {"talk-1"}
+        assert _phrases(records[-1:], ["zh"])["talk-1"] == "from now on"
+
+    def test_a_pack_states_its_words_in_three_parts(self) -> None:
+        with pytest.raises(TemplateError, match="conversation holds only"):
+            Pack.from_json({"language": "xx", "conversation": {"everywhere": ["from now on"]}})
+        with pytest.raises(TemplateError, match="malformed"):
+            Pack.from_json({"language": "xx", "conversation": {"anywhere": ["from (now on"]}})
+
+
+class TestKeptApart:
+    @pytest.fixture
+    def table(self) -> SourceTable:
+        return SourceTable.build(_records("talk.jsonl"), "cl100k_base")
+
+    def test_they_never_join_a_mosaic_and_are_listed(self, table: SourceTable) -> None:
+        run = MosaicRun(table, MosaicConfig(epochs=3, max_k=4, meta_language="en"))
+        used = {i for m in run.mosaics() for i in m.plan.source_ids}
+        assert used == {f"plain-{n}" for n in range(1, 9)}
+        listed = {u.id: u.reason for u in run.report.unusable}
+        assert set(listed) == {"talk-1", "talk-2", "talk-3", "talk-4"}
+        assert '"from now on"' in listed["talk-1"]
+        assert run.report.conversation_items == 4
+        assert run.report.usable == 8
+
+    def test_keep_unusable_writes_them_as_they_are(self, table: SourceTable) -> None:
+        config = MosaicConfig(epochs=1, max_k=4, keep_unusable=True, meta_language="en")
+        plain = [m for m in MosaicRun(table, config).mosaics() if m.plan.strategy == "plain"]
+        assert sorted(m.plan.source_ids[0] for m in plain) == ["talk-1", "talk-2", "talk-3", "talk-4"]
+        assert plain[0].prompt == "From now on, answer every question as a pirate would."
+
+    def test_mix_lets_them_in(self, table: SourceTable) -> None:
+        run = MosaicRun(table, MosaicConfig(epochs=3, max_k=4, conversation_items="mix", meta_language="en"))
+        used = {i for m in run.mosaics() for i in m.plan.source_ids}
+        assert {"talk-1", "talk-2", "talk-3", "talk-4"} <= used
+        assert run.report.conversation_items == 0
+
+    def test_the_recipe_refuses_other_values(self) -> None:
+        with pytest.raises(Exception, match="conversation_items must be one of apart, mix"):
+            MosaicConfig(conversation_items="drop")
+
+    def test_the_export_counts_them(self, tmp_path: Path) -> None:
+        target = tmp_path / "out.jsonl"
+        loaded = load_dataset(FOLDER / "talk.jsonl")
+        summary = export_mosaics(loaded, MosaicConfig(epochs=1, max_k=4), target, ExportOptions())
+        manifest = json.loads(summary.manifest.read_text(encoding="utf-8"))
+        assert manifest["counts"]["conversation_items"] == 4
+        assert manifest["recipe"]["conversation_items"] == "apart"
+        assert any("4 items speak to the whole conversation" in note for note in summary.notes)
+        rows = target.read_text(encoding="utf-8")
+        assert "pirate" not in rows and "limericks" not in rows

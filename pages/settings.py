@@ -214,7 +214,7 @@ recipe["conversation_items"] = st.radio(
     'Items that speak to the whole conversation ("from now on…", "ignore the previous instructions", "continue")',
     ["apart", "mix"],
     format_func=lambda mode: (
-        "stay out of mosaics (listed in the manifest; kept as plain samples with Keep unusable items)"
+        "stay out of mosaics (each listed in the manifest, with the words found)"
         if mode == "apart"
         else "join mosaics like any other item"
     ),

@@ -74,6 +74,21 @@ class TestDataPage:
         assert not app.exception and app.error and "broken.json" in shown(app.error[0])
         assert app.metric[0].value == "183"
 
+    def test_items_that_talk_to_the_conversation_are_listed_and_switchable(self, app: AppTest, tmp_path: Path) -> None:
+        """The demo has none, so no list; a file with four lists them; Mosaic settings lets them into mosaics."""
+        assert "speak to the conversation" not in texts(app)
+        (tmp_path / "talk.jsonl").write_bytes((REPO / "tests/fixtures/conversation/talk.jsonl").read_bytes())
+        app.radio(key="source_kind").set_value("Local path").run()
+        app.text_input[-2].input("talk.jsonl").run()
+        app.button[-1].click().run()
+        assert not app.exception and "4 instructions speak to the conversation" in texts(app)
+        listed = next(frame.value for frame in app.dataframe if "words found" in frame.value.columns)
+        assert sorted(listed["id"]) == ["talk-1", "talk-2", "talk-3", "talk-4"]
+        visit(app, "settings")
+        assert app.radio(key="conversation_items").value == "apart"
+        app.radio(key="conversation_items").set_value("mix").run()
+        assert not app.exception and app.session_state.recipe["conversation_items"] == "mix"
+
     def test_path_outside_data_folder_refused(self, app: AppTest) -> None:
         """Paths leading out of the data folder are refused with a clear message."""
         app.radio(key="source_kind").set_value("Local path").run()

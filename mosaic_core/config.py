@@ -41,8 +41,8 @@ RECIPE_SECTIONS = ("load", "export", "curation")
 MIXED_LANGUAGES = ("main", "separate")
 MIXED_CONTEXTS = ("separate", "mix")
 CONVERSATION_ITEMS = ("apart", "mix")
-CHOICES = {"mixed_languages": MIXED_LANGUAGES, "mixed_contexts": MIXED_CONTEXTS}
-CHOICES["conversation_items"] = CONVERSATION_ITEMS
+CHOICES = dict(mixed_languages=MIXED_LANGUAGES, mixed_contexts=MIXED_CONTEXTS, conversation_items=CONVERSATION_ITEMS)
+"""Recipe keys that take one of a few words."""
 
 
 def parse_mix(text: str) -> dict[str, float]:

@@ -98,7 +98,7 @@ class MosaicConfig:
     mixed_languages: str = "main"
     """Under ``auto``, items of two languages: ``main`` joins them in the main language, ``separate`` never does."""
     mixed_contexts: str = "separate"
-    """Items of different system prompts or tools: ``separate`` never joins them; ``mix`` does, dropping both."""
+    """Items of different system prompts or tools: ``separate`` never joins them; ``mix`` does, carrying neither."""
     conversation_items: str = "apart"
     """Items that speak to the whole conversation ("from now on…", ``text/conversation.py``): ``apart`` keeps
     them out of mosaics (listed as unusable), ``mix`` lets them in like any other."""

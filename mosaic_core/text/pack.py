@@ -108,9 +108,11 @@ class Pack:
             talk = dict(data.get("conversation") or {})
             if set(talk) - set(_TALK):
                 raise TemplateError(f"pack {language!r}: conversation holds only {', '.join(_TALK)}")
-            conversation = tuple(tuple(str(p).lower() for p in talk.get(part) or ()) for part in _TALK)
+            conversation = tuple(tuple(str(p) for p in talk.get(part) or ()) for part in _TALK)
             for pattern in conversation[0]:
-                re.compile(pattern)
+                re.compile(pattern)  # matched against lower-cased text, so written in lower case (escapes aside)
+            if any(re.sub(r"\\.", "", p) != re.sub(r"\\.", "", p).lower() for part in conversation for p in part):
+                raise TemplateError(f"pack {language!r}: write the conversation words in lower case")
             cues: dict[str, re.Pattern[str] | None] = {}
             for kind, patterns in dict(data.get("cues") or {}).items():
                 if kind not in CUE_KINDS:

@@ -185,11 +185,13 @@ st.dataframe(
     hide_index=True,
 )
 
-library_packs = builtin_library().packs
-talk = conversation_phrases(
-    [r.instruction for r in loaded.records], [c if c in library_packs else "en" for c in table.languages], library_packs
-)
-talking = [(r.id, phrase, r.instruction) for r, phrase in zip(loaded.records, talk, strict=True) if phrase]
+talking = table.memo.get("data page: conversation")  # the page draws again on every search; read them once
+if talking is None:
+    library_packs = builtin_library().packs
+    languages = [c if c in library_packs else "en" for c in table.languages]
+    talk = conversation_phrases([r.instruction for r in loaded.records], languages, library_packs)
+    talking = [(r.id, phrase, r.instruction) for r, phrase in zip(loaded.records, talk, strict=True) if phrase]
+    table.memo["data page: conversation"] = talking
 if talking:
     st.subheader("Items that speak to the whole conversation")
     st.caption(

@@ -72,7 +72,7 @@ _PUBLIC: dict[str, str] = {
     "Pack": "mosaic_core.text.pack",
     "detect_languages": "mosaic_core.text.language",
     "language_mix": "mosaic_core.text.language",
-    "conversation_phrases": "mosaic_core.text.conversation",
+    "talking_items": "mosaic_core.generate.sources",
     "annotate": "mosaic_core.text.annotate",
     "K_MODES": "mosaic_core.generate.kdraw",
     "k_distribution": "mosaic_core.generate.kdraw",
@@ -147,7 +147,6 @@ __all__ = [
     "available_tokenizers",
     "builtin_library",
     "confine",
-    "conversation_phrases",
     "core_stats",
     "dataset_card",
     "dataset_fingerprint",
@@ -162,6 +161,7 @@ __all__ = [
     "parse_mix",
     "self_bleu_stats",
     "summarize",
+    "talking_items",
     "template_from",
     "validate_template",
     "validate_text",
@@ -195,6 +195,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     )
     from mosaic_core.generate.kdraw import K_MODES, k_distribution
     from mosaic_core.generate.report import RunReport, Unusable
+    from mosaic_core.generate.sources import talking_items
     from mosaic_core.generate.walk import MosaicRun
     from mosaic_core.io.card import dataset_card
     from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS
@@ -214,7 +215,6 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from mosaic_core.stats.tokens import summarize
     from mosaic_core.table import SourceTable, dataset_fingerprint
     from mosaic_core.text.annotate import annotate
-    from mosaic_core.text.conversation import conversation_phrases
     from mosaic_core.text.language import detect_languages, language_mix
     from mosaic_core.text.pack import Pack
     from mosaic_core.text.templates import (

@@ -13,14 +13,23 @@ from mosaic_core import (
     Source,
     builtin_library,
     confine,
-    conversation_phrases,
     language_mix,
     summarize,
+    talking_items,
 )
 from pages.studio.folders import data_dir
 from pages.studio.html import literal, show_error
 from pages.studio.progress import load_from
-from pages.studio.state import LOAD_WIDGETS, current_table, load_demo, recall, remember, set_dataset, through_the_app
+from pages.studio.state import (
+    LOAD_WIDGETS,
+    config,
+    current_table,
+    load_demo,
+    recall,
+    remember,
+    set_dataset,
+    through_the_app,
+)
 
 through_the_app()  # a first request for this page's address after a restart: through app.py
 
@@ -185,20 +194,21 @@ st.dataframe(
     hide_index=True,
 )
 
-talking = table.memo.get("data page: conversation")  # the page draws again on every search; read them once
-if talking is None:
-    library_packs = builtin_library().packs
-    languages = [c if c in library_packs else "en" for c in table.languages]
-    talk = conversation_phrases([r.instruction for r in loaded.records], languages, library_packs)
-    talking = [(r.id, phrase, r.instruction) for r, phrase in zip(loaded.records, talk, strict=True) if phrase]
-    table.memo["data page: conversation"] = talking
+recipe = config()
+talk = talking_items(table, recipe)  # read once per table, as the runs read them (they find it done)
+talking = [(r.id, phrase, r.instruction) for r, phrase in zip(loaded.records, talk, strict=True) if phrase]
 if talking:
     st.subheader("Items that speak to the whole conversation")
+    fate = (
+        "so they stay out of mosaics (Mosaic settings can let them in; the manifest lists each)"
+        if recipe.conversation_items == "apart"
+        else "yet the recipe lets them into mosaics (Mosaic settings)"
+    )
     st.caption(
         f"{len(talking):,} instructions speak to the conversation around them rather than to their own task "
         '("from now on…", "ignore the previous instructions", a bare "continue"). Numbered among other '
-        "instructions, they would reach past their own number, so by default they stay out of mosaics "
-        "(Mosaic settings; the manifest lists each). Found by each record's language's words and by English's."
+        f"instructions, they would reach past their own number, {fate}. Found by each record's language's "
+        "words and by English's."
     )
     st.dataframe(
         pd.DataFrame(talking, columns=["id", "words found", "instruction"]),

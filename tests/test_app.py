@@ -88,6 +88,8 @@ class TestDataPage:
         assert app.radio(key="conversation_items").value == "apart"
         app.radio(key="conversation_items").set_value("mix").run()
         assert not app.exception and app.session_state.recipe["conversation_items"] == "mix"
+        visit(app, "data")
+        assert "yet the recipe lets them into mosaics" in texts(app)
 
     def test_path_outside_data_folder_refused(self, app: AppTest) -> None:
         """Paths leading out of the data folder are refused with a clear message."""

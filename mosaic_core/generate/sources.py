@@ -17,7 +17,7 @@ from mosaic_core.table import SourceTable
 from mosaic_core.text.conversation import conversation_phrases
 from mosaic_core.text.templates import TemplateLibrary
 
-__all__ = ["Sources", "sort_sources"]
+__all__ = ["Sources", "sort_sources", "talking_items"]
 
 
 @dataclass
@@ -73,3 +73,10 @@ def talking(table: SourceTable, languages: Languages, library: TemplateLibrary) 
         instructions = [record.instruction for record in table.records]
         known = table.memo[key] = conversation_phrases(instructions, reading, packs)
     return known
+
+
+def talking_items(table: SourceTable, config: MosaicConfig) -> list[str]:
+    """Per item, the words by which it speaks to the whole conversation, read as a run of ``config`` reads
+    them (the app's Data page lists what its runs will leave out)."""
+    library = config.library()
+    return talking(table, Languages.of(table, config, library), library)

@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +47,13 @@ def environment(python: Path) -> Path:
 def run(python: Path, *args: str | Path, timeout: int = 600) -> None:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     env.pop("PYTHONPATH", None)
-    done = subprocess.run(
-        [str(python), *map(str, args)], capture_output=True, text=True, timeout=timeout, env=env, check=False
-    )
+    # The trainers leave files in the temporary folder (axolotl writes its validated config there and keeps
+    # it): give them one of their own, removed when they end.
+    with tempfile.TemporaryDirectory() as scratch:
+        env["TMPDIR"] = scratch
+        done = subprocess.run(
+            [str(python), *map(str, args)], capture_output=True, text=True, timeout=timeout, env=env, check=False
+        )
     if done.returncode != 0:
         sys.stderr.write(done.stdout[-4000:] + done.stderr[-8000:])
         pytest.fail(f"{Path(str(args[0])).name} failed with exit code {done.returncode} (its output is above)")

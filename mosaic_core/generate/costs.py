@@ -26,7 +26,8 @@ class Shape:
 
     The costs mirror ``text/compose.py``'s segments: an instruction is ``lead + text + inst_sep``
     after its tag; a response is ``body_lead + text + mid_trail`` (``end_trail`` for the last one)
-    after its opening, followed by the wrapper's end tag (``close_mid``/``close_end``) if any.
+    after its tag, inside the wrapper's begin tag (``wrapper_open``) and end tag (``close_mid``/``close_end``)
+    if any.
     """
 
     lead: str
@@ -47,18 +48,19 @@ class Shape:
         literal = counter.count_literal
         lead = "" if deco.tag_newline else " "
         wrapper = deco.wrapper
-        # Tags cost the same in the prompt and the answer. With a wrapper, the begin tag follows the
-        # number tag after its newline or a space (a pre-token boundary either way), so it is counted apart.
+        # Tags cost the same in the prompt and the answer. With a wrapper, the begin tag and its newline
+        # come before the number tag and after the blank line that ends the previous response, a pre-token
+        # boundary on both sides, so it is counted apart; the text follows its tag as in the prompt.
         if wrapper is None:
             opening = close_mid = close_end = 0
             body_lead, mid_trail, end_trail = lead, "\n\n", ""
         else:
             opening, close_mid, close_end = (
-                literal(lead + wrapper[0] + "\n"),
+                literal(wrapper[0] + "\n"),
                 literal(wrapper[1] + "\n\n"),
                 literal(wrapper[1]),
             )
-            body_lead, mid_trail, end_trail = "", "\n", "\n"
+            body_lead, mid_trail, end_trail = lead, "\n", "\n"
         inst: list[int] = []
         mid: list[int] = []
         end: list[int] = []

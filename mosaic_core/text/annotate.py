@@ -137,13 +137,9 @@ def read_answer(answer: str, plan: Plan, layout: Layout, order: tuple[int, ...])
     for j, position in enumerate(order):
         number = position + 1
         where = f"before the answer to {number}"
-        if wrapper is None:
-            reader.expect(layout.answer_open(number) + layout.lead, "number", where, position)
-        else:
-            reader.expect(
-                layout.tag(number) + ("\n" if plan.decoration.tag_newline else " "), "number", where, position
-            )
+        if wrapper is not None:
             reader.expect(wrapper[0] + "\n", "wrapper", where, position)
+        reader.expect(layout.tag(number) + layout.tag_end + layout.lead, "number", where, position)
         reader.take(plan.response_chars[position], f"the answer to instruction {number}", position)
         if wrapper is None:
             reader.expect("\n\n" if j < last else "", "space", f"after the answer to {number}")

@@ -9,7 +9,10 @@ Layout (``|`` marks the place of a segment boundary)::
 
     [outer meta + sep]  [format meta + sep]  tag1| I1 + sep| tag2| I2 ...| [format meta] [sep + outer meta]
     rtag(a)| Ra + "\\n\\n"| rtag(b)| Rb ...          (no wrapper)
-    rtag(a) open "\\n"| Ra + "\\n"| close "\\n\\n" rtag(b) open "\\n"| Rb + "\\n"| close   (wrapper)
+    open "\\n" rtag(a)| Ra + "\\n"| close "\\n\\n" open "\\n" rtag(b)| Rb + "\\n"| close   (wrapper)
+
+A wrapper holds the whole response, its number tag included, so that a sentence saying "begin each answer
+with {open}" is true of the text: the number inside is the first thing after the begin tag.
 """
 
 from __future__ import annotations
@@ -99,15 +102,14 @@ class Layout:
         return self.head_pieces() + self.tail_pieces()
 
     def answer_open(self, number: int) -> str:
-        """Literal before a response: its tag, and the wrapper's begin tag if any."""
-        return self.tag(number) + self.open_suffix()
+        """Literal before a response's text: the wrapper's begin tag on a line of its own if any, then the
+        response's number tag (and its newline); the text's ``lead`` follows."""
+        return self.opening() + self.tag(number) + self.tag_end
 
-    def open_suffix(self) -> str:
-        """What follows a response's tag: its newline, and with a wrapper the begin tag on its own line."""
-        deco = self.decoration
-        if deco.wrapper is None:
-            return "\n" if deco.tag_newline else ""
-        return ("\n" if deco.tag_newline else " ") + deco.wrapper[0] + "\n"
+    def opening(self) -> str:
+        """The wrapper's begin tag on a line of its own, or nothing without a wrapper."""
+        wrapper = self.decoration.wrapper
+        return "" if wrapper is None else wrapper[0] + "\n"
 
 
 def set_apart(deco: Decoration, format_meta: str | None, outer_meta: str | None) -> Decoration:
@@ -151,19 +153,18 @@ def answer_segments(layout: Layout, responses: Sequence[tuple[int, int]]) -> lis
     if not responses:
         return segments
     deco = layout.decoration
-    style, punct, suffix = deco.tag_style, deco.tag_punct, layout.open_suffix()
+    style, punct, tag_end, lead = deco.tag_style, deco.tag_punct, layout.tag_end, layout.lead
     wrapper = deco.wrapper
     if wrapper is None:
-        lead = layout.lead
         for number, index in responses:
-            segments.append(number_tag(style, punct, number) + suffix)
+            segments.append(number_tag(style, punct, number) + tag_end)
             segments.append((index, lead, "\n\n"))
         segments[-1] = (responses[-1][1], lead, "")
         return segments
-    pending = ""
+    pending, opening = "", layout.opening()
     for number, index in responses:
-        segments.append(pending + number_tag(style, punct, number) + suffix)
-        segments.append((index, "", "\n"))
+        segments.append(pending + opening + number_tag(style, punct, number) + tag_end)
+        segments.append((index, lead, "\n"))
         pending = wrapper[1] + "\n\n"
     segments.append(wrapper[1])
     return segments
@@ -188,18 +189,17 @@ def answer_text(layout: Layout, responses: Sequence[tuple[int, int]], texts: Seq
     if not responses:
         return ""
     deco = layout.decoration
-    style, punct, suffix = deco.tag_style, deco.tag_punct, layout.open_suffix()
+    style, punct, tag_end, lead = deco.tag_style, deco.tag_punct, layout.tag_end, layout.lead
     wrapper = deco.wrapper
     parts: list[str] = []
     if wrapper is None:
-        lead = layout.lead
         for number, index in responses:
-            parts += (number_tag(style, punct, number), suffix, lead, texts[index], "\n\n")
+            parts += (number_tag(style, punct, number), tag_end, lead, texts[index], "\n\n")
         parts.pop()
     else:
-        close = wrapper[1] + "\n\n"
+        opening, close = layout.opening(), wrapper[1] + "\n\n"
         for number, index in responses:
-            parts += (number_tag(style, punct, number), suffix, texts[index], "\n", close)
+            parts += (opening, number_tag(style, punct, number), tag_end, lead, texts[index], "\n", close)
         parts[-1] = wrapper[1]
     return "".join(parts)
 

@@ -76,9 +76,12 @@ class TestShape:
         literal = costs.table.counter.count
         wrapper = wrapper_tags(0, 0, False)
         wrapped = costs.shape(decoration(False, "\n", wrapper))
-        assert wrapped.wrapper_open == literal(" " + wrapper[0] + "\n")
+        assert wrapped.wrapper_open == literal(wrapper[0] + "\n")
         assert (wrapped.close_mid, wrapped.close_end) == (literal(wrapper[1] + "\n\n"), literal(wrapper[1]))
-        assert (wrapped.body_lead, wrapped.mid_trail, wrapped.end_trail) == ("", "\n", "\n")
+        # The text follows its number tag inside the wrapper, as in the prompt: after a space on the tag's line.
+        assert (wrapped.body_lead, wrapped.mid_trail, wrapped.end_trail) == (" ", "\n", "\n")
+        on_its_line = costs.shape(decoration(True, "\n", wrapper))
+        assert on_its_line.body_lead == ""
         bare = costs.shape(decoration(False))
         assert (bare.wrapper_open, bare.close_mid, bare.close_end) == (0, 0, 0)
         assert (bare.body_lead, bare.mid_trail, bare.end_trail) == (" ", "\n\n", "")

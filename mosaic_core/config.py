@@ -207,9 +207,9 @@ class MosaicConfig:
         # one item fits a mask that leaves one instruction to answer, too).
         wrapped = [(s, 2) for s in STRATEGIES if mix[s] > 0 and (s == "format" or self.wrapper_rate > 0)]
         wrapped += [("format", 1)] if mix["format"] > 0 or self.wrapper_rate > 0 else []
-        claims = [library.get(t).claims for t in self.enabled_templates("format.wrapper", library, language)]
+        enabled = [library.get(t) for t in self.enabled_templates("format.wrapper", library, language)]
         for strategy, k in wrapped:
-            if strategy != "primary" and not any(compatible(c, strategy, k) for c in claims):
+            if strategy != "primary" and not any(compatible(t.claims_for(k), strategy, k) for t in enabled):
                 case = "a single instruction" if k == 1 else f"{strategy} mosaics"
                 raise ConfigError(
                     f"no enabled format.wrapper template{where} can stand in {case}; switch one on",

@@ -277,6 +277,14 @@ with st.expander("Add your own template"):
     one = None
     if family in SINGULAR_FAMILIES:
         one = st.text_input("The same sentence for a single instruction (no placeholders)", key="new_one") or None
+    elif family.startswith("format."):
+        one = (
+            st.text_input(
+                "The same sentence where one answer is asked for (optional: 'your answer' for 'each answer')",
+                key="new_one",
+            )
+            or None
+        )
     st.caption(
         "Where it may stand and what it claims are read from its words: 'below' or 'following' put it before "
         "the instructions, 'above' or 'preceding' after them; a format sentence that asks for every instruction "

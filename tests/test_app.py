@@ -165,6 +165,20 @@ class TestSettingsPage:
         added = app.session_state.recipe["custom_templates"]
         assert added[-1]["one"] == "Skip the longest instruction by word count."
 
+    def test_format_template_takes_its_form_for_one_answer(self, app: AppTest) -> None:
+        """A custom wrapper sentence may give its form for one answer; a form that still says "each" is refused."""
+        visit(app, "settings")
+        app.selectbox(key="new_family").set_value("format.wrapper").run()
+        app.text_input(key="new_text").input("Open each answer with {open} and shut it with {close}.").run()
+        assert not app.error
+        app.text_input(key="new_one").input("Open every answer with {open} and shut it with {close}.").run()
+        assert app.error and "one answer only" in shown(app.error[0])
+        app.text_input(key="new_one").input("Open your answer with {open} and shut it with {close}.").run()
+        assert not app.error
+        app.button[[b.label for b in app.button].index("Add to the library")].click().run()
+        added = app.session_state.recipe["custom_templates"]
+        assert added[-1]["one"] == "Open your answer with {open} and shut it with {close}."
+
     def test_custom_template_place_is_read_from_its_words(self, app: AppTest) -> None:
         """A custom sentence saying "above" is taken as one that stands after the instructions, without error."""
         visit(app, "settings")

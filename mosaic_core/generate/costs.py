@@ -93,7 +93,7 @@ class Costs:
         self._tag_costs: dict[tuple[int, str, bool], list[int]] = {}
         self._outer_bounds: dict[tuple[str, int, bool], int] = {}
         self._format_bounds: dict[str, int] = {}
-        self._format_parts: dict[tuple[str, tuple[str, str] | None], tuple[str, int]] = {}
+        self._format_parts: dict[tuple[str, tuple[str, str] | None, bool], tuple[str, int]] = {}
         self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
         self._format_lists: dict[tuple[str, str, bool, str, bool], list[str]] = {}
         self._sentence_lists: dict[tuple[str, str, int], list[str]] = {}
@@ -128,7 +128,9 @@ class Costs:
             get = self.library.get
             k, kind = (1, "format") if single else (2, strategy)
             answers = 1 if single or one_answer else 2
-            choices = [t for t in self.templates[language, family] if compatible(get(t).claims, kind, k, answers)]
+            choices = [
+                t for t in self.templates[language, family] if compatible(get(t).claims_for(answers), kind, k, answers)
+            ]
             self._format_lists[key] = choices
         return choices[int(draw * len(choices))] if choices else None
 
@@ -148,8 +150,9 @@ class Costs:
             )
             if masks:
                 alone = self.format_choice(family, strategy, False, draw, language, one_answer=True)
-                several = max(several, self.format_parts(alone, wrapper)[1])
-            one = max(one, self.format_parts(self.format_choice(family, strategy, True, draw, language), wrapper)[1])
+                several = max(several, self.format_parts(alone, wrapper, True)[1])
+            single = self.format_choice(family, strategy, True, draw, language)
+            one = max(one, self.format_parts(single, wrapper, True)[1])
         return several, one
 
     def placed(self, template_id: str | None, drawn_before: bool) -> bool:
@@ -176,15 +179,19 @@ class Costs:
             found = self._shapes[key] = Shape.of(self.table, deco)
         return found
 
-    def format_parts(self, template_id: str | None, wrapper: tuple[str, str] | None) -> tuple[str | None, int]:
-        """A format meta-instruction with the wrapper's tags filled in, and its share of the growth bound."""
+    def format_parts(
+        self, template_id: str | None, wrapper: tuple[str, str] | None, one: bool = False
+    ) -> tuple[str | None, int]:
+        """A format meta-instruction with the wrapper's tags filled in, in its form for one answer asked for if
+        ``one``, and its share of the growth bound (either form's)."""
         if template_id is None:
             return None, 0
-        key = (template_id, wrapper)
+        key = (template_id, wrapper, one)
         found = self._format_parts.get(key)
         if found is None:
             template = self.library.get(template_id)
-            text = template.render(open=wrapper[0], close=wrapper[1]) if wrapper else template.render()
+            count = 1 if one else None
+            text = template.render(count, open=wrapper[0], close=wrapper[1]) if wrapper else template.render(count)
             found = self._format_parts[key] = (text, self.format_bound(template_id, wrapper))
         return found
 
@@ -192,8 +199,8 @@ class Costs:
         """At least the tokens of a format meta-instruction and its newlines (for the growth bound)."""
         base = self._format_bounds.get(template_id)
         if base is None:
-            text = self.library.get(template_id).text
-            base = self.literal(text.replace("{open}", "").replace("{close}", "")) + 2
+            forms = [form for form in self.library.get(template_id).forms if form]
+            base = max(self.literal(form.replace("{open}", "").replace("{close}", "")) for form in forms) + 2
             self._format_bounds[template_id] = base
         if wrapper is None:
             return base

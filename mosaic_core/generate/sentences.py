@@ -3,8 +3,9 @@
 The format sentence was drawn with the draft (in the run's main language, for
 several items); here it is drawn again where the items call for another
 language or for the singular, or where a mask leaves one instruction to
-answer. The order or mask sentence is the drawn template of the rule the
-items took, with the rule's values written the pack's way.
+answer, and written in its form for one answer where one is asked for.
+The order or mask sentence is the drawn template of the rule the items took,
+with the rule's values written the pack's way.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 from mosaic_core.rules.base import Outcome
 from mosaic_core.rules.registry import RULES
 from mosaic_core.text.compose import Layout, set_apart
+from mosaic_core.text.meaning import compatible
 
 if TYPE_CHECKING:
     from mosaic_core.generate.draft import Draft
@@ -35,11 +37,12 @@ def lay_out(draft: Draft, rule: str | None, outcome: Outcome, language: str) -> 
         chosen = deco.format_template
         if single or language != draft.language:
             chosen = costs.format_choice(family, draft.strategy, single, draft.format_draw, language)
-        if one_left and chosen is not None and "answers" in run.library.get(chosen).claims:
-            # It speaks of several answers: drawn again among those that do not.
+        if one_left and chosen is not None and not compatible(run.library.get(chosen).claims_for(1), "maskout", n, 1):
+            # It speaks of several answers, or of each, with no form for one: drawn again among those that fit.
             chosen = costs.format_choice(family, draft.strategy, False, draft.format_draw, language, one_answer=True)
+        # Where one answer is asked for, a sentence speaks in its form for one ("begin your answer with").
+        format_meta = costs.format_parts(chosen, deco.wrapper, single or one_left)[0]
         if chosen != deco.format_template:
-            format_meta = costs.format_parts(chosen, deco.wrapper)[0]
             deco = replace(deco, format_template=chosen)
     format_before = costs.placed(deco.format_template, deco.format_before)
     if rule is None:

@@ -48,12 +48,13 @@ def plan_layout(plan: Plan, library: TemplateLibrary) -> Layout:
         template = library.get(deco.format_template)
         if template.language != plan.language:
             raise LayoutMismatch(f"template {template.id} is in {template.language!r}, the mosaic in {plan.language!r}")
+        one = 1 if plan.k - len(plan.masked) == 1 else None  # one answer asked for: the sentence's form for one
         if deco.wrapper is not None:
             if template.family != "format.wrapper":
                 raise LayoutMismatch(f"template {template.id} does not name wrapper tags")
-            format_meta = template.render(open=deco.wrapper[0], close=deco.wrapper[1])
+            format_meta = template.render(one, open=deco.wrapper[0], close=deco.wrapper[1])
         else:
-            format_meta = template.render()
+            format_meta = template.render(one)
     outer_meta = None
     if plan.rule is not None:
         if plan.outer_template is None:

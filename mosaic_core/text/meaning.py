@@ -7,7 +7,9 @@ either) and, for format sentences, its ``claims``:
 * ``given_order``: answer in the order given; never beside an order sentence;
 * ``plural``: it speaks of several instructions; never on a one-instruction mosaic (nor is ``all``);
 * ``answers``: it speaks of several answers ("your answers", "keep them apart"); never where one answer is
-  asked for: a one-instruction mosaic, or a mask that leaves one instruction to answer.
+  asked for: a one-instruction mosaic, or a mask that leaves one instruction to answer;
+* ``each``: it speaks of each answer in turn ("begin each answer with"); where one answer is asked for, its
+  ``one`` form stands instead ("begin your answer with"), which claims nothing, or, without one, it does not.
 
 The words of a sentence are checked against its declaration when the library
 loads (``check_declared``), through the cues of its language's pack
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CLAIMS",
+    "FORMAT_FAMILIES",
     "PLACES",
     "check_declared",
     "compatible",
@@ -61,13 +64,13 @@ def highest_named(family: str, forms: Iterable[str]) -> int:
     return max(map(int, re.findall(r"[0-9]+", words)), default=0)
 
 
-CLAIMS = ("all", "given_order", "plural", "answers")
+CLAIMS = ("all", "given_order", "plural", "answers", "each")
 
 _NOUNS = "instruction|task|item|question|request|prompt"
 _BAD_COUNT = re.compile(
     rf"\b1 (?:[a-z]+ )?(?:{_NOUNS})s\b|\bthe 1 [a-z]+\b|\b(?:[02-9]|\d{{2,}}) (?:[a-z]+ )?(?:{_NOUNS})\b(?!s)"
 )
-_FORMAT_FAMILIES = ("format.wrapper", "format.plain")
+FORMAT_FAMILIES = ("format.wrapper", "format.plain")
 
 
 def inferred_place(text: str, pack: Pack) -> str:
@@ -90,9 +93,9 @@ def inferred_claims(family: str, text: str, pack: Pack) -> tuple[str, ...]:
     >>> from mosaic_core.text.templates import builtin_library
     >>> en = builtin_library().pack("en")
     >>> inferred_claims("format.plain", "Answer every one of the instructions that follow.", en)
-    ('all', 'plural')
+    ('all', 'plural', 'each')
     """
-    if family not in _FORMAT_FAMILIES:
+    if family not in FORMAT_FAMILIES:
         return ()
     return tuple(claim for claim in CLAIMS if pack.cue(claim, text))
 
@@ -115,7 +118,7 @@ def check_declared(template_id: str, family: str, text: str, place: str, claims:
         raise TemplateError(
             f"template {template_id!r} says {', '.join(sorted(missing))} by its words but does not declare it"
         )
-    if claims and family not in _FORMAT_FAMILIES:
+    if claims and family not in FORMAT_FAMILIES:
         raise TemplateError(
             f"template {template_id!r}: only format sentences declare claims; {family} claims by its rule"
         )
@@ -131,13 +134,15 @@ def compatible(claims: Iterable[str], strategy: str, k: int, answers: int | None
     (False, True)
     >>> compatible(("plural",), "maskout", 3, 1), compatible(("answers",), "maskout", 3, 1)
     (True, False)
+    >>> compatible(("each",), "format", 1), compatible(("each",), "maskout", 3, 2)
+    (False, True)
     """
     claimed = set(claims)
     if strategy == "maskout" and "all" in claimed:
         return False
     if strategy == "permute" and "given_order" in claimed:
         return False
-    if "answers" in claimed and (k if answers is None else answers) < 2:
+    if claimed & {"answers", "each"} and (k if answers is None else answers) < 2:
         return False
     # One instruction is not "the instructions", nor "every instruction".
     return not (k == 1 and claimed & {"plural", "all"})

@@ -10,7 +10,6 @@ recipe; they pass the same checks.
 from __future__ import annotations
 
 import json
-import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -18,8 +17,14 @@ from importlib import resources
 from typing import Any
 
 from mosaic_core.errors import TemplateError, UnknownNameError
-from mosaic_core.rules.registry import RULES
-from mosaic_core.text.meaning import check_declared, disagreement, inferred_claims, inferred_place
+from mosaic_core.text.forms import (
+    OPTIONAL_PLACEHOLDERS,
+    PLACEHOLDERS,
+    SINGULAR_FAMILIES,
+    check_forms,
+    check_text,
+)
+from mosaic_core.text.meaning import check_declared, inferred_claims, inferred_place
 from mosaic_core.text.pack import Pack, plural_category
 
 __all__ = [
@@ -35,16 +40,6 @@ __all__ = [
     "validate_text",
 ]
 
-PLACEHOLDERS: dict[str, frozenset[str]] = {
-    "format.wrapper": frozenset({"open", "close"}),
-    "format.plain": frozenset(),
-    **{name: frozenset(rule.placeholders) for name, rule in RULES.items()},
-}
-"""The placeholders each family's sentences fill: the format families', then each rule's own."""
-OPTIONAL_PLACEHOLDERS = frozenset({"noun"})
-"""Placeholders a sentence may leave out (a language that writes the noun into each sentence)."""
-SINGULAR_FAMILIES = tuple(name for name, rule in RULES.items() if "m" in rule.placeholders)
-"""Families whose sentences name a count m, and so carry a singular sentence for m = 1."""
 BUILTIN_LANGUAGES = ("en", "zh", "ja", "es", "fr", "de", "ru")
 """The packs shipped in ``text/packs/``, English first (the paper's language and the fallback)."""
 
@@ -62,7 +57,8 @@ class Template:
     claims: tuple[str, ...] = ()
     """What a format sentence asserts (``text/meaning.py``): all, given_order, plural, answers."""
     one: str | None = None
-    """The sentence used when exactly one instruction is hidden."""
+    """The sentence used when exactly one instruction is hidden (a count-naming family), or, for a format
+    sentence, where exactly one answer is asked for; it claims nothing (``text/forms.py``)."""
     language: str = "en"
     plural: tuple[tuple[str, str], ...] = ()
     """Forms for counts of two or more, by CLDR plural category, where ``text`` does not fit (Russian)."""
@@ -71,6 +67,11 @@ class Template:
     def forms(self) -> tuple[str, ...]:
         """Every wording of the sentence: the main one, the singular and the plural forms ("" where absent)."""
         return (self.text, self.one or "", *(text for _, text in self.plural))
+
+    def claims_for(self, answers: int) -> tuple[str, ...]:
+        """What the sentence claims where ``answers`` answers are asked for: its ``one`` form's claims (none)
+        for one answer, if it has one."""
+        return () if answers == 1 and self.one is not None and self.family.startswith("format.") else self.claims
 
     def form(self, count: int | None) -> str:
         """The sentence for a count of hidden instructions (None: no count)."""
@@ -94,74 +95,17 @@ class Template:
         return self.form(count).format(**values)
 
 
-def _placeholders(text: str) -> list[str]:
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError as exc:
-        raise TemplateError(f"template {text!r} has unbalanced braces: {exc}") from exc
-    for _, field, spec, conversion in parsed:
-        if field is not None and (spec or conversion):
-            raise TemplateError(f"template {text!r}: a placeholder takes no format spec or conversion")
-    return [field for _, field, _, _ in parsed if field is not None]
-
-
 def validate_text(family: str, text: str, pack: Pack | None = None, needed: frozenset[str] | None = None) -> None:
-    """Raise TemplateError unless ``text`` is a well-formed sentence for ``family`` in the pack's language.
+    """Raise TemplateError unless ``text`` is a well-formed sentence for ``family`` in the pack's language
+    (English if not given).
 
     >>> validate_text("permute.reverse", "Answer them backwards.")
     """
-    if family not in PLACEHOLDERS:
-        raise UnknownNameError("template family", family, PLACEHOLDERS)
-    pack = pack or builtin_library().pack("en")
-    problem = pack.sentence_problem(text)
-    if problem is not None:
-        raise TemplateError(f"template {text!r} {problem}")
-    expected = PLACEHOLDERS[family] if needed is None else needed
-    fields = _placeholders(text)
-    required = expected - OPTIONAL_PLACEHOLDERS
-    if len(fields) != len(set(fields)) or not required <= set(fields) or not set(fields) <= expected:
-        want = ", ".join("{" + name + "}" for name in sorted(expected)) or "none"
-        raise TemplateError(f"template {text!r} for {family} must use each placeholder once: {want}")
+    check_text(family, text, pack or builtin_library().pack("en"), needed)
 
 
 def _normal(text: str) -> str:
     return " ".join(text.lower().split())
-
-
-def _check_forms(template: Template, pack: Pack) -> None:
-    family, expected = template.family, PLACEHOLDERS[template.family]
-    counted = family in SINGULAR_FAMILIES or family == "maskout.fix"
-    if (template.one is not None or template.plural) and not counted:
-        raise TemplateError(f"template {template.id!r}: only count-naming families have singular or plural forms")
-    if family in SINGULAR_FAMILIES and template.one is None:
-        raise TemplateError(f"template {template.id!r}: {family} needs its singular sentence ('one') for m = 1")
-    noun_free = counted and "noun" not in _placeholders(template.text)
-    differs = plural_category(pack.language, 1) != plural_category(pack.language, 2)
-    if family == "maskout.fix" and noun_free and differs and template.one is None:
-        raise TemplateError(
-            f"template {template.id!r}: without {{noun}}, a maskout.fix sentence needs its 'one' form for one position"
-        )
-    if template.one is not None:
-        needed = expected - {"m"} if family in SINGULAR_FAMILIES else expected
-        validate_text(family, template.one, pack, frozenset(needed) if family != "maskout.fix" else None)
-        if inferred_place(template.one, pack) not in ("either", template.place):
-            raise TemplateError(f"template {template.id!r}: its singular sentence stands elsewhere than its plural one")
-    for category, text in template.plural:
-        if category not in ("zero", "one", "two", "few", "many", "other"):
-            raise TemplateError(f"template {template.id!r}: {category!r} is not a CLDR plural category")
-        validate_text(family, text, pack)
-    if family in SINGULAR_FAMILIES:
-        default = "many" if pack.language == "ru" else "other"
-        given = {name for name, _ in template.plural} | {default}
-        needed_forms = {plural_category(pack.language, m) for m in range(2, 120)} - given
-        if needed_forms:
-            raise TemplateError(
-                f"template {template.id!r}: {pack.name} needs plural forms {sorted(needed_forms)} "
-                "for counts of two or more"
-            )
-        for m in (1, 2):
-            if disagreement(template.render(m=str(m), noun=pack.noun(m)), pack.language):
-                raise TemplateError(f"template {template.id!r}: its count and noun disagree")
 
 
 def validate_template(template: Template, pack: Pack | None = None) -> None:
@@ -176,7 +120,7 @@ def validate_template(template: Template, pack: Pack | None = None) -> None:
         )
     validate_text(template.family, template.text, pack)
     check_declared(template.id, template.family, template.text, template.place, template.claims, pack)
-    _check_forms(template, pack)
+    check_forms(template, pack)
 
 
 def template_from(data: Mapping[str, Any], family: str, builtin: bool, pack: Pack | None = None) -> Template:

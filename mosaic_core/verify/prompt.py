@@ -47,8 +47,9 @@ def prompt_problems(plan: Plan, layout: Layout, library: TemplateLibrary) -> lis
         template = library.get(deco.format_template)
         kind = plan.strategy if plan.rule is not None else "format"
         answers = plan.k - len(plan.masked)
-        if not compatible(template.claims, kind, plan.k, answers):
-            claims = ", ".join(template.claims)
+        claimed = template.claims_for(answers)
+        if not compatible(claimed, kind, plan.k, answers):
+            claims = ", ".join(claimed)
             asked = f" with {answers} to answer" if answers != plan.k else ""
             found.append(
                 (

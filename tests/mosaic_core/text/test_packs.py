@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from mosaic_core.errors import TemplateError
+from mosaic_core.text.meaning import compatible
 from mosaic_core.text.pack import REFERENCE_COUNTS, Pack, plural_category
 from mosaic_core.text.packs.__main__ import main as packs_main
 from mosaic_core.text.templates import BUILTIN_LANGUAGES, PLACEHOLDERS, builtin_library, read_pack
@@ -143,3 +144,59 @@ class TestCustomTemplates:
         assert "answers" in builtin_library().with_custom([item]).get("mine.1").claims
         with pytest.raises(TemplateError, match=r"says answers(, plural)? by its words"):
             builtin_library().with_custom([{**item, "claims": []}])
+
+
+class TestOneAnswer:
+    @pytest.mark.parametrize("language", BUILTIN_LANGUAGES)
+    def test_sentences_where_one_answer_is_asked_for_speak_of_one(self, language: str) -> None:
+        """Every format sentence that may stand where one answer is asked for says so in words of one answer:
+        its form for one claims nothing, and a sentence without one speaks of no answer in particular."""
+        library = builtin_library()
+        pack = library.pack(language)
+        fitting = 0
+        for family in ("format.wrapper", "format.plain"):
+            for template in library.family(family, language):
+                if not compatible(template.claims_for(1), "maskout", 3, 1):
+                    assert template.one is None
+                    continue
+                fitting += family == "format.wrapper"
+                sentence = template.form(1)
+                assert not any(pack.cue(kind, sentence) for kind in ("each", "answers", "all")), template.id
+        assert fitting >= 7
+
+    def test_a_sentence_of_each_answer_says_so(self) -> None:
+        """Words that speak of each answer give the claim; declared without it, the sentence is refused."""
+        item = {
+            "id": "mine.1",
+            "family": "format.wrapper",
+            "text": "Open each answer with {open} and shut it with {close}.",
+        }
+        assert builtin_library().with_custom([item]).get("mine.1").claims == ("each",)
+        with pytest.raises(TemplateError, match="says each by its words"):
+            builtin_library().with_custom([{**item, "claims": []}])
+
+    @pytest.mark.parametrize(
+        ("one", "problem"),
+        [
+            ("Open every answer with {open} and shut it with {close}.", "speak of one answer only"),
+            ("Open your answer with {open}.", "placeholder"),
+            ("Open your answer below with {open} and shut it with {close}.", "stands elsewhere"),
+        ],
+    )
+    def test_a_form_for_one_answer_is_checked(self, one: str, problem: str) -> None:
+        item = {
+            "id": "mine.1",
+            "family": "format.wrapper",
+            "text": "Open each answer with {open} and shut it with {close}.",
+            "place": "after",
+            "one": one,
+        }
+        with pytest.raises(TemplateError, match=problem):
+            builtin_library().with_custom([item])
+
+    def test_the_form_for_one_is_written_where_one_answer_is_asked_for(self) -> None:
+        library = builtin_library()
+        template = library.get("format.wrapper.02")
+        assert template.render(1, open="[A]", close="[B]") == "Begin your answer with [A] and finish it with [B]."
+        assert template.render(open="[A]", close="[B]") == "Begin each answer with [A] and finish it with [B]."
+        assert template.claims_for(1) == () and template.claims_for(2) == ("each",)

@@ -141,6 +141,58 @@ class TestMutations:
                 found += 1
         assert found >= 3
 
+    @pytest.mark.parametrize("language", ["en", "de", "ja", "zh"])
+    def test_one_answer_is_asked_for_in_the_singular(self, tiny_records: list[SourceRecord], language: str) -> None:
+        """Where one answer is asked for (one instruction, or a mask that leaves one), the format sentence speaks
+        of that answer ("begin your answer with"), never of each answer; the sentence for several fails."""
+        library = builtin_library()
+        pack = library.pack(language)
+        sources = list(tiny_records)
+        if language != "en":
+            sources += load_dataset(REPO / f"tests/fixtures/lang/{language}.jsonl").records[:10]
+        singular = mutated = 0
+        for seed in range(40):
+            for mosaic in _mosaics(sources, seed=seed, epochs=1, max_k=4, mix=PRESETS["mask"], max_tokens=700)[1]:
+                plan = mosaic.plan
+                chosen = plan.decoration.format_template
+                if chosen is None or plan.k - len(plan.masked) != 1 or plan.language != language:
+                    continue
+                sentence = plan_layout(plan, library).format_meta or ""
+                assert sentence in mosaic.prompt
+                assert not (pack.cue("each", sentence) or pack.cue("answers", sentence)), sentence
+                template = library.get(chosen)
+                if template.one is None:
+                    continue
+                singular += 1
+                assert sentence.startswith(template.one.split("{")[0])
+                several = template.text
+                if plan.decoration.wrapper is not None:
+                    several = several.format(open=plan.decoration.wrapper[0], close=plan.decoration.wrapper[1])
+                broken = Mosaic(mosaic.prompt.replace(sentence, several), mosaic.answer, plan)
+                assert _failed(broken) == {"layout"}
+                mutated += 1
+        assert singular >= 3 and mutated == singular
+
+    def test_each_answer_without_a_singular_fails_clash(self, mosaics: list[Mosaic]) -> None:
+        """A sentence that speaks of each answer and has no form for one, put where one answer is asked for,
+        fails the clash check."""
+        item = {
+            "id": "mine.each",
+            "family": "format.wrapper",
+            "text": "Open each answer with {open} and shut it with {close}.",
+        }
+        library = builtin_library().with_custom([item])
+        assert library.get("mine.each").claims == ("each",)
+        ones = [m for m in mosaics if m.plan.decoration.wrapper is not None and m.plan.k - len(m.plan.masked) == 1]
+        assert ones
+        for mosaic in ones:
+            plan = replace(mosaic.plan, decoration=replace(mosaic.plan.decoration, format_template="mine.each"))
+            layout = plan_layout(plan, library)
+            original = plan_layout(mosaic.plan, builtin_library())
+            texts = [p.text for p in read_prompt(mosaic.prompt, mosaic.plan, original) if p.kind == "source"]
+            broken = Mosaic(prompt_text(layout, list(range(plan.k)), texts), mosaic.answer, plan)
+            assert set(verify_mosaic(broken, library).failed) == {"clash"}
+
     def test_wrong_noun_fails_agreement(self, mosaics: list[Mosaic]) -> None:
         """One instruction hidden but named in the plural ("instructions 3") fails the agreement check."""
         single = [m for m in mosaics if m.plan.rule == "maskout.fix" and len(m.plan.masked) == 1]

@@ -22,7 +22,7 @@ from mosaic_core.rules.features import (
     word_count,
     word_readings,
 )
-from mosaic_core.text.decoration import looks_numbered
+from mosaic_core.text.decoration import clashing_styles
 from mosaic_core.text.language import detect_languages, settle
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
@@ -67,7 +67,7 @@ class SourceTable:
     _readings: dict[str, dict[int, tuple[int, ...] | None]] = field(init=False, repr=False)
     _languages: list[str] | None = field(default=None, init=False, repr=False)
     _no_space: dict[int, int] = field(default_factory=dict, init=False, repr=False)
-    _numbered: dict[int, bool] = field(default_factory=dict, init=False, repr=False)
+    _clashes: dict[int, int] = field(default_factory=dict, init=False, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
     """What runs over this table work out once (``generate/sources.py``), shared with forked workers."""
     main_language: str | None = field(default=None, init=False, repr=False)
@@ -125,12 +125,14 @@ class SourceTable:
             sizes.append(size)
         return sizes
 
-    def numbered(self, index: int) -> bool:
-        """Whether a bare-number tag could be misread beside record ``index``'s instruction or response."""
-        found = self._numbered.get(index)
+    def clashes(self, index: int) -> int:
+        """The numbering styles that could be misread beside record ``index``'s instruction or response, as bits
+        (``clashing_styles``)."""
+        found = self._clashes.get(index)
         if found is None:
-            found = self._numbered[index] = looks_numbered(self.texts[index]) or looks_numbered(
-                self.texts[len(self.records) + index]
+            texts = self.texts
+            found = self._clashes[index] = clashing_styles(texts[index]) | clashing_styles(
+                texts[len(self.records) + index]
             )
         return found
 

@@ -61,6 +61,7 @@ class Draft:
 
     __slots__ = (
         "answer_sum",
+        "clashing",
         "decoration",
         "drawn_style",
         "epoch",
@@ -75,7 +76,6 @@ class Draft:
         "language",
         "mask_ratio",
         "meta_reserve",
-        "numbered",
         "prompt_mid",
         "prompt_sum",
         "resp_end",
@@ -113,10 +113,10 @@ class Draft:
         # The format sentence must agree with the order or mask sentence, and on one item read in the singular.
         format_template = costs.format_choice(family, strategy, False, self.format_draw, language)
         drawn = int(draw() * DRAWN_STYLES)
-        # A bare number or an English "Task" may not suit the items; ``restyle`` follows them (``tag_style_for``).
-        self.drawn_style, self.numbered = (drawn if resolving(drawn) else -1), 0
+        # The drawn numbering may not suit the items or their language; ``restyle`` follows them (``tag_style_for``).
+        self.drawn_style, self.clashing = drawn, 0
         self.decoration = deco = Decoration(
-            tag_style=tag_style_for(drawn, language, False),
+            tag_style=tag_style_for(drawn, language, 0),
             tag_punct=_pick(rng, TAG_PUNCTUATION),
             tag_newline=draw() < 0.5,
             inst_sep=_pick(rng, SEPARATORS),
@@ -164,8 +164,9 @@ class Draft:
         if not self.wide and self.run.languages.foreign[source]:
             self.widen()
         self.keys.append(self.rng.random())
-        if self.drawn_style >= 0:
-            self.numbered += self.run.table.numbered(source)
+        clashes = self.run.table.clashes(source)
+        if clashes & ~self.clashing or resolving(self.drawn_style):
+            self.clashing |= clashes
             if self.restyle():
                 return  # every item's costs were taken again, this one's with them
         self.count_item(source, len(items))
@@ -218,18 +219,21 @@ class Draft:
 
     def drop_last(self) -> None:
         """Undo the last ``add`` (it did not fit)."""
-        source = self.items.pop()
+        self.items.pop()
         self.keys.pop()
         self.prompt_sum -= self.prompt_mid.pop()
         self.answer_sum -= self.resp_mid.pop()
         self.resp_end.pop()
-        if self.drawn_style >= 0:
-            self.numbered -= self.run.table.numbered(source)
+        if self.clashing or resolving(self.drawn_style):
+            clashes = self.run.table.clashes
+            self.clashing = 0
+            for item in self.items:
+                self.clashing |= clashes(item)
             self.restyle()
 
     def restyle(self) -> bool:
         """Number the items as they call for (``tag_style_for``); True if that changed, and the sums with it."""
-        style = tag_style_for(self.drawn_style, self.run.languages.of_items(self.items), self.numbered > 0)
+        style = tag_style_for(self.drawn_style, self.run.languages.of_items(self.items), self.clashing)
         if style == self.decoration.tag_style:
             return False
         self.decoration = replace(self.decoration, tag_style=style)

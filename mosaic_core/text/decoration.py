@@ -18,6 +18,7 @@ __all__ = [
     "TAG_PUNCTUATION",
     "TAG_STYLES",
     "WRAPPER_WORDS",
+    "clashing_styles",
     "looks_numbered",
     "number_tag",
     "numbering_problem",
@@ -56,6 +57,14 @@ TAG_STYLES += tuple(_TASK_LABELS.values())
 _BARE, _TASK, _STAND_IN = TAG_STYLES.index("{n}"), TAG_STYLES.index("Task {n}"), TAG_STYLES.index("[{n}]")
 _TASK_IN = {language: TAG_STYLES.index(label) for language, label in _TASK_LABELS.items()}
 _NUMBERED_LINE = re.compile(r"^[ \t]*[0-9]+[.:]?(?:[ \t]|$)", re.MULTILINE)
+_STYLE_LINES = {
+    style: re.compile("^[ \t]*" + re.escape(TAG_STYLES[style]).replace(r"\{n\}", "[0-9]+"), re.MULTILINE)
+    for style in range(len(TAG_STYLES))
+    if style != _BARE
+}
+_TAGGED_LINE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _STYLE_LINES.values()), re.MULTILINE)
+_STAND_INS = tuple(TAG_STYLES.index(s) for s in ("[{n}]", "<<{n}>>", "### {n}", "{{{n}}}", "({n})", "<{n}>", "|{n}|"))
+"""Where the drawn numbering could be misread, the first of these that could not stands in."""
 TAG_PUNCTUATION: tuple[str, ...] = ("", ".", ":")
 
 WRAPPER_WORDS: tuple[tuple[str, str], ...] = (
@@ -125,23 +134,42 @@ def looks_numbered(text: str) -> bool:
     return text[:1].isdigit() or _NUMBERED_LINE.search(text) is not None
 
 
-def tag_style_for(drawn: int, language: str, numbered: bool) -> int:
+def clashing_styles(text: str) -> int:
+    """The numbering styles that could be misread beside ``text``, as bits (bit s: ``TAG_STYLES[s]``): a line
+    of it starts the way such a tag does ("(2) Preheat the oven" for ``(n)``; for the bare number,
+    ``looks_numbered``).
+
+    >>> [TAG_STYLES[s] for s in range(len(TAG_STYLES)) if clashing_styles("Steps:\\n(1) Mix\\nQ2 sales") >> s & 1]
+    ['({n})', 'Q{n}']
+    >>> clashing_styles("Rate these:\\n1. Service") == 1 << TAG_STYLES.index("{n}"), clashing_styles("In (1990).")
+    (True, 0)
+    """
+    found = 1 << _BARE if looks_numbered(text) else 0
+    if _TAGGED_LINE.search(text) is None:
+        return found
+    for style, pattern in _STYLE_LINES.items():
+        if pattern.search(text):
+            found |= 1 << style
+    return found
+
+
+def tag_style_for(drawn: int, language: str, clashing: int) -> int:
     """The numbering a mosaic uses: the drawn style, unless it could be misread there.
 
-    A bare number reads as an item's own list where a text has a line that starts like a tag
-    (``numbered``), so a bracketed number stands in; "Task" is English, so a mosaic in another
-    language takes that language's word (a bracketed number if it has none here).
+    "Task" is English, so a mosaic in another language takes that language's word (a bracketed
+    number if it has none here). A style that an item's own lines could be taken for (bit set in
+    ``clashing``, from ``clashing_styles``: "1. Service" for the bare number, "(2) Mix" for ``(n)``)
+    gives way to the first stand-in that none could.
 
-    >>> [TAG_STYLES[tag_style_for(s, lang, numbered)] for s, lang, numbered in [(0, "en", True), (11, "de", False)]]
-    ['[{n}]', 'Aufgabe {n}']
-    >>> tag_style_for(0, "en", False), tag_style_for(11, "en", True), tag_style_for(11, "xx", False)
+    >>> [TAG_STYLES[tag_style_for(s, lang, c)] for s, lang, c in [(0, "en", 1), (11, "de", 0), (2, "en", 4)]]
+    ['[{n}]', 'Aufgabe {n}', '<<{n}>>']
+    >>> tag_style_for(0, "en", 0), tag_style_for(11, "en", 1), tag_style_for(11, "xx", 0)
     (0, 11, 2)
     """
-    if drawn == _BARE and numbered:
-        return _STAND_IN
-    if drawn == _TASK and language != "en":
-        return _TASK_IN.get(language, _STAND_IN)
-    return drawn
+    style = _TASK_IN.get(language, _STAND_IN) if drawn == _TASK and language != "en" else drawn
+    if not clashing >> style & 1:
+        return style
+    return next((other for other in _STAND_INS if not clashing >> other & 1), _STAND_INS[-1])
 
 
 def numbering_problem(style: int, language: str, texts: list[str]) -> str | None:
@@ -152,8 +180,13 @@ def numbering_problem(style: int, language: str, texts: list[str]) -> str | None
     >>> numbering_problem(11, "fr", [])
     'an English "Task" label in fr'
     """
-    if style == _BARE and any(map(looks_numbered, texts)):
-        return "a bare number tags the items, but a text starts, or has a line that starts, like one"
+    clashing = 0
+    for text in texts:
+        clashing |= clashing_styles(text)
+    if clashing >> style & 1:
+        if style == _BARE:
+            return "a bare number tags the items, but a text starts, or has a line that starts, like one"
+        return f"the items are tagged {TAG_STYLES[style].format(n='n')!r}, but a text has a line that starts like one"
     if style == _TASK and language != "en":
         return f'an English "Task" label in {language}'
     if style in _TASK_IN.values() and _TASK_IN.get(language) != style:
@@ -162,8 +195,8 @@ def numbering_problem(style: int, language: str, texts: list[str]) -> str | None
 
 
 def resolving(drawn: int) -> bool:
-    """Whether a drawn style depends on the mosaic's items or language (``tag_style_for``)."""
-    return drawn in (_BARE, _TASK)
+    """Whether a drawn style depends on the mosaic's language (``tag_style_for``), not only on its items."""
+    return drawn == _TASK
 
 
 @cache

@@ -1,4 +1,4 @@
-"""Numbering that cannot be misread: a bare number never beside a numbered list, "Task" only in English."""
+"""Numbering that cannot be misread: no style beside an item line that starts like its tag, "Task" only in English."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.load import load_dataset
 from mosaic_core.records import Mosaic, SourceRecord
 from mosaic_core.table import SourceTable
-from mosaic_core.text.decoration import TAG_STYLES, looks_numbered
+from mosaic_core.text.decoration import TAG_STYLES, clashing_styles, looks_numbered
 from mosaic_core.verify.mosaic import verify_mosaic
 from tests.conftest import REPO
 
@@ -51,6 +51,30 @@ class TestNumbering:
                     bare += 1
                 stand_in += listed and mosaic.plan.decoration.tag_style == TAG_STYLES.index("[{n}]")
         assert bare and stand_in  # both cases were met
+
+    def test_no_style_stands_beside_a_line_that_starts_like_its_tag(self) -> None:
+        """Items with their own "(1)", "[2]" or "Q3" lines: whatever style a mosaic drew, its items' tags are not
+        one an item's line could be taken for, and the stand-ins are used."""
+        lines = ["Steps:\n(1) Mix\n(2) Bake", "Quiz:\n[1] Paris\n[2] Rome", "Q1 sales rose.\nQ2 sales fell.", ""]
+        records = [
+            SourceRecord(f"r{i}", f"Summarise note {i}.", lines[i % 4], f"Note {i}:\n{lines[(i + 1) % 4]}")
+            for i in range(32)
+        ]
+        by_id = {r.id: r for r in records}
+        clashed = set()
+        for seed in range(80):
+            for mosaic in _mosaics(records, seed=seed, epochs=1, max_k=4, mix=PRESETS["format"]):
+                clashing = 0
+                for text in _texts(mosaic, by_id):
+                    clashing |= clashing_styles(text)
+                style = mosaic.plan.decoration.tag_style
+                assert not clashing >> style & 1, (TAG_STYLES[style], mosaic.prompt)
+                clashed |= {TAG_STYLES[s] for s in range(len(TAG_STYLES)) if clashing >> s & 1}
+        assert {"({n})", "[{n}]", "Q{n}"} <= clashed  # the case was met for each
+        for seed in range(4):
+            config = {"seed": seed, "epochs": 2, "max_k": 6, "max_tokens": 200, "k_mode": "max_length"}
+            fast, slow = _mosaics(records, **config), _mosaics(records, ReferenceRun, **config)
+            assert [(m.prompt, m.answer, m.plan) for m in fast] == [(m.prompt, m.answer, m.plan) for m in slow]
 
     def test_task_is_english_only(self) -> None:
         """French mosaics that drew "Task" number their items "Tâche"; English ones keep "Task"."""

@@ -209,6 +209,18 @@ class TestMutations:
             assert _failed(_renumbered(mosaic, TAG_STYLES.index("{n}"))) == {"numbering"}
             assert _failed(_renumbered(mosaic, TAG_STYLES.index("[{n}]"))) == set()
 
+    def test_a_tag_like_an_item_line_fails_numbering(self) -> None:
+        """Items numbered "(n)" beside an item with its own "(1) Mix" line fail numbering; "[n]" passes."""
+        records = [
+            SourceRecord("a", "Summarise the steps.", "(1) Mix\n(2) Bake", "Mix, then bake."),
+            SourceRecord("b", "Name a colour.", "", "Blue."),
+        ]
+        mosaics = [m for seed in range(20) for m in _mosaics(records, seed=seed, epochs=1, max_k=2)[1] if m.plan.k == 2]
+        assert mosaics
+        for mosaic in mosaics[:10]:
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("({n})"))) == {"numbering"}
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("[{n}]"))) == set()
+
     def test_task_label_in_another_language_fails_numbering(self) -> None:
         """French items numbered "Task 1" or "Aufgabe 1" fail numbering; "Tâche 1" passes."""
         french = load_dataset(REPO / "tests/fixtures/lang/fr.jsonl").records

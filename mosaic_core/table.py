@@ -22,7 +22,7 @@ from mosaic_core.rules.features import (
     word_count,
     word_readings,
 )
-from mosaic_core.text.decoration import clashing_styles
+from mosaic_core.text.decoration import STARTS_BLOCK, clashing_styles, starts_block
 from mosaic_core.text.language import detect_languages, settle
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
@@ -127,13 +127,13 @@ class SourceTable:
 
     def clashes(self, index: int) -> int:
         """The numbering styles that could be misread beside record ``index``'s instruction or response, as bits
-        (``clashing_styles``)."""
+        (``clashing_styles``), and ``STARTS_BLOCK`` if either opens with a Markdown block."""
         found = self._clashes.get(index)
         if found is None:
-            texts = self.texts
-            found = self._clashes[index] = clashing_styles(texts[index]) | clashing_styles(
-                texts[len(self.records) + index]
-            )
+            found = 0
+            for text in (self.texts[index], self.texts[len(self.records) + index]):
+                found |= clashing_styles(text) | (STARTS_BLOCK if starts_block(text) else 0)
+            self._clashes[index] = found
         return found
 
     @property

@@ -34,6 +34,7 @@ from mosaic_core.text.decoration import (
     BRACKETS,
     DRAWN_STYLES,
     SEPARATORS,
+    STARTS_BLOCK,
     TAG_PUNCTUATION,
     WRAPPER_WORDS,
     resolving,
@@ -63,6 +64,7 @@ class Draft:
         "answer_sum",
         "clashing",
         "decoration",
+        "drawn_newline",
         "drawn_style",
         "epoch",
         "exact_only",
@@ -142,8 +144,7 @@ class Draft:
         self.mask_ratio = rng.uniform(0.1, 0.5)
         self.k_target = draw_k(config.k_mode, rng, config.max_k, config.k_weights)
         self.rng = rng
-        self.tag_costs = costs.tag_costs(deco)
-        self.shape = costs.shape(deco)
+        self.drawn_newline, self.tag_costs, self.shape = deco.tag_newline, costs.tag_costs(deco), costs.shape(deco)
         # A tokenizer whose pieces do not add up (any but the tiktoken family) is counted by encoding.
         self.exact_only = not run.counter.additive
         # per position
@@ -225,19 +226,20 @@ class Draft:
         self.answer_sum -= self.resp_mid.pop()
         self.resp_end.pop()
         if self.clashing or resolving(self.drawn_style):
-            clashes = self.run.table.clashes
             self.clashing = 0
             for item in self.items:
-                self.clashing |= clashes(item)
+                self.clashing |= self.run.table.clashes(item)
             self.restyle()
 
     def restyle(self) -> bool:
-        """Number the items as they call for (``tag_style_for``); True if that changed, and the sums with it."""
+        """Number the items as they call for (``tag_style_for``; a tag ends its line before an item that opens a
+        Markdown block); True if that changed, and the sums with it."""
         style = tag_style_for(self.drawn_style, self.run.languages.of_items(self.items), self.clashing)
-        if style == self.decoration.tag_style:
+        newline = self.drawn_newline or self.clashing & STARTS_BLOCK > 0
+        if style == self.decoration.tag_style and newline == self.decoration.tag_newline:
             return False
-        self.decoration = replace(self.decoration, tag_style=style)
-        self.tag_costs = self.run.costs.tag_costs(self.decoration)
+        self.decoration = deco = replace(self.decoration, tag_style=style, tag_newline=newline)
+        self.tag_costs, self.shape = self.run.costs.tag_costs(deco), self.run.costs.shape(deco)
         for column in (self.prompt_mid, self.resp_mid, self.resp_end):
             column.clear()
         self.prompt_sum = self.answer_sum = 0

@@ -15,6 +15,7 @@ __all__ = [
     "CHAT_TOKENS",
     "DRAWN_STYLES",
     "SEPARATORS",
+    "STARTS_BLOCK",
     "TAG_PUNCTUATION",
     "TAG_STYLES",
     "WRAPPER_WORDS",
@@ -23,6 +24,7 @@ __all__ = [
     "number_tag",
     "numbering_problem",
     "resolving",
+    "starts_block",
     "tag_style_for",
     "wrapper_tags",
 ]
@@ -63,6 +65,9 @@ _STYLE_LINES = {
     if style != _BARE
 }
 _TAGGED_LINE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _STYLE_LINES.values()), re.MULTILINE)
+_BLOCK_START = re.compile(r"(?: {0,3}(?:```|~~~|\||#{1,6}(?:[ \t]|$)|[-*+][ \t]|[0-9]{1,9}[.)](?:[ \t]|$)|>)| {4}|\t)")
+STARTS_BLOCK = 1 << len(TAG_STYLES)
+"""The bit (beside ``clashing_styles``' own) of a text that opens a Markdown block: its tag must end its line."""
 _STAND_INS = tuple(TAG_STYLES.index(s) for s in ("[{n}]", "<<{n}>>", "### {n}", "{{{n}}}", "({n})", "<{n}>", "|{n}|"))
 """Where the drawn numbering could be misread, the first of these that could not stands in."""
 TAG_PUNCTUATION: tuple[str, ...] = ("", ".", ":")
@@ -151,6 +156,16 @@ def clashing_styles(text: str) -> int:
         if pattern.search(text):
             found |= 1 << style
     return found
+
+
+def starts_block(text: str) -> bool:
+    """Whether ``text`` opens with a Markdown block (a code fence, table row, heading, list item, quote or indented
+    code), which a number tag on the same line would break ("(2) ```python" is no fence).
+
+    >>> starts_block("```python\\nprint(1)\\n```"), starts_block("1. Heat\\n2. Alien"), starts_block("#1 fan")
+    (True, True, False)
+    """
+    return _BLOCK_START.match(text) is not None
 
 
 def tag_style_for(drawn: int, language: str, clashing: int) -> int:

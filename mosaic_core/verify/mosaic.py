@@ -28,7 +28,7 @@ from mosaic_core.rules.features import (
 )
 from mosaic_core.rules.registry import RULES
 from mosaic_core.text.annotate import annotate, plan_layout, read_answer, read_prompt
-from mosaic_core.text.decoration import numbering_problem
+from mosaic_core.text.decoration import numbering_problem, starts_block
 from mosaic_core.text.templates import TemplateLibrary
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.verify.prompt import prompt_problems
@@ -142,6 +142,8 @@ def verify_mosaic(
     numbering = numbering_problem(plan.decoration.tag_style, plan.language, instructions + answered)
     if numbering is not None:
         verdict.fail(numbering, "numbering")
+    if not plan.decoration.tag_newline and any(map(starts_block, instructions + answered)):
+        verdict.fail("a text opens a Markdown block on the line of its number tag", "numbering")
     if plan.rule is not None and plan.k < 2:
         verdict.fail("an order or mask rule on a single instruction")
     if sources is not None:

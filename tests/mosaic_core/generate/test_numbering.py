@@ -8,7 +8,7 @@ from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.load import load_dataset
 from mosaic_core.records import Mosaic, SourceRecord
 from mosaic_core.table import SourceTable
-from mosaic_core.text.decoration import TAG_STYLES, clashing_styles, looks_numbered
+from mosaic_core.text.decoration import TAG_STYLES, clashing_styles, looks_numbered, starts_block
 from mosaic_core.verify.mosaic import verify_mosaic
 from tests.conftest import REPO
 
@@ -75,6 +75,30 @@ class TestNumbering:
             config = {"seed": seed, "epochs": 2, "max_k": 6, "max_tokens": 200, "k_mode": "max_length"}
             fast, slow = _mosaics(records, **config), _mosaics(records, ReferenceRun, **config)
             assert [(m.prompt, m.answer, m.plan) for m in fast] == [(m.prompt, m.answer, m.plan) for m in slow]
+
+    def test_a_tag_ends_its_line_before_an_item_that_opens_a_markdown_block(self) -> None:
+        """An item that opens with a code fence, a table or a list never shares its first line with a number
+        tag ("(2) ```python" is no fence); mosaics without one keep the drawn layout, half on the tag's line."""
+        openings = ["```python\nprint(1)\n```", "| a | b |\n|---|---|", "- milk\n- eggs", "Plain words."]
+        records = [
+            SourceRecord(f"b{i}", f"Show case {i}.", "", f"{openings[i % 4]} {i}" if i % 4 == 3 else openings[i % 4])
+            for i in range(24)
+        ]
+        by_id = {r.id: r for r in records}
+        blocks = same_line = 0
+        for seed in range(40):
+            for mosaic in _mosaics(records, seed=seed, epochs=1, max_k=3, mix=PRESETS["both"]):
+                opens = any(map(starts_block, _texts(mosaic, by_id)))
+                newline = mosaic.plan.decoration.tag_newline
+                assert newline or not opens, mosaic.answer
+                blocks += opens
+                same_line += not newline
+        assert blocks and same_line
+        for seed in range(4):
+            config = {"seed": seed, "epochs": 2, "max_k": 6, "max_tokens": 150, "k_mode": "max_length"}
+            fast, slow = _mosaics(records, **config), _mosaics(records, ReferenceRun, **config)
+            assert [(m.prompt, m.answer, m.plan) for m in fast] == [(m.prompt, m.answer, m.plan) for m in slow]
+            assert all(verify_mosaic(m, MosaicConfig().library(), None, 150, by_id).ok for m in fast)
 
     def test_task_is_english_only(self) -> None:
         """French mosaics that drew "Task" number their items "Tâche"; English ones keep "Task"."""

@@ -221,6 +221,26 @@ class TestMutations:
             assert _failed(_renumbered(mosaic, TAG_STYLES.index("({n})"))) == {"numbering"}
             assert _failed(_renumbered(mosaic, TAG_STYLES.index("[{n}]"))) == set()
 
+    def test_a_markdown_block_on_the_tags_line_fails_numbering(self) -> None:
+        """A response that opens a code fence, put on the line of its number tag, fails numbering."""
+        records = [
+            SourceRecord("a", "Print one in Python.", "", "```python\nprint(1)\n```"),
+            SourceRecord("b", "Name a colour.", "", "Blue."),
+        ]
+        found = [m for seed in range(20) for m in _mosaics(records, seed=seed, epochs=1, max_k=2)[1]]
+        mosaics = [m for m in found if "a" in m.plan.source_ids]
+        assert mosaics and all(m.plan.decoration.tag_newline for m in mosaics)
+        for mosaic in mosaics[:10]:
+            plan = replace(mosaic.plan, decoration=replace(mosaic.plan.decoration, tag_newline=False))
+            layout = plan_layout(plan, builtin_library())
+            texts = [records[0].prompt_text, records[1].prompt_text, records[0].response_text, records[1].response_text]
+            ids = [{"a": 0, "b": 1}[i] for i in plan.source_ids]
+            shown = [texts[i] for i in ids] + [texts[2 + i] for i in ids]
+            k = plan.k
+            answer = answer_text(layout, [(p + 1, k + p) for p in plan.order if p not in plan.masked], shown)
+            broken = Mosaic(prompt_text(layout, list(range(k)), shown), answer, plan)
+            assert _failed(broken) == {"numbering"}
+
     def test_task_label_in_another_language_fails_numbering(self) -> None:
         """French items numbered "Task 1" or "Aufgabe 1" fail numbering; "Tâche 1" passes."""
         french = load_dataset(REPO / "tests/fixtures/lang/fr.jsonl").records

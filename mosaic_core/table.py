@@ -67,7 +67,7 @@ class SourceTable:
     _readings: dict[str, dict[int, tuple[int, ...] | None]] = field(init=False, repr=False)
     _languages: list[str] | None = field(default=None, init=False, repr=False)
     _no_space: dict[int, int] = field(default_factory=dict, init=False, repr=False)
-    _clashes: dict[int, int] = field(default_factory=dict, init=False, repr=False)
+    _clashes: list[int] | None = field(default=None, init=False, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
     """What runs over this table work out once (``generate/sources.py``), shared with forked workers."""
     main_language: str | None = field(default=None, init=False, repr=False)
@@ -125,16 +125,19 @@ class SourceTable:
             sizes.append(size)
         return sizes
 
-    def clashes(self, index: int) -> int:
-        """The numbering styles that could be misread beside record ``index``'s instruction or response, as bits
-        (``clashing_styles``), and ``STARTS_BLOCK`` if either opens with a Markdown block."""
-        found = self._clashes.get(index)
-        if found is None:
-            found = 0
-            for text in (self.texts[index], self.texts[len(self.records) + index]):
-                found |= clashing_styles(text) | (STARTS_BLOCK if starts_block(text) else 0)
-            self._clashes[index] = found
-        return found
+    @property
+    def clashes(self) -> list[int]:
+        """Per record, the numbering styles that could be misread beside its instruction or response, as bits
+        (``clashing_styles``), and ``STARTS_BLOCK`` if either opens with a Markdown block (on first use)."""
+        if self._clashes is None:
+            n, texts = len(self.records), self.texts
+            self._clashes = [
+                clashing_styles(texts[i])
+                | clashing_styles(texts[n + i])
+                | (STARTS_BLOCK if starts_block(texts[i]) or starts_block(texts[n + i]) else 0)
+                for i in range(n)
+            ]
+        return self._clashes
 
     @property
     def size(self) -> int:

@@ -36,8 +36,8 @@ from mosaic_core.text.decoration import (
     SEPARATORS,
     STARTS_BLOCK,
     TAG_PUNCTUATION,
+    TASK_STYLE,
     WRAPPER_WORDS,
-    resolving,
     tag_style_for,
     wrapper_tags,
 )
@@ -165,8 +165,8 @@ class Draft:
         if not self.wide and self.run.languages.foreign[source]:
             self.widen()
         self.keys.append(self.rng.random())
-        clashes = self.run.table.clashes(source)
-        if clashes & ~self.clashing or resolving(self.drawn_style):
+        clashes = self.run.clashes[source]
+        if clashes & ~self.clashing or self.drawn_style == TASK_STYLE:
             self.clashing |= clashes
             if self.restyle():
                 return  # every item's costs were taken again, this one's with them
@@ -225,10 +225,10 @@ class Draft:
         self.prompt_sum -= self.prompt_mid.pop()
         self.answer_sum -= self.resp_mid.pop()
         self.resp_end.pop()
-        if self.clashing or resolving(self.drawn_style):
+        if self.clashing or self.drawn_style == TASK_STYLE:
             self.clashing = 0
             for item in self.items:
-                self.clashing |= self.run.table.clashes(item)
+                self.clashing |= self.run.clashes[item]
             self.restyle()
 
     def restyle(self) -> bool:

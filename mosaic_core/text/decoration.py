@@ -18,12 +18,12 @@ __all__ = [
     "STARTS_BLOCK",
     "TAG_PUNCTUATION",
     "TAG_STYLES",
+    "TASK_STYLE",
     "WRAPPER_WORDS",
     "clashing_styles",
     "looks_numbered",
     "number_tag",
     "numbering_problem",
-    "resolving",
     "starts_block",
     "tag_style_for",
     "wrapper_tags",
@@ -57,14 +57,20 @@ _TASK_LABELS = {
 """Never drawn: "Task {n}" in the languages of the built-in packs."""
 TAG_STYLES += tuple(_TASK_LABELS.values())
 _BARE, _TASK, _STAND_IN = TAG_STYLES.index("{n}"), TAG_STYLES.index("Task {n}"), TAG_STYLES.index("[{n}]")
+TASK_STYLE = _TASK
+"""The one drawn style that follows the mosaic's language ("Task n", "Aufgabe n"), not only its items."""
 _TASK_IN = {language: TAG_STYLES.index(label) for language, label in _TASK_LABELS.items()}
 _NUMBERED_LINE = re.compile(r"^[ \t]*[0-9]+[.:]?(?:[ \t]|$)", re.MULTILINE)
+_SHAPES = {style: TAG_STYLES[style].format(n="\0").split("\0") for style in range(len(TAG_STYLES)) if style != _BARE}
+"""Each style's text before and after its number ("{{{n}}}" is "{" and "}")."""
 _STYLE_LINES = {
-    style: re.compile("^[ \t]*" + re.escape(TAG_STYLES[style]).replace(r"\{n\}", "[0-9]+"), re.MULTILINE)
-    for style in range(len(TAG_STYLES))
-    if style != _BARE
+    style: re.compile(f"^[ \t]*{re.escape(before)}[0-9]+{re.escape(after)}", re.MULTILINE)
+    for style, (before, after) in _SHAPES.items()
 }
-_TAGGED_LINE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _STYLE_LINES.values()), re.MULTILINE)
+_LEADS = "|".join(sorted({re.escape(before) for before, _ in _SHAPES.values()}, key=len, reverse=True))
+_TAGGED_LINE = re.compile(rf"^[ \t]*(?:{_LEADS})[0-9]", re.MULTILINE)
+_ANY_LINE = re.compile(rf"^[ \t]*(?:([0-9]+[.:]?(?:[ \t]|$))|(?:{_LEADS})[0-9])", re.MULTILINE)
+"""A line that starts like a bare number (group 1) or like another style's tag: one scan finds the first."""
 _BLOCK_START = re.compile(r"(?: {0,3}(?:```|~~~|\||#{1,6}(?:[ \t]|$)|[-*+][ \t]|[0-9]{1,9}[.)](?:[ \t]|$)|>)| {4}|\t)")
 STARTS_BLOCK = 1 << len(TAG_STYLES)
 """The bit (beside ``clashing_styles``' own) of a text that opens a Markdown block: its tag must end its line."""
@@ -149,9 +155,16 @@ def clashing_styles(text: str) -> int:
     >>> clashing_styles("Rate these:\\n1. Service") == 1 << TAG_STYLES.index("{n}"), clashing_styles("In (1990).")
     (True, 0)
     """
-    found = 1 << _BARE if looks_numbered(text) else 0
-    if _TAGGED_LINE.search(text) is None:
+    found = 1 << _BARE if text[:1].isdigit() else 0
+    first = _ANY_LINE.search(text) if "\n" in text else _ANY_LINE.match(text)
+    if first is None:
         return found
+    if first.group(1) is not None:  # a numbered line; a tag-like one may follow
+        found |= 1 << _BARE
+        if _TAGGED_LINE.search(text, first.end()) is None:
+            return found
+    elif _NUMBERED_LINE.search(text, first.end()):
+        found |= 1 << _BARE
     for style, pattern in _STYLE_LINES.items():
         if pattern.search(text):
             found |= 1 << style
@@ -207,11 +220,6 @@ def numbering_problem(style: int, language: str, texts: list[str]) -> str | None
     if style in _TASK_IN.values() and _TASK_IN.get(language) != style:
         return f"the label {TAG_STYLES[style].format(n='')!r} is not {language}'s"
     return None
-
-
-def resolving(drawn: int) -> bool:
-    """Whether a drawn style depends on the mosaic's language (``tag_style_for``), not only on its items."""
-    return drawn == _TASK
 
 
 @cache

@@ -40,6 +40,16 @@ class SourceRecord:
     def response_text(self) -> str:
         return self.output.strip()
 
+    @property
+    def language_text(self) -> str:
+        """The text its language is read from: the instruction alone, which is what a mosaic's sentences
+        speak to (an input may be in the language the task is about), or the input where that is all.
+
+        >>> SourceRecord("1", "Translate into English:", "Guten Morgen", "Good morning").language_text
+        'Translate into English:'
+        """
+        return self.instruction.strip() or self.prompt_text
+
 
 @dataclass(frozen=True, slots=True)
 class Decoration:

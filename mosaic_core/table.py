@@ -92,7 +92,7 @@ class SourceTable:
     def languages(self) -> list[str]:
         """The detected language of every record ("" where undetermined; ``text/language.py``), on first use."""
         if self._languages is None:
-            self._languages = detect_languages(self.texts[: len(self.records)])
+            self._languages = detect_languages([record.language_text for record in self.records])
         return self._languages
 
     def readings(self, index: int, unit: str) -> tuple[int, ...] | None:
@@ -171,7 +171,8 @@ class SourceTable:
                 raise DatasetError(f"record {record.id!r} has an empty instruction or response")
         labels = None
         if workers > 1 and len(texts) >= 20_000:
-            counts, corrections, labels = count_in_parallel(counter, texts, workers, len(records) if languages else 0)
+            heard = [record.language_text for record in records] if languages else []
+            counts, corrections, labels = count_in_parallel(counter, texts, workers, heard)
             if progress is not None:
                 progress(len(texts), len(texts))
         else:

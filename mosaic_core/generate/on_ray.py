@@ -70,7 +70,7 @@ def _count(batch: Any, tokenizer: str, detect: bool) -> dict[str, list[Any]]:
     columns: dict[str, list[Any]] = batch.to_pydict()
     columns["prompt_tokens"] = counter.count_many(columns["prompt"])
     columns["response_tokens"] = counter.count_many(columns["response"])
-    labels = raw_labels(columns["prompt"]) if detect else [("", 0.0)] * len(columns["prompt"])
+    labels = raw_labels(columns["heard"]) if detect else [("", 0.0)] * len(columns["prompt"])
     columns["label"] = [label for label, _ in labels]
     columns["label_p"] = [p for _, p in labels]
     return columns
@@ -178,7 +178,10 @@ def generate_on_ray(
     _start(ray, address)
     say = progress or (lambda _: None)
     say("counting tokens")
-    rows = [{"id": r.id, "prompt": r.prompt_text, "response": r.response_text} for r in loaded.records]
+    rows = [
+        {"id": r.id, "prompt": r.prompt_text, "response": r.response_text, "heard": r.language_text}
+        for r in loaded.records
+    ]
     report = RunReport(sources=len(rows))
     detect = config.meta_language == AUTO
     counted = (

@@ -28,17 +28,18 @@ def _count_chunk(bounds: tuple[int, int]) -> tuple[list[int], Corrections | None
     start, end = bounds
     texts = _JOB["texts"]
     counts, corrections = count_texts(_JOB["counter"], texts[start:end])
-    detect = min(end, _JOB["detect"])  # the languages of the first ``detect`` texts (the instructions)
-    return counts, corrections, raw_labels(texts[start:detect]) if start < detect else []
+    heard = _JOB["detect"]  # one text per record, and the records come first in ``texts``
+    return counts, corrections, raw_labels(heard[start : min(end, len(heard))]) if start < len(heard) else []
 
 
 def count_in_parallel(
-    counter: TokenCounter, texts: Sequence[str], workers: int, detect: int = 0
+    counter: TokenCounter, texts: Sequence[str], workers: int, detect: Sequence[str] = ()
 ) -> tuple[list[int], Corrections | None, list[tuple[str, float]]]:
     """Token counts of ``texts``, and their joint corrections, from ``workers`` forked processes.
 
-    With ``detect``, the workers also label the language of ``texts[:detect]`` (``text/language.py``), so
-    that work is shared out too. Forking is only safe in a single-threaded process: the app never comes here.
+    With ``detect`` (one text per record, the records being the first texts), the workers also label the
+    language of each (``text/language.py``), so that work is shared out too. Forking is only safe in a
+    single-threaded process: the app never comes here.
     """
     step = -(-len(texts) // (workers * 4))
     chunks = [(start, min(start + step, len(texts))) for start in range(0, len(texts), step)]

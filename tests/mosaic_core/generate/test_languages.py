@@ -46,6 +46,19 @@ class TestDetection:
         assert counts[language] >= 0.9 * len(labels), counts
         assert not {label for label in counts if label in BUILTIN_LANGUAGES} - {language}, counts
 
+    @pytest.mark.parametrize("workers", [1, 2])
+    def test_read_from_the_instruction_not_its_input(self, workers: int) -> None:
+        """A task about a German sentence, asked in English, is English; an input with no instruction is read."""
+        german = "Das Wetter ist heute wirklich schön, und wir gehen am Nachmittag im Park spazieren."
+        records = [
+            SourceRecord("ask", "Identify the language of this sentence.", german, "German."),
+            SourceRecord("bare", "", german, "Ja."),
+        ] + [SourceRecord(f"en{i}", f"Write a short poem about the sea, number {i}.", "", "Waves.") for i in range(12)]
+        # Forked workers count only from 20,000 texts: the same records, repeated.
+        many = records * (1 if workers == 1 else 800)
+        languages = SourceTable.build(many, "cl100k_base", workers=workers, languages=True).languages
+        assert languages[:2] == ["en", "de"]
+
     def test_undetermined_below_confidence(self) -> None:
         assert detect_languages(["42", "Write a limerick about a cat who learns to code."]) == ["", "en"]
 

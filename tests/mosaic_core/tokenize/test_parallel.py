@@ -43,11 +43,13 @@ class TestSourceTableWithWorkers:
 
 
 class TestDetectionInWorkers:
-    def test_workers_label_the_first_texts_as_one_process_does(self) -> None:
-        """With ``detect``, the labels of the first texts equal the ones a single process gives."""
+    def test_workers_label_the_texts_heard_as_one_process_does(self) -> None:
+        """With ``detect``, one label per record, from the texts given for it: what a single process gives."""
         from mosaic_core.text.language import raw_labels
 
         counter = get_tokenizer("cl100k_base")
         texts = ["Write a poem about the sea.", "写一首关于秋天的诗。", "Écris un poème sur la mer.", "ok", "x y"]
-        _, _, labels = count_in_parallel(counter, texts, 2, detect=3)
-        assert labels == raw_labels(texts[:3])
+        heard = ["Schreibe ein Gedicht über das Meer.", "写诗。", "Écris un poème."]
+        _, _, labels = count_in_parallel(counter, texts, 2, detect=heard)
+        assert labels == raw_labels(heard)
+        assert [label for label, _ in labels] == ["de", "zh", "fr"]

@@ -25,9 +25,8 @@ __all__ = ["PRESETS", "RECIPE_SECTIONS", "STRATEGIES", "MosaicConfig", "parse_mi
 
 STRATEGIES = ("primary", "format", "permute", "maskout")
 
-# The reference's "format-only" strategy carries wrappers half of the time; we
-# split it into primary (no wrapper) and format (wrapper) at one half each, so
-# the presets give the reference's proportions.
+# The reference's "format-only" strategy carries wrappers half of the time; we split it into primary
+# (no wrapper) and format (wrapper) at one half each, so the presets give the reference's proportions.
 PRESETS: dict[str, dict[str, float]] = {
     "both": {"primary": 1 / 6, "format": 1 / 6, "permute": 1 / 3, "maskout": 1 / 3},
     "format": {"primary": 0.5, "format": 0.5, "permute": 0.0, "maskout": 0.0},
@@ -199,22 +198,22 @@ class MosaicConfig:
         families = ["format.plain", "format.wrapper"]
         families += [name for name in RULES if name not in self.disabled_rules and mix[RULES[name].strategy] > 0]
         for family in families:
-            if pack.uses_family(family) and not self.enabled_templates(family, library, language):
+            usable = [library.get(t) for t in self.enabled_templates(family, library, language)]
+            # A mask may leave one instruction to answer: a mask family keeps a sentence that fits that ("rest").
+            if pack.uses_family(family) and not [t for t in usable if "rest" not in t.claims]:
+                fitting = " that fits a mask leaving one instruction" if usable else ""
                 raise ConfigError(
-                    f"every template of {family}{where} is switched off; keep at least one", key="disabled_templates"
+                    f"every template of {family}{where}{fitting} is switched off; keep one on", key="disabled_templates"
                 )
-        # Wrapped mosaics need a wrapper sentence that agrees with them, on one item as on several (one that fits
-        # one item fits a mask that leaves one instruction to answer, too).
+        # Wrapped mosaics need a wrapper sentence that fits them, on one item as on several (so on one answer too).
         wrapped = [(s, 2) for s in STRATEGIES if mix[s] > 0 and (s == "format" or self.wrapper_rate > 0)]
         wrapped += [("format", 1)] if mix["format"] > 0 or self.wrapper_rate > 0 else []
         enabled = [library.get(t) for t in self.enabled_templates("format.wrapper", library, language)]
         for strategy, k in wrapped:
             if strategy != "primary" and not any(compatible(t.claims_for(k), strategy, k) for t in enabled):
                 case = "a single instruction" if k == 1 else f"{strategy} mosaics"
-                raise ConfigError(
-                    f"no enabled format.wrapper template{where} can stand in {case}; switch one on",
-                    key="disabled_templates",
-                )
+                message = f"no enabled format.wrapper template{where} can stand in {case}; switch one on"
+                raise ConfigError(message, key="disabled_templates")
 
     def languages(self, library: TemplateLibrary | None = None) -> list[str]:
         """The packs this recipe may write in: the fixed one, or every pack under ``auto``."""

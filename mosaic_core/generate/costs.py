@@ -96,17 +96,21 @@ class Costs:
         self._format_parts: dict[tuple[str, tuple[str, str] | None, bool], tuple[str, int]] = {}
         self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
         self._format_lists: dict[tuple[str, str, bool, str, bool], list[str]] = {}
-        self._sentence_lists: dict[tuple[str, str, int], list[str]] = {}
+        self._sentence_lists: dict[tuple[str, str, int, bool], list[str]] = {}
 
-    def sentences(self, language: str, rule: str, k: int) -> list[str]:
-        """A rule's enabled sentences in a language that name no instruction past ``k`` (all, if every one does)."""
-        key = (language, rule, k)
+    def sentences(self, language: str, rule: str, k: int, one_left: bool = False) -> list[str]:
+        """A rule's enabled sentences in a language that name no instruction past ``k`` (all, if every one does),
+        and, where a mask leaves one instruction to answer (``one_left``), that speak of no remaining ones
+        (the recipe keeps one such sentence on: ``config.py``)."""
+        key = (language, rule, k, one_left)
         found = self._sentence_lists.get(key)
         if found is None:
             every = self.templates[language, rule]
             get = self.library.get
-            fitting = [t for t in every if highest_named(rule, get(t).forms) <= k]
-            found = self._sentence_lists[key] = fitting or every
+            fitting = [t for t in every if highest_named(rule, get(t).forms) <= k] or every
+            if one_left:
+                fitting = [t for t in fitting if compatible(get(t).claims, "maskout", k, 1)] or fitting
+            found = self._sentence_lists[key] = fitting
         return found
 
     def format_choice(

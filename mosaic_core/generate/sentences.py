@@ -49,7 +49,7 @@ def lay_out(draft: Draft, rule: str | None, outcome: Outcome, language: str) -> 
         if format_before != deco.format_before:
             deco = replace(deco, format_before=format_before)
         return Layout(set_apart(deco, format_meta, None), format_meta, None), None
-    choices = costs.sentences(language, rule, len(draft.items))
+    choices = costs.sentences(language, rule, n, one_left)
     template_id = choices[int(draft.template_draw * len(choices))]
     template = run.library.get(template_id)
     outer_before = costs.placed(template_id, deco.outer_before)

@@ -11,6 +11,11 @@ either) and, for format sentences, its ``claims``:
 * ``each``: it speaks of each answer in turn ("begin each answer with"); where one answer is asked for, its
   ``one`` form stands instead ("begin your answer with"), which claims nothing, or, without one, it does not.
 
+A mask sentence may declare one claim, by its words too:
+
+* ``rest``: it speaks of the instructions left to answer as several ("respond to the others", "the
+  remaining ones", "die übrigen"); never where the mask leaves one instruction to answer.
+
 The words of a sentence are checked against its declaration when the library
 loads (``check_declared``), through the cues of its language's pack
 (``text/pack.py``), so a sentence saying "below" cannot be declared to
@@ -64,7 +69,9 @@ def highest_named(family: str, forms: Iterable[str]) -> int:
     return max(map(int, re.findall(r"[0-9]+", words)), default=0)
 
 
-CLAIMS = ("all", "given_order", "plural", "answers", "each")
+CLAIMS = ("all", "given_order", "plural", "answers", "each", "rest")
+MASK_CLAIMS = ("rest",)
+"""The claims a mask sentence may make; a format sentence may make the others."""
 
 _NOUNS = "instruction|task|item|question|request|prompt"
 _BAD_COUNT = re.compile(
@@ -88,16 +95,23 @@ def inferred_place(text: str, pack: Pack) -> str:
 
 
 def inferred_claims(family: str, text: str, pack: Pack) -> tuple[str, ...]:
-    """The claims a format sentence's words make (other families claim by their rule).
+    """The claims a sentence's words make: a format sentence's, and a mask sentence's ``rest`` (other families
+    claim by their rule).
 
     >>> from mosaic_core.text.templates import builtin_library
     >>> en = builtin_library().pack("en")
     >>> inferred_claims("format.plain", "Answer every one of the instructions that follow.", en)
     ('all', 'plural', 'each')
+    >>> inferred_claims("maskout.fix", "Skip instruction {positions} and answer the remaining ones.", en)
+    ('rest',)
     """
-    if family not in FORMAT_FAMILIES:
+    if family in FORMAT_FAMILIES:
+        kinds = tuple(claim for claim in CLAIMS if claim not in MASK_CLAIMS)
+    elif family.startswith("maskout."):
+        kinds = MASK_CLAIMS
+    else:
         return ()
-    return tuple(claim for claim in CLAIMS if pack.cue(claim, text))
+    return tuple(claim for claim in kinds if pack.cue(claim, text))
 
 
 def check_declared(template_id: str, family: str, text: str, place: str, claims: Iterable[str], pack: Pack) -> None:
@@ -118,14 +132,21 @@ def check_declared(template_id: str, family: str, text: str, place: str, claims:
         raise TemplateError(
             f"template {template_id!r} says {', '.join(sorted(missing))} by its words but does not declare it"
         )
-    if claims and family not in FORMAT_FAMILIES:
+    if family.startswith("maskout.") and set(claims) - set(MASK_CLAIMS):
         raise TemplateError(
-            f"template {template_id!r}: only format sentences declare claims; {family} claims by its rule"
+            f"template {template_id!r}: a mask sentence declares no claim but {', '.join(MASK_CLAIMS)}; "
+            f"{family} claims the rest by its rule"
+        )
+    if family in FORMAT_FAMILIES and set(claims) & set(MASK_CLAIMS):
+        raise TemplateError(f"template {template_id!r}: {', '.join(MASK_CLAIMS)} is a mask sentence's claim")
+    if claims and family not in FORMAT_FAMILIES and not family.startswith("maskout."):
+        raise TemplateError(
+            f"template {template_id!r}: only format and mask sentences declare claims; {family} claims by its rule"
         )
 
 
 def compatible(claims: Iterable[str], strategy: str, k: int, answers: int | None = None) -> bool:
-    """Whether a format sentence with these claims may stand in a mosaic of ``strategy`` with k items, of which
+    """Whether a sentence with these claims may stand in a mosaic of ``strategy`` with k items, of which
     ``answers`` are to be answered (all k if not given).
 
     >>> compatible(("all",), "maskout", 3), compatible(("all",), "permute", 3), compatible(("plural",), "format", 1)
@@ -136,13 +157,15 @@ def compatible(claims: Iterable[str], strategy: str, k: int, answers: int | None
     (True, False)
     >>> compatible(("each",), "format", 1), compatible(("each",), "maskout", 3, 2)
     (False, True)
+    >>> compatible(("rest",), "maskout", 3, 1), compatible(("rest",), "maskout", 4, 2)
+    (False, True)
     """
     claimed = set(claims)
     if strategy == "maskout" and "all" in claimed:
         return False
     if strategy == "permute" and "given_order" in claimed:
         return False
-    if claimed & {"answers", "each"} and (k if answers is None else answers) < 2:
+    if claimed & {"answers", "each", "rest"} and (k if answers is None else answers) < 2:
         return False
     # One instruction is not "the instructions", nor "every instruction".
     return not (k == 1 and claimed & {"plural", "all"})

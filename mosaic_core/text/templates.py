@@ -120,7 +120,25 @@ def validate_template(template: Template, pack: Pack | None = None) -> None:
         )
     validate_text(template.family, template.text, pack)
     check_declared(template.id, template.family, template.text, template.place, template.claims, pack)
+    if template.family.startswith("maskout."):
+        for form in template.forms[1:]:
+            missing = set(inferred_claims(template.family, form, pack)) - set(template.claims)
+            if form and missing:
+                raise TemplateError(
+                    f"template {template.id!r}: its form {form!r} says {', '.join(sorted(missing))} by its words "
+                    "but the template does not declare it"
+                )
     check_forms(template, pack)
+
+
+def _claims_of(family: str, text: str, data: Mapping[str, Any], pack: Pack) -> tuple[str, ...]:
+    """What an undeclared sentence claims by its words; a mask sentence by any of its forms (its count does
+    not change what it says of the rest)."""
+    claims = set(inferred_claims(family, text, pack))
+    if family.startswith("maskout."):
+        forms = [data.get("one") or "", *dict(data.get("plural") or {}).values()]
+        claims.update(claim for form in forms for claim in inferred_claims(family, str(form), pack))
+    return tuple(sorted(claims))
 
 
 def template_from(data: Mapping[str, Any], family: str, builtin: bool, pack: Pack | None = None) -> Template:
@@ -138,7 +156,7 @@ def template_from(data: Mapping[str, Any], family: str, builtin: bool, pack: Pac
             text,
             builtin,
             place=str(data.get("place") or inferred_place(text, pack)),
-            claims=tuple(sorted(data["claims"])) if "claims" in data else inferred_claims(family, text, pack),
+            claims=tuple(sorted(data["claims"])) if "claims" in data else _claims_of(family, text, data, pack),
             one=None if data.get("one") is None else str(data["one"]),
             language=pack.language,
             plural=tuple(sorted((str(k), str(v)) for k, v in plural.items())),

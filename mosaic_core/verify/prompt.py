@@ -67,6 +67,11 @@ def prompt_problems(plan: Plan, layout: Layout, library: TemplateLibrary) -> lis
             )
     if plan.outer_template is not None:
         template = library.get(plan.outer_template)
+        left = plan.k - len(plan.masked)
+        if plan.strategy == "maskout" and not compatible(template.claims, "maskout", plan.k, left):
+            found.append(
+                ("agreement", f"mask sentence {template.id} speaks of the remaining instructions; {left} remains")
+            )
         named = highest_named(template.family, template.forms)
         if named > plan.k:
             found.append(("numbering", f"{template.id} names instruction {named}; the mosaic has {plan.k}"))

@@ -95,6 +95,18 @@ class TestWrapperSentences:
         with pytest.raises(ConfigError, match="single instruction"):
             MosaicConfig(disabled_templates=tuple(singular))
 
+    def test_refuses_a_mask_family_that_only_speaks_of_the_remaining_ones(self) -> None:
+        """A mask may leave one instruction to answer: switching off every sentence that fits that is refused;
+        with one kept on, or masks off, it is not."""
+        from mosaic_core.text.templates import builtin_library
+
+        neutral = [t.id for t in builtin_library().family("maskout.fix") if "rest" not in t.claims]
+        assert neutral and len(neutral) < len(builtin_library().family("maskout.fix"))
+        with pytest.raises(ConfigError, match=r"maskout\.fix that fits a mask leaving one instruction"):
+            MosaicConfig(disabled_templates=tuple(neutral))
+        MosaicConfig(disabled_templates=tuple(neutral[1:]))
+        MosaicConfig(disabled_templates=tuple(neutral), mix=PRESETS["order"])
+
     def test_refuses_wrappers_that_all_claim_every_answer_beside_masks(self) -> None:
         """With masks on, at least one wrapper sentence must not claim that every instruction is answered."""
         from mosaic_core.text.templates import builtin_library

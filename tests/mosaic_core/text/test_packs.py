@@ -164,6 +164,34 @@ class TestOneAnswer:
                 assert not any(pack.cue(kind, sentence) for kind in ("each", "answers", "all")), template.id
         assert fitting >= 7
 
+    @pytest.mark.parametrize("language", BUILTIN_LANGUAGES)
+    def test_mask_families_keep_sentences_for_one_left(self, language: str) -> None:
+        """Each mask family keeps at least three sentences that do not speak of "the remaining ones", and those
+        that do declare it (the pack's cues read every form)."""
+        library = builtin_library()
+        pack = library.pack(language)
+        for family in PLACEHOLDERS:
+            if not family.startswith("maskout.") or not pack.uses_family(family):
+                continue
+            templates = library.family(family, language)
+            for template in templates:
+                said = any(pack.cue("rest", form) for form in template.forms if form)
+                assert said == ("rest" in template.claims), template.id
+            assert sum("rest" not in t.claims for t in templates) >= 3, family
+
+    def test_a_mask_sentence_of_the_remaining_ones_says_so(self) -> None:
+        """Words that speak of the remaining instructions as several give the claim ``rest``; declared without
+        it, the sentence is refused; a format sentence cannot declare it."""
+        item = {"id": "mine.2", "family": "maskout.fix", "text": "Skip {noun} {positions} and answer the others."}
+        assert builtin_library().with_custom([item]).get("mine.2").claims == ("rest",)
+        with pytest.raises(TemplateError, match="says rest by its words"):
+            builtin_library().with_custom([{**item, "claims": []}])
+        neutral = {**item, "text": "Answer every instruction except {noun} {positions}."}
+        assert builtin_library().with_custom([neutral]).get("mine.2").claims == ()
+        plain = {"id": "mine.3", "family": "format.plain", "text": "Answer them.", "claims": ["plural", "rest"]}
+        with pytest.raises(TemplateError, match="mask sentence's claim"):
+            builtin_library().with_custom([plain])
+
     def test_a_sentence_of_each_answer_says_so(self) -> None:
         """Words that speak of each answer give the claim; declared without it, the sentence is refused."""
         item = {

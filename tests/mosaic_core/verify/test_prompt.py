@@ -201,6 +201,39 @@ class TestMutations:
             values = tuple((k, "instructions" if k == "noun" else v) for k, v in mosaic.plan.values)
             assert "agreement" in _failed(_rerendered(mosaic, values=values))
 
+    @pytest.mark.parametrize("language", ["en", "de", "fr", "es", "ru", "zh", "ja"])
+    def test_the_remaining_ones_where_one_remains_fail_agreement(
+        self, tiny_records: list[SourceRecord], language: str
+    ) -> None:
+        """A mask that leaves one instruction never gets a sentence speaking of "the remaining ones"; such a
+        sentence of the same rule, put there, fails the agreement check; with two or more left it stands."""
+        library = builtin_library()
+        sources = list(tiny_records)
+        if language != "en":
+            sources += load_dataset(REPO / f"tests/fixtures/lang/{language}.jsonl").records[:10]
+        one_left = several_left = 0
+        for seed in range(60):
+            for mosaic in _mosaics(sources, seed=seed, epochs=1, max_k=4, mix=PRESETS["mask"])[1]:
+                plan = mosaic.plan
+                if plan.rule is None or plan.language != language or plan.outer_template is None:
+                    continue
+                rest = [t.id for t in library.family(plan.rule, language) if "rest" in t.claims]
+                if not rest:
+                    continue
+                if plan.k - len(plan.masked) >= 2:
+                    several_left += plan.outer_template in rest
+                    continue
+                assert plan.outer_template not in rest
+                changed = replace(plan, outer_template=rest[seed % len(rest)])
+                original = plan_layout(plan, library)
+                texts = [p.text for p in read_prompt(mosaic.prompt, plan, original) if p.kind == "source"]
+                broken = Mosaic(
+                    prompt_text(plan_layout(changed, library), list(range(plan.k)), texts), mosaic.answer, changed
+                )
+                assert _failed(broken) == {"agreement"}
+                one_left += 1
+        assert one_left >= 3 and several_left >= 1
+
     def test_bare_numbers_beside_a_numbered_line_fail_numbering(self, mosaics: list[Mosaic]) -> None:
         """A mosaic whose texts hold a line like "42 is the answer", numbered with bare numbers, fails numbering."""
         listed = [m for m in mosaics if any(t.startswith("42 is") for t in _texts_of(m))]

@@ -55,6 +55,8 @@ UNDETERMINED = ""
 CONFIDENT = 0.5
 CONFIDENT_OTHER = 0.9
 COMMON = 0.05
+_ENGLISH_CHANCE = 0.05
+"""Below this chance of English, a text with no common English word is plainly in another language."""
 _CHARS = 200
 _WORDS = re.compile(r"[a-z]+")
 _ENGLISH = frozenset(
@@ -124,7 +126,21 @@ def _plainly_english(head: str) -> bool:
     return head.isascii() and len(_ENGLISH.intersection(_WORDS.findall(head.lower()))) >= 2
 
 
+def _plainly_foreign(model: Any, head: str, line: str) -> bool:
+    """Four words or more, not one of them a common English word, and English all but ruled out by the model.
+
+    Such a text is no English instruction quoting another language, the case ``CONFIDENT_OTHER`` guards.
+    """
+    words = _WORDS.findall(head.lower())
+    if len(words) < 4 or _ENGLISH.intersection(words):
+        return False
+    found = model.predict(line, 5, 0.0, "replace")
+    return all(label != "__label__en" or probability < _ENGLISH_CHANCE for probability, label in found)
+
+
 def _label(model: Any, text: str) -> tuple[str, float]:
+    """The model's label and confidence; a plainly foreign text's label counts as sure enough for a language
+    that is rare in its dataset ("Calcule la dérivée de f(x) = 3x² − 4x + 1" is French at 0.90)."""
     head = text[:_CHARS]
     if _plainly_english(head):
         return "en", 1.0
@@ -136,7 +152,10 @@ def _label(model: Any, text: str) -> tuple[str, float]:
     if not found:
         return UNDETERMINED, 0.0
     probability, label = found[0]
-    return label.removeprefix("__label__"), float(probability)
+    code = label.removeprefix("__label__")
+    if code != "en" and CONFIDENT <= probability < CONFIDENT_OTHER and _plainly_foreign(model, head, line):
+        return code, CONFIDENT_OTHER
+    return code, float(probability)
 
 
 def raw_labels(texts: Sequence[str]) -> list[tuple[str, float]]:

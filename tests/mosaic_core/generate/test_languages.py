@@ -59,6 +59,14 @@ class TestDetection:
         languages = SourceTable.build(many, "cl100k_base", workers=workers, languages=True).languages
         assert languages[:2] == ["en", "de"]
 
+    def test_plainly_foreign_text_is_sure_enough_in_an_english_dataset(self) -> None:
+        """A French instruction full of formulas (the model says French at 0.87) is French among English ones;
+        short English that the model takes for French or Spanish ("Create a unique password.") stays undetermined."""
+        english = [f"Write a short poem about the sea, number {i}." for i in range(60)]
+        french = "Calcule la dérivée de g(x) = 5x³ − 2x + 7, puis donne la valeur de g′(3)."
+        shaky = ["Create a unique password.", "Who recieves a dowry?"]
+        assert detect_languages([*english, french, *shaky])[-3:] == ["fr", "", ""]
+
     def test_undetermined_below_confidence(self) -> None:
         assert detect_languages(["42", "Write a limerick about a cat who learns to code."]) == ["", "en"]
 

@@ -22,6 +22,7 @@ class SourceRecord:
     system: str = ""
     category: str = ""
     metadata: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """What the loader noticed: ``part`` for a later part of a chat split into parts (``io/load.py``)."""
     tools: str = ""
     """Tool schemas offered to the model, as JSON text ("" when none)."""
 

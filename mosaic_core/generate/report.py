@@ -34,6 +34,16 @@ class Unusable:
         return cls(item_id, tokens, f'speaks to the whole conversation ("{phrase}"), so it is kept out of mosaics')
 
     @classmethod
+    def later_part(cls, item_id: str, tokens: int) -> Unusable:
+        """The first turn of a later part of a split conversation (``conversation_items: apart``)."""
+        return cls(
+            item_id,
+            tokens,
+            "starts a later part of a split conversation, answering turns it does not hold, so it "
+            "is kept out of mosaics",
+        )
+
+    @classmethod
     def undecorated_only(cls, item_id: str, tokens: int, epoch: int) -> Unusable:
         """An item that fits the budget bare, but not with the numbering and sentences of a mosaic."""
         return cls(item_id, tokens, "fits the budget only without any decoration", epoch)
@@ -116,7 +126,8 @@ class RunReport:
         if self.conversation_items:
             said.append(
                 f'{self.conversation_items:,} items speak to the whole conversation ("from now on", "ignore the '
-                'previous instructions"…) and stay out of mosaics (conversation_items: apart; the manifest lists them)'
+                'previous instructions"…) or start a later part of a split chat, and stay out of mosaics '
+                "(conversation_items: apart; the manifest lists them)"
             )
         return said
 

@@ -3,7 +3,9 @@
 Two kinds stay out of every epoch, each listed in the manifest with its reason
 (and written as a plain sample under ``keep_unusable``): an item over the
 token budget on its own, and, under ``conversation_items: apart``, an item
-whose instruction speaks to the whole conversation (``text/conversation.py``).
+whose instruction speaks to the whole conversation (``text/conversation.py``)
+or that starts a later part of a chat split into parts (its first turn answers
+turns in another part; ``io/load.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from mosaic_core.table import SourceTable
 from mosaic_core.text.conversation import conversation_phrases
 from mosaic_core.text.templates import TemplateLibrary
 
-__all__ = ["Sources", "sort_sources", "talking_items"]
+__all__ = ["LATER_PART", "Sources", "sort_sources", "talking_items"]
+
+LATER_PART = "(a later part of a split conversation)"
+"""What stands for the words found where an item starts a later part of a chat split into parts."""
 
 
 @dataclass
@@ -29,7 +34,7 @@ class Sources:
     unusable: list[Unusable]
     """Why each of ``left_out`` is (the same order)."""
     conversation: int = 0
-    """How many of them speak to the whole conversation."""
+    """How many of them speak to the whole conversation or start a later part of a split chat."""
 
 
 def sort_sources(table: SourceTable, config: MosaicConfig, languages: Languages, library: TemplateLibrary) -> Sources:
@@ -46,7 +51,10 @@ def sort_sources(table: SourceTable, config: MosaicConfig, languages: Languages,
         if bare > budget:
             unusable.append(Unusable.over_budget(table.ids[i], bare, budget))
         elif phrases is not None and phrases[i]:
-            unusable.append(Unusable.conversation(table.ids[i], bare, phrases[i]))
+            if phrases[i] == LATER_PART:
+                unusable.append(Unusable.later_part(table.ids[i], bare))
+            else:
+                unusable.append(Unusable.conversation(table.ids[i], bare, phrases[i]))
             talkers += 1
         else:
             usable.append(i)
@@ -72,6 +80,9 @@ def talking(table: SourceTable, languages: Languages, library: TemplateLibrary) 
             reading = [codes[vote] if vote >= 0 else main for vote in languages.votes]
         instructions = [record.instruction for record in table.records]
         known = table.memo[key] = conversation_phrases(instructions, reading, packs)
+        for index, record in enumerate(table.records):
+            if record.metadata.get("part") and not known[index]:
+                known[index] = LATER_PART
     return known
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,9 @@ __all__ = ["MULTI_TURN_POLICIES", "Conversation", "LoadReport", "LoadResult", "l
 
 MULTI_TURN_POLICIES = ("first", "skip", "keep")
 _EXAMPLES = 3
+_PART = re.compile(r".+_([1-9][0-9]*)")
+"""A chat record's id that marks a later part of a conversation split into parts (FastChat's ``id_1``,
+``id_2``, …): its first turn answers turns that are in another part (``generate/sources.py``)."""
 
 
 @dataclass
@@ -206,8 +210,18 @@ def load_dataset(
                     "(--multi-turn keep keeps such conversations whole)",
                 )
                 continue
+        part = _PART.fullmatch(record_id) if report.schema in ("sharegpt", "openai") else None
         records.append(
-            SourceRecord(record_id, got.instruction, got.input, got.output, got.system, got.category, tools=got.tools)
+            SourceRecord(
+                record_id,
+                got.instruction,
+                got.input,
+                got.output,
+                got.system,
+                got.category,
+                metadata={"part": int(part.group(1))} if part else {},
+                tools=got.tools,
+            )
         )
     report.loaded = len(records)
     if not records and not conversations:

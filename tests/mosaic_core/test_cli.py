@@ -50,6 +50,20 @@ class TestGenerate:
             assert manifest["counts"]["item_slots"] == slots
         assert "pirate" in mixed.read_text(encoding="utf-8") and "pirate" not in apart.read_text(encoding="utf-8")
 
+    def test_later_parts_of_split_chats_stay_out(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A chat record whose id ends _1, _2… starts a later part of a split conversation ("Make it rhyme."):
+        kept out under apart, listed with its reason; mix lets it in. Ids like unit_07 or step_10x are not parts."""
+        parts = REPO / "tests/fixtures/conversation/parts.json"
+        apart, mixed = tmp_path / "apart.jsonl", tmp_path / "mixed.jsonl"
+        assert main(["generate", str(parts), "-o", str(apart), "--epochs", "1"]) == 0
+        assert "3 items speak to the whole conversation" in capsys.readouterr().err
+        manifest = json.loads(apart.with_name("apart.jsonl.manifest.json").read_text(encoding="utf-8"))
+        later = sorted(u["id"] for u in manifest["unusable"] if "later part of a split conversation" in u["reason"])
+        assert later == ["poem_4", "trip_1", "trip_2"] and manifest["counts"]["conversation_items"] == 3
+        assert "Make it rhyme." not in apart.read_text(encoding="utf-8")
+        assert main(["generate", str(parts), "-o", str(mixed), "--epochs", "1", "--conversation-items", "mix"]) == 0
+        assert "Make it rhyme." in mixed.read_text(encoding="utf-8")
+
     def test_recipe_replays_byte_identical(self, tmp_path: Path) -> None:
         """The manifest's recipe, replayed, gives the same bytes; flags override it."""
         first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"

@@ -392,3 +392,19 @@ class TestHugeRecord:
         (unusable,) = manifest["unusable"]
         assert unusable["id"] == "huge" and unusable["tokens"] > 2000
         assert manifest["input"]["load_report"]["loaded"] == 1
+
+
+class TestSplitChats:
+    def test_only_chat_ids_mark_later_parts(self, tmp_path: Path) -> None:
+        """ShareGPT and OpenAI ids ending _1, _2… mark a later part of a split chat; _0 and other schemas don't."""
+        chat = tmp_path / "chat.jsonl"
+        turns = [{"from": "human", "value": "Hi there."}, {"from": "gpt", "value": "Hello."}]
+        chat.write_text("".join(json.dumps({"id": i, "conversations": turns}) + "\n" for i in ("a_0", "a_12", "b_x")))
+        assert [r.metadata.get("part") for r in load_dataset(chat).records] == [None, 12, None]
+        messages = tmp_path / "messages.jsonl"
+        said = [{"role": "user", "content": "Hi there."}, {"role": "assistant", "content": "Hello."}]
+        messages.write_text(json.dumps({"id": "c_3", "messages": said}) + "\n")
+        assert load_dataset(messages).records[0].metadata == {"part": 3}
+        alpaca = tmp_path / "alpaca.jsonl"
+        alpaca.write_text(json.dumps({"id": "task_2", "instruction": "Hi.", "input": "", "output": "Hello."}) + "\n")
+        assert load_dataset(alpaca).records[0].metadata == {}

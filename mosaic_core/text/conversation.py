@@ -9,7 +9,10 @@ keeps such records out of mosaics (``conversation_items: apart``, listed in
 the manifest with the words found) unless the recipe mixes them in.
 
 Each pack lists its language's words (``conversation`` in ``text/packs/*.json``):
-patterns found anywhere in the instruction, endings, and whole instructions.
+patterns found anywhere in the instruction, endings, whole instructions, and
+patterns found in its opening sentence (at most the first line's first
+``_OPENING`` characters), where words like "the above passage" can only point
+before the item: a text the instruction pastes first may be what "the above" means.
 English is looked for in every record, since it turns up in data of any
 language. Only the instruction is read, not its input: an input may be a chat
 log that the task is about.
@@ -30,6 +33,8 @@ __all__ = ["conversation_phrases"]
 _SEPARATOR = "\x00"
 _END_MARKS = " \t\r\n.!?…,:;。！？，：；、\"'“”»«)"
 _LONGEST = 60
+_OPENING = 100
+_SENTENCE_END = re.compile(r"[.!?;:。！？；：]\s")
 
 
 @cache
@@ -46,9 +51,9 @@ def conversation_phrases(
 
     >>> from mosaic_core.text.templates import builtin_library
     >>> packs = builtin_library().packs
-    >>> texts = ["From now on, answer as a pirate.", "Name a colour.", "继续", "Ist das klar?"]
-    >>> conversation_phrases(texts, ["en", "en", "zh", "de"], packs)
-    ['from now on', '', '继续', 'ist das klar']
+    >>> texts = ["From now on, answer as a pirate.", "Name a colour.", "继续", "Ist das klar?", "Sum up the above."]
+    >>> conversation_phrases(texts, ["en", "en", "zh", "de", "en"], packs)
+    ['from now on', '', '继续', 'ist das klar', 'the above']
     """
     found = [""] * len(instructions)
     groups: dict[str, list[int]] = {every: list(range(len(instructions)))} if every in packs else {}
@@ -62,7 +67,7 @@ def conversation_phrases(
 
 def _search(texts: list[str], positions: list[int], pack: Pack, found: list[str]) -> None:
     """Mark ``found[positions[i]]`` for every text the pack's words find (texts lower-cased)."""
-    anywhere, endings, whole = pack.conversation
+    anywhere, endings, whole, opening = pack.conversation
     if anywhere:
         # One pass of each pattern over all the texts joined: far fewer calls than a search per text.
         joined = _SEPARATOR.join(texts)
@@ -73,6 +78,8 @@ def _search(texts: list[str], positions: list[int], pack: Pack, found: list[str]
                 index = bisect.bisect_right(starts, match.start()) - 1
                 if _SEPARATOR not in phrase and not found[positions[index]]:
                     found[positions[index]] = phrase[:_LONGEST]
+    if opening:
+        _search_openings(texts, positions, opening, found)
     if endings or whole:
         ends, alone = tuple(endings), frozenset(whole)
         for index, text in enumerate(texts):
@@ -84,6 +91,20 @@ def _search(texts: list[str], positions: list[int], pack: Pack, found: list[str]
                 found[position] = bare[:_LONGEST]
             elif ends and bare.endswith(ends):
                 found[position] = _ending(bare, ends, pack.has_words)
+
+
+def _search_openings(texts: list[str], positions: list[int], patterns: tuple[str, ...], found: list[str]) -> None:
+    """Mark the texts whose opening sentence holds one of ``patterns`` (its first line, at most ``_OPENING``
+    characters, up to the first sentence end)."""
+    first = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
+    for index, text in enumerate(texts):
+        position = positions[index]
+        if found[position]:
+            continue
+        head = text[:_OPENING].split("\n", 1)[0]
+        opened = first.search(head)
+        if opened and not _SENTENCE_END.search(head, 0, opened.start()):
+            found[position] = opened.group()[:_LONGEST]
 
 
 def _ending(text: str, ends: tuple[str, ...], spaced: bool) -> str:

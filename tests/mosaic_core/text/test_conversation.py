@@ -92,6 +92,28 @@ class TestFound:
         found = conversation_phrases([*tasks, *turns], [language] * 4, builtin_library().packs)
         assert [bool(phrase) for phrase in found] == [False, False, True, True], found
 
+    def test_words_that_point_before_the_item(self) -> None:
+        """An opening sentence that points above ("Based on the above passage", "Sort the list above") or at
+        what the assistant wrote earlier ("the story you wrote") reaches past its number; a text pasted first
+        and then called "the above", or "above" as a plain preposition, does not."""
+        turns = [
+            "Based on the above passage, list the rivers it names.",
+            "Given all of the above, write a title.",
+            "Sort the list above by length.",
+            "Summarise the story you wrote before in two sentences.",
+            "Make your last answer shorter.",
+        ]
+        tasks = [
+            "The Nile is the longest river in Africa. Summarise the above in five words.",
+            "Explain why warm air rises above cold air.",
+            "Name a mountain above 8,000 metres.",
+            "Please provide details about a web application that you created.",
+            "Translate the previous sentence into French: Il pleut.",
+        ]
+        found = conversation_phrases([*turns, *tasks], ["en"] * 10, builtin_library().packs)
+        assert found[:3] == ["the above", "the above", "list above"]
+        assert all(found[:5]) and not any(found[5:]), found
+
     def test_each_language_is_read_with_its_own_pack(self) -> None:
         """Read as English only, the German, Russian and Chinese items go unnoticed; English is read for all."""
         records = _records("talk_world.jsonl") + _records("talk.jsonl")[:1]
@@ -99,7 +121,7 @@ class TestFound:
         assert {i for i, phrase in found.items() if phrase} == {"talk-1"}
         assert _phrases(records[-1:], ["zh"])["talk-1"] == "from now on"
 
-    def test_a_pack_states_its_words_in_three_parts(self) -> None:
+    def test_a_pack_states_its_words_in_four_parts(self) -> None:
         with pytest.raises(TemplateError, match="conversation holds only"):
             Pack.from_json({"language": "xx", "conversation": {"everywhere": ["from now on"]}})
         with pytest.raises(TemplateError, match="malformed"):

@@ -95,16 +95,20 @@ def _search(texts: list[str], positions: list[int], pack: Pack, found: list[str]
 
 def _search_openings(texts: list[str], positions: list[int], patterns: tuple[str, ...], found: list[str]) -> None:
     """Mark the texts whose opening sentence holds one of ``patterns`` (its first line, at most ``_OPENING``
-    characters, up to the first sentence end)."""
-    first = re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
-    for index, text in enumerate(texts):
-        position = positions[index]
-        if found[position]:
-            continue
-        head = text[:_OPENING].split("\n", 1)[0]
-        opened = first.search(head)
-        if opened and not _SENTENCE_END.search(head, 0, opened.start()):
-            found[position] = opened.group()[:_LONGEST]
+    characters, up to the first sentence end). Like ``anywhere``, each pattern runs once over all the
+    openings joined; a match of one word ("above", after a lookbehind) is shown with the word before it."""
+    heads = [text[:_OPENING].partition("\n")[0] for text in texts]
+    joined = _SEPARATOR.join(heads)
+    starts = list(itertools.accumulate((len(head) + 1 for head in heads), initial=0))
+    for pattern in _compiled(patterns):
+        for match in pattern.finditer(joined):
+            index = bisect.bisect_right(starts, match.start()) - 1
+            begin = match.start()
+            if found[positions[index]] or _SENTENCE_END.search(joined, starts[index], begin):
+                continue
+            if " " not in match.group():  # the word before it too
+                begin = max(joined.rfind(" ", starts[index], begin - 1) + 1, starts[index])
+            found[positions[index]] = joined[begin : match.end()][:_LONGEST]
 
 
 def _ending(text: str, ends: tuple[str, ...], spaced: bool) -> str:

@@ -34,7 +34,7 @@ _SEPARATOR = "\x00"
 _END_MARKS = " \t\r\n.!?…,:;。！？，：；、\"'“”»«)"
 _LONGEST = 60
 _OPENING = 100
-_SENTENCE_END = re.compile(r"[.!?;:。！？；：]\s")
+_SENTENCE_END = re.compile(r"[.!?;:]\s|[。！？；：]")
 
 
 @cache
@@ -106,7 +106,7 @@ def _search_openings(texts: list[str], positions: list[int], patterns: tuple[str
             begin = match.start()
             if found[positions[index]] or _SENTENCE_END.search(joined, starts[index], begin):
                 continue
-            if " " not in match.group():  # the word before it too
+            if " " not in match.group() and begin > starts[index] and joined[begin - 1] == " ":  # the word before
                 begin = max(joined.rfind(" ", starts[index], begin - 1) + 1, starts[index])
             found[positions[index]] = joined[begin : match.end()][:_LONGEST]
 

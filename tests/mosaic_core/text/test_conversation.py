@@ -114,6 +114,74 @@ class TestFound:
         assert found[:3] == ["the above", "the above", "list above"]
         assert all(found[:5]) and not any(found[5:]), found
 
+    @pytest.mark.parametrize(
+        ("language", "turns", "tasks"),
+        [
+            (
+                "de",
+                [
+                    "Fasse den obigen Text in drei Sätzen zusammen.",
+                    "Verbessere deine vorherige Antwort und mach sie kürzer.",
+                ],
+                [
+                    "Wie richte ich in CSS den Text oben rechts aus?",
+                    "Welche Ursachen haben vorstehende Zähne bei Kindern?",
+                ],
+            ),
+            (
+                "fr",
+                [
+                    "Résume ce qui précède en cinq points.",
+                    "Comme mentionné plus haut, je cherche un hôtel à Lyon : que me conseilles-tu ?",
+                ],
+                [
+                    "Décris ce qui précède une éruption volcanique.",
+                    "Comment placer le texte plus haut dans une div en CSS ?",
+                ],
+            ),
+            (
+                "es",
+                ["Traduce el párrafo anterior al inglés.", "Ordena alfabéticamente la lista de arriba."],
+                [
+                    "Describe la función del ligamento cruzado anterior de la rodilla.",
+                    "Los datos anteriores a 2010 no son fiables en muchos censos; explica por qué puede ocurrir.",
+                ],
+            ),
+            (
+                "ru",
+                ["Отсортируй список выше по алфавиту.", "Кратко перескажите приведённый выше текст."],
+                [
+                    "Какая температура воды выше нуля считается безопасной для купания?",
+                    "Напишите рассказ, в котором каждое предложение длиннее предыдущего предложения.",
+                ],
+            ),
+            (
+                "zh",
+                ["请把上面的文章翻译成英文。", "基于以上信息，给出你的建议。"],
+                ["列出五种寿命在50年以上的动物。", "怎样用Python提取图片上面的文字？"],
+            ),
+            (
+                "ja",
+                ["以上の内容を踏まえて、結論をまとめてください。", "先ほどのコードにエラー処理を追加して。"],
+                [
+                    "100文字以上の文章で自己紹介を書いてください。",
+                    "次のメールを英語に翻訳してください。上記の件について確認します。",
+                ],
+            ),
+        ],
+    )
+    def test_each_pack_finds_words_that_point_above(self, language: str, turns: list[str], tasks: list[str]) -> None:
+        """Each pack's opening words find an instruction that points before itself, the first of a batch too
+        (its match starts the text), and leave alone the same words in another sense or after a sentence end."""
+        found = conversation_phrases([*turns, *tasks], [language] * 4, builtin_library().packs)
+        assert [bool(phrase) for phrase in found] == [True, True, False, False], found
+
+    def test_a_match_that_starts_the_first_text_is_shown_whole(self) -> None:
+        """A one-word match at the very start of the batch ("上記…") is found and shown as it stands, with no
+        word before it taken from a later text."""
+        found = conversation_phrases(["上記を要約してください。", "a b c"], ["ja", "ja"], builtin_library().packs)
+        assert found == ["上記", ""]
+
     def test_each_language_is_read_with_its_own_pack(self) -> None:
         """Read as English only, the German, Russian and Chinese items go unnoticed; English is read for all."""
         records = _records("talk_world.jsonl") + _records("talk.jsonl")[:1]

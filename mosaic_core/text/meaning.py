@@ -42,6 +42,7 @@ __all__ = [
     "FORMAT_FAMILIES",
     "PLACES",
     "check_declared",
+    "claims_said",
     "compatible",
     "disagreement",
     "fits_place",
@@ -112,6 +113,20 @@ def inferred_claims(family: str, text: str, pack: Pack) -> tuple[str, ...]:
     else:
         return ()
     return tuple(claim for claim in kinds if pack.cue(claim, text))
+
+
+def claims_said(family: str, forms: Iterable[str], pack: Pack) -> tuple[str, ...]:
+    """The claims a sentence makes by its words: its main form's (the first), and a mask sentence's by any form
+    too (its count does not change what it says of the rest).
+
+    >>> from mosaic_core.text.templates import builtin_library
+    >>> en = builtin_library().pack("en")
+    >>> claims_said("maskout.longest_words", ["Skip the {m} longest.", "Skip the longest; answer the others."], en)
+    ('rest',)
+    """
+    texts = [form for form in forms if form]
+    read = texts if family.startswith("maskout.") else texts[:1]
+    return tuple(sorted({claim for text in read for claim in inferred_claims(family, text, pack)}))
 
 
 def check_declared(template_id: str, family: str, text: str, place: str, claims: Iterable[str], pack: Pack) -> None:

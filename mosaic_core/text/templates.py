@@ -24,7 +24,7 @@ from mosaic_core.text.forms import (
     check_forms,
     check_text,
 )
-from mosaic_core.text.meaning import check_declared, inferred_claims, inferred_place
+from mosaic_core.text.meaning import check_declared, claims_said, inferred_place
 from mosaic_core.text.pack import Pack, plural_category
 
 __all__ = [
@@ -120,25 +120,13 @@ def validate_template(template: Template, pack: Pack | None = None) -> None:
         )
     validate_text(template.family, template.text, pack)
     check_declared(template.id, template.family, template.text, template.place, template.claims, pack)
-    if template.family.startswith("maskout."):
-        for form in template.forms[1:]:
-            missing = set(inferred_claims(template.family, form, pack)) - set(template.claims)
-            if form and missing:
-                raise TemplateError(
-                    f"template {template.id!r}: its form {form!r} says {', '.join(sorted(missing))} by its words "
-                    "but the template does not declare it"
-                )
+    missing = set(claims_said(template.family, template.forms, pack)) - set(template.claims)
+    if missing:  # said by another form than the main one (``check_declared`` read that)
+        raise TemplateError(
+            f"template {template.id!r}: one of its forms says {', '.join(sorted(missing))} by its words "
+            "but the template does not declare it"
+        )
     check_forms(template, pack)
-
-
-def _claims_of(family: str, text: str, data: Mapping[str, Any], pack: Pack) -> tuple[str, ...]:
-    """What an undeclared sentence claims by its words; a mask sentence by any of its forms (its count does
-    not change what it says of the rest)."""
-    claims = set(inferred_claims(family, text, pack))
-    if family.startswith("maskout."):
-        forms = [data.get("one") or "", *dict(data.get("plural") or {}).values()]
-        claims.update(claim for form in forms for claim in inferred_claims(family, str(form), pack))
-    return tuple(sorted(claims))
 
 
 def template_from(data: Mapping[str, Any], family: str, builtin: bool, pack: Pack | None = None) -> Template:
@@ -150,13 +138,14 @@ def template_from(data: Mapping[str, Any], family: str, builtin: bool, pack: Pac
         plural = data.get("plural") or {}
         if not isinstance(plural, Mapping):
             raise TemplateError(f"template {data.get('id')!r}: 'plural' maps plural categories to sentences")
+        forms = [text, str(data.get("one") or ""), *(str(form) for form in plural.values())]
         return Template(
             str(data["id"]),
             family,
             text,
             builtin,
             place=str(data.get("place") or inferred_place(text, pack)),
-            claims=tuple(sorted(data["claims"])) if "claims" in data else _claims_of(family, text, data, pack),
+            claims=tuple(sorted(data["claims"])) if "claims" in data else claims_said(family, forms, pack),
             one=None if data.get("one") is None else str(data["one"]),
             language=pack.language,
             plural=tuple(sorted((str(k), str(v)) for k, v in plural.items())),

@@ -12,12 +12,12 @@ from mosaic_core.config import PRESETS, MosaicConfig
 from mosaic_core.generate.kdraw import K_MODES
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.load import load_dataset
-from mosaic_core.records import Mosaic, SourceRecord
+from mosaic_core.records import Mosaic, Plan, SourceRecord
 from mosaic_core.table import SourceTable
 from mosaic_core.text.annotate import plan_layout, read_answer, read_prompt
 from mosaic_core.text.compose import answer_text, prompt_text
 from mosaic_core.text.decoration import TAG_STYLES
-from mosaic_core.text.templates import builtin_library
+from mosaic_core.text.templates import TemplateLibrary, builtin_library
 from mosaic_core.verify.mosaic import verify_mosaic
 from mosaic_core.verify.prompt import CHECKS
 from tests.conftest import REPO
@@ -35,11 +35,13 @@ def _rerendered(mosaic: Mosaic, **changes: object) -> Mosaic:
     plan = replace(mosaic.plan, decoration=decoration)
     if "values" in changes:
         plan = replace(plan, values=changes["values"])  # type: ignore[arg-type]
-    library = builtin_library()
-    layout = plan_layout(plan, library)
-    original = plan_layout(mosaic.plan, library)
-    texts = [p.text for p in read_prompt(mosaic.prompt, mosaic.plan, original) if p.kind == "source"]
-    return Mosaic(prompt_text(layout, list(range(plan.k)), texts), mosaic.answer, plan)
+    return _recomposed(mosaic, plan)
+
+
+def _recomposed(mosaic: Mosaic, plan: Plan, library: TemplateLibrary | None = None) -> Mosaic:
+    """The mosaic's prompt composed again from ``plan`` (with ``library``'s templates), its answer kept."""
+    layout = plan_layout(plan, library or builtin_library())
+    return Mosaic(prompt_text(layout, list(range(plan.k)), _texts_of(mosaic)), mosaic.answer, plan)
 
 
 def _renumbered(mosaic: Mosaic, style: int) -> Mosaic:
@@ -187,10 +189,7 @@ class TestMutations:
         assert ones
         for mosaic in ones:
             plan = replace(mosaic.plan, decoration=replace(mosaic.plan.decoration, format_template="mine.each"))
-            layout = plan_layout(plan, library)
-            original = plan_layout(mosaic.plan, builtin_library())
-            texts = [p.text for p in read_prompt(mosaic.prompt, mosaic.plan, original) if p.kind == "source"]
-            broken = Mosaic(prompt_text(layout, list(range(plan.k)), texts), mosaic.answer, plan)
+            broken = _recomposed(mosaic, plan, library)
             assert set(verify_mosaic(broken, library).failed) == {"clash"}
 
     def test_wrong_noun_fails_agreement(self, mosaics: list[Mosaic]) -> None:
@@ -224,12 +223,7 @@ class TestMutations:
                     several_left += plan.outer_template in rest
                     continue
                 assert plan.outer_template not in rest
-                changed = replace(plan, outer_template=rest[seed % len(rest)])
-                original = plan_layout(plan, library)
-                texts = [p.text for p in read_prompt(mosaic.prompt, plan, original) if p.kind == "source"]
-                broken = Mosaic(
-                    prompt_text(plan_layout(changed, library), list(range(plan.k)), texts), mosaic.answer, changed
-                )
+                broken = _recomposed(mosaic, replace(plan, outer_template=rest[seed % len(rest)]))
                 assert _failed(broken) == {"agreement"}
                 one_left += 1
         assert one_left >= 3 and several_left >= 1
@@ -287,7 +281,6 @@ class TestMutations:
     def test_sentence_naming_missing_instructions_fails_numbering(self) -> None:
         """A sentence naming "第2、4、6……条" in a mosaic of under 6 fails numbering; the engine never writes one."""
         chinese = load_dataset(REPO / "tests/fixtures/lang/zh.jsonl").records
-        library = builtin_library()
         naming = {rule: f"zh.{rule}.03" for rule in ("maskout.odd", "maskout.even")}
         found = 0
         for seed in range(25):
@@ -295,11 +288,7 @@ class TestMutations:
                 if mosaic.plan.rule not in naming or mosaic.plan.k >= 5:  # the two sentences name up to 5 and 6
                     continue
                 assert mosaic.plan.outer_template != naming[mosaic.plan.rule]
-                plan = replace(mosaic.plan, outer_template=naming[mosaic.plan.rule])
-                original = plan_layout(mosaic.plan, library)
-                texts = [p.text for p in read_prompt(mosaic.prompt, mosaic.plan, original) if p.kind == "source"]
-                prompt = prompt_text(plan_layout(plan, library), list(range(plan.k)), texts)
-                broken = Mosaic(prompt, mosaic.answer, plan)
+                broken = _recomposed(mosaic, replace(mosaic.plan, outer_template=naming[mosaic.plan.rule]))
                 assert "numbering" in _failed(broken)
                 found += 1
         assert found >= 3

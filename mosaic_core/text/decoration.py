@@ -77,6 +77,9 @@ STARTS_BLOCK = 1 << len(TAG_STYLES)
 _STAND_INS = tuple(TAG_STYLES.index(s) for s in ("[{n}]", "<<{n}>>", "### {n}", "{{{n}}}", "({n})", "<{n}>", "|{n}|"))
 """Where the drawn numbering could be misread, the first of these that could not stands in."""
 TAG_PUNCTUATION: tuple[str, ...] = ("", ".", ":")
+"""Drawn after the tag; a word label takes its own (``number_tag``)."""
+_WORD_LABELS = frozenset(TAG_STYLES.index(s) for s in ("Q{n}", "Task {n}", *_TASK_LABELS.values()))
+_FULL_WIDTH = frozenset(TAG_STYLES.index(_TASK_LABELS[language]) for language in ("zh", "ja"))
 
 WRAPPER_WORDS: tuple[tuple[str, str], ...] = (
     ("START", "END"),
@@ -226,9 +229,16 @@ def numbering_problem(style: int, language: str, texts: list[str]) -> str | None
 def number_tag(style: int, punctuation: str, number: int) -> str:
     """The numbering marker for a 1-based ``number`` (without the following space or newline).
 
-    >>> number_tag(1, ".", 3)
-    '(3).'
+    A word label never runs into the item's first word ("Task 1 Write"): without punctuation it takes a
+    colon, and the Chinese and Japanese labels take the full-width colon whatever was drawn.
+
+    >>> number_tag(1, ".", 3), number_tag(TAG_STYLES.index("Task {n}"), "", 2)
+    ('(3).', 'Task 2:')
+    >>> number_tag(TAG_STYLES.index("任务{n}"), ".", 1), number_tag(TAG_STYLES.index("Q{n}"), ".", 4)
+    ('任务1：', 'Q4.')
     """
+    if style in _WORD_LABELS:
+        punctuation = "：" if style in _FULL_WIDTH else punctuation or ":"
     return TAG_STYLES[style].format(n=number) + punctuation
 
 

@@ -70,8 +70,12 @@ def _samples(template: Template, pack: Pack) -> list[str]:
 
 
 def show(language: str, path: Path | None) -> int:
+    """``language``: a built-in pack's code, or a pack file's path (as ``check`` takes it)."""
     if path is None:
-        path = Path(__file__).with_name(f"{language}.json")
+        path = Path(language) if language.endswith(".json") else Path(__file__).with_name(f"{language}.json")
+    if not path.is_file():
+        print(f"error: no pack {language!r}: give a built-in language's code or a pack file", file=sys.stderr)
+        return 2
     pack, templates, problems = _problems(path)
     if pack is None:
         print(problems[0])
@@ -91,7 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     shown.add_argument("language")
     shown.add_argument("--file", type=Path, default=None)
     args = parser.parse_args(argv)
-    builtin_library()  # the English pack must load: custom checks lean on it
+    try:
+        builtin_library()  # the English pack must load: custom checks lean on it
+    except MosaicError as exc:
+        print(f"error: the built-in packs do not load: {exc}", file=sys.stderr)
+        return 2
     if args.command == "check":
         return check(args.file)
     return show(args.language, args.file)

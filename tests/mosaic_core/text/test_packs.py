@@ -36,6 +36,16 @@ class TestShippedPacks:
         assert packs_main(["check", str(PACKS / f"{language}.json")]) == 0
         assert "ok: every sentence passes" in capsys.readouterr().out
 
+    def test_show_takes_a_code_or_a_file(self, capsys: pytest.CaptureFixture[str]) -> None:
+        """``show`` fills in a built-in pack by its code or a pack file by its path; anything else is one line."""
+        assert packs_main(["show", "de"]) == 0
+        by_code = capsys.readouterr().out
+        assert packs_main(["show", str(PACKS / "de.json")]) == 0
+        assert capsys.readouterr().out == by_code and "de.maskout.fix.01" in by_code
+        assert packs_main(["show", "xx"]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err.count("\n") == 1 and "'xx'" in captured.err
+
     @pytest.mark.parametrize("language", NO_ALPHABET)
     def test_chinese_and_japanese_count_characters_only(self, language: str) -> None:
         """No alphabetical order and no word counts where the script has neither; the character unit is exact."""

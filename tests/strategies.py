@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from mosaic_core.records import Decoration, SourceRecord
 from mosaic_core.rules.base import RuleInput
 from mosaic_core.text.compose import Layout
-from mosaic_core.text.decoration import BRACKETS, SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, WRAPPER_WORDS, wrapper_tags
+from mosaic_core.text.decoration import SEPARATORS, TAG_PUNCTUATION, TAG_STYLES
+from mosaic_core.text.wrappers import BRACKETS, WRAPPER_WORDS, wrapper_tags
 
 _ALPHABET = st.sampled_from(
     list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")

@@ -31,16 +31,14 @@ from mosaic_core.records import Decoration
 from mosaic_core.rules.base import Outcome
 from mosaic_core.text.compose import Layout
 from mosaic_core.text.decoration import (
-    BRACKETS,
     DRAWN_STYLES,
+    LANGUAGE_STYLES,
     SEPARATORS,
-    STARTS_BLOCK,
     TAG_PUNCTUATION,
-    TASK_STYLE,
-    WRAPPER_WORDS,
+    tag_newline_for,
     tag_style_for,
-    wrapper_tags,
 )
+from mosaic_core.text.wrappers import BRACKETS, WRAPPER_WORDS, wrapper_tags
 from mosaic_core.tokenize.counter import UNKNOWN
 
 if TYPE_CHECKING:
@@ -117,10 +115,11 @@ class Draft:
         drawn = int(draw() * DRAWN_STYLES)
         # The drawn numbering may not suit the items or their language; ``restyle`` follows them (``tag_style_for``).
         self.drawn_style, self.clashing = drawn, 0
+        style, punct, self.drawn_newline = tag_style_for(drawn, language, 0), _pick(rng, TAG_PUNCTUATION), draw() < 0.5
         self.decoration = deco = Decoration(
-            tag_style=tag_style_for(drawn, language, 0),
-            tag_punct=_pick(rng, TAG_PUNCTUATION),
-            tag_newline=draw() < 0.5,
+            tag_style=style,
+            tag_punct=punct,
+            tag_newline=tag_newline_for(style, self.drawn_newline, 0),
             inst_sep=_pick(rng, SEPARATORS),
             wrapper=wrapper,
             format_template=format_template,
@@ -144,7 +143,7 @@ class Draft:
         self.mask_ratio = rng.uniform(0.1, 0.5)
         self.k_target = draw_k(config.k_mode, rng, config.max_k, config.k_weights)
         self.rng = rng
-        self.drawn_newline, self.tag_costs, self.shape = deco.tag_newline, costs.tag_costs(deco), costs.shape(deco)
+        self.tag_costs, self.shape = costs.tag_costs(deco), costs.shape(deco)
         # A tokenizer whose pieces do not add up (any but the tiktoken family) is counted by encoding.
         self.exact_only = not run.counter.additive
         # per position
@@ -166,7 +165,7 @@ class Draft:
             self.widen()
         self.keys.append(self.rng.random())
         clashes = self.run.clashes[source]
-        if clashes & ~self.clashing or self.drawn_style == TASK_STYLE:
+        if clashes & ~self.clashing or self.drawn_style in LANGUAGE_STYLES:
             self.clashing |= clashes
             if self.restyle():
                 return  # every item's costs were taken again, this one's with them
@@ -225,17 +224,16 @@ class Draft:
         self.prompt_sum -= self.prompt_mid.pop()
         self.answer_sum -= self.resp_mid.pop()
         self.resp_end.pop()
-        if self.clashing or self.drawn_style == TASK_STYLE:
+        if self.clashing or self.drawn_style in LANGUAGE_STYLES:
             self.clashing = 0
             for item in self.items:
                 self.clashing |= self.run.clashes[item]
             self.restyle()
 
     def restyle(self) -> bool:
-        """Number the items as they call for (``tag_style_for``; a tag ends its line before an item that opens a
-        Markdown block); True if that changed, and the sums with it."""
+        """Number the items as they call for (``tag_style_for``, ``tag_newline_for``); True if that changed."""
         style = tag_style_for(self.drawn_style, self.run.languages.of_items(self.items), self.clashing)
-        newline = self.drawn_newline or self.clashing & STARTS_BLOCK > 0
+        newline = tag_newline_for(style, self.drawn_newline, self.clashing)
         if style == self.decoration.tag_style and newline == self.decoration.tag_newline:
             return False
         self.decoration = deco = replace(self.decoration, tag_style=style, tag_newline=newline)

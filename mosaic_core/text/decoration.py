@@ -1,4 +1,4 @@
-"""The decoration layer's building blocks: numbering tags, wrappers, layouts.
+"""The decoration layer's building blocks: numbering tags and layouts (wrappers: ``text/wrappers.py``).
 
 These are short markers rather than sentences, so they live here as typed
 constants. None of them contains ``/`` or starts or ends with whitespace, which
@@ -11,22 +11,19 @@ import re
 from functools import cache
 
 __all__ = [
-    "BRACKETS",
-    "CHAT_TOKENS",
     "DRAWN_STYLES",
+    "LANGUAGE_STYLES",
     "SEPARATORS",
     "STARTS_BLOCK",
     "TAG_PUNCTUATION",
     "TAG_STYLES",
-    "TASK_STYLE",
-    "WRAPPER_WORDS",
     "clashing_styles",
     "looks_numbered",
     "number_tag",
     "numbering_problem",
     "starts_block",
+    "tag_newline_for",
     "tag_style_for",
-    "wrapper_tags",
 ]
 
 # Around the 1-based number; "{n}" alone is the bare number the reference never produced.
@@ -47,18 +44,22 @@ TAG_STYLES: tuple[str, ...] = (
 DRAWN_STYLES = len(TAG_STYLES)
 """A mosaic draws its numbering among these styles; those appended below stand in for one (``tag_style_for``)."""
 _TASK_LABELS = {
-    "zh": "任务{n}",
-    "ja": "タスク{n}",
-    "es": "Tarea {n}",
-    "fr": "Tâche {n}",
-    "de": "Aufgabe {n}",
+    "zh": "指令{n}",
+    "ja": "指示{n}",
+    "es": "Instrucción {n}",
+    "fr": "Consigne {n}",
+    "de": "Anweisung {n}",
     "ru": "Задание {n}",
 }
-"""Never drawn: "Task {n}" in the languages of the built-in packs."""
+"""Never drawn: "Task {n}" in the languages of the built-in packs, in the noun their sentences use."""
 TAG_STYLES += tuple(_TASK_LABELS.values())
 _BARE, _TASK, _STAND_IN = TAG_STYLES.index("{n}"), TAG_STYLES.index("Task {n}"), TAG_STYLES.index("[{n}]")
-TASK_STYLE = _TASK
-"""The one drawn style that follows the mosaic's language ("Task n", "Aufgabe n"), not only its items."""
+_Q, _HEADING = TAG_STYLES.index("Q{n}"), TAG_STYLES.index("### {n}")
+_Q_FOREIGN = frozenset(("de", "es", "ru"))
+"""Where "Q" reads as an English question mark on a command, so the language's own label stands in. English
+and French say "Q" for question as well, and in Chinese and Japanese "Q1" is at home."""
+LANGUAGE_STYLES = frozenset((_TASK, _Q))
+"""The drawn styles that follow the mosaic's language ("Task n", "Anweisung n"), not only its items."""
 _TASK_IN = {language: TAG_STYLES.index(label) for language, label in _TASK_LABELS.items()}
 _NUMBERED_LINE = re.compile(r"^[ \t]*[0-9]+[.:]?(?:[ \t]|$)", re.MULTILINE)
 _SHAPES = {style: TAG_STYLES[style].format(n="\0").split("\0") for style in range(len(TAG_STYLES)) if style != _BARE}
@@ -72,68 +73,35 @@ _TAGGED_LINE = re.compile(rf"^[ \t]*(?:{_LEADS})[0-9]", re.MULTILINE)
 _ANY_LINE = re.compile(rf"^[ \t]*(?:([0-9]+[.:]?(?:[ \t]|$))|(?:{_LEADS})[0-9])", re.MULTILINE)
 """A line that starts like a bare number (group 1) or like another style's tag: one scan finds the first."""
 _BLOCK_START = re.compile(r"(?: {0,3}(?:```|~~~|\||#{1,6}(?:[ \t]|$)|[-*+][ \t]|[0-9]{1,9}[.)](?:[ \t]|$)|>)| {4}|\t)")
+_CODE_START = re.compile(
+    r"""(?:(?:import|from)\ [A-Za-z_][\w.]*(?:\ import\ |\ as\ |\s*$|\s*;|,)
+    |(?:async\ )?def\ \w+\s*\(|class\ \w+\s*[:({<]
+    |\#include\b|\#define\b|\#!/|<\?php|<\?xml|<!DOCTYPE|<!--
+    |<(?:html|head|body|div|span|p|a|h[1-6]|script|style|table|tr|td|form|input|button|ul|ol|li|svg|img|nav
+        |section|header|footer|main|label|select|template)\b[^>\n]*>
+    |(?:SELECT|INSERT\ INTO|UPDATE|DELETE\ FROM|CREATE\ (?:TABLE|DATABASE|INDEX|VIEW|PROCEDURE|FUNCTION)
+        |ALTER\ TABLE|DROP\ TABLE)\s
+    |function\s*[\w$]*\s*\(|(?:const|let|var)\ [\w$]+\s*=
+    |(?:public|private|protected)\ (?:static\ |final\ |abstract\ )*(?:class|void|int|String|static|boolean|double
+        |interface)\b
+    |package\ [\w.]+;|using\ [\w.]+;|(?:int|void)\ main\s*\(
+    |(?:print|printf|console\.log|System\.out\.println|echo)\s*\(|(?:for|while|if)\s*\(|for\ \w+\ in[ ]
+    |\{\s*(?:$|")|\[\s*\{|\w+\s*=\s*(?:\[|\{|\(|lambda\b|\d|"|')|[\w.]+\(.*\)\s*;?\s*$)""",
+    re.VERBOSE | re.MULTILINE,
+)
+"""A first line that reads as code ("def area(w, h):", "SELECT * FROM t;", "import numpy as np", "{"): a tag
+on it would break what a reader copies. Broad on purpose: a tag on its own line costs nothing beside a formula."""
 STARTS_BLOCK = 1 << len(TAG_STYLES)
-"""The bit (beside ``clashing_styles``' own) of a text that opens a Markdown block: its tag must end its line."""
+"""The bit (beside ``clashing_styles``' own) of a text that opens a Markdown block or a line of code: its tag must
+end its line."""
 _STAND_INS = tuple(TAG_STYLES.index(s) for s in ("[{n}]", "<<{n}>>", "### {n}", "{{{n}}}", "({n})", "<{n}>", "|{n}|"))
 """Where the drawn numbering could be misread, the first of these that could not stands in."""
 TAG_PUNCTUATION: tuple[str, ...] = ("", ".", ":")
 """Drawn after the tag; a word label takes its own (``number_tag``)."""
 _WORD_LABELS = frozenset(TAG_STYLES.index(s) for s in ("Q{n}", "Task {n}", *_TASK_LABELS.values()))
 _FULL_WIDTH = frozenset(TAG_STYLES.index(_TASK_LABELS[language]) for language in ("zh", "ja"))
-
-WRAPPER_WORDS: tuple[tuple[str, str], ...] = (
-    ("START", "END"),
-    ("OPEN", "CLOSE"),
-    ("BEGIN", "FINISH"),
-    ("ANSWER", "DONE"),
-    ("RESPONSE", "END RESPONSE"),
-    ("IN", "OUT"),
-    ("FROM", "TO"),
-    ("HEAD", "TAIL"),
-    ("FIRST", "LAST"),
-    ("ENTER", "EXIT"),
-    ("ON", "OFF"),
-    ("REPLY", "REPLY END"),
-    ("GO", "STOP"),
-    ("UP", "DOWN"),
-    ("OUTPUT", "END OUTPUT"),
-    ("ALPHA", "OMEGA"),
-    ("SOA", "EOA"),
-    ("PART", "PART END"),
-    ("LEFT", "RIGHT"),
-)
-
-BRACKETS: tuple[str, ...] = (
-    "[{w}]",
-    "<{w}>",
-    "<|{w}|>",
-    "**{w}**",
-    "{{{w}}}",
-    "(({w}))",
-    "#{w}#",
-    "@{w}@",
-    "=={w}==",
-    "<<{w}>>",
-    "[[{w}]]",
-    "|{w}|",
-    "__{w}__",
-    "~{w}~",
-    "${w}$",
-    "%{w}%",
-    "&{w}&",
-    "^{w}^",
-    "+{w}+",
-    "-{w}-",
-    "*{w}*",
-    "::{w}::",
-    "[#{w}#]",
-    "<!{w}!>",
-    "{{{{{w}}}}}",
-    "[*{w}*]",
-    "(<{w}>)",
-    "!{w}!",
-    "`{w}`",
-)
+_SPACED_COLON = TAG_STYLES.index(_TASK_LABELS["fr"])
+"""French sets a space before a colon: "Consigne 1 :"."""
 
 SEPARATORS: tuple[str, ...] = ("\n", "\n\n")
 
@@ -176,28 +144,53 @@ def clashing_styles(text: str) -> int:
 
 def starts_block(text: str) -> bool:
     """Whether ``text`` opens with a Markdown block (a code fence, table row, heading, list item, quote or indented
-    code), which a number tag on the same line would break ("(2) ```python" is no fence).
+    code) or a line of code, which a number tag on the same line would break ("(2) ```python" is no fence, and
+    "Q1: import nltk" no line to copy).
 
     >>> starts_block("```python\\nprint(1)\\n```"), starts_block("1. Heat\\n2. Alien"), starts_block("#1 fan")
     (True, True, False)
+    >>> [starts_block(t) for t in ("def add(a, b):\\n    return a + b", "SELECT name FROM users;", "import nltk")]
+    [True, True, True]
+    >>> [starts_block(t) for t in ("Define a function.", "Select the odd one out.", "Important: read this.")]
+    [False, False, False]
     """
-    return _BLOCK_START.match(text) is not None
+    return _BLOCK_START.match(text) is not None or _CODE_START.match(text) is not None
+
+
+def tag_newline_for(style: int, drawn: bool, clashing: int) -> bool:
+    """Whether the number tag ends its line: as drawn, unless an item opens a Markdown block or a line of code
+    (``STARTS_BLOCK`` in ``clashing``: a tag on that line would break it), or the tag is a Markdown heading
+    ("### 4. The logo I designed…" would make the item's first line a heading).
+
+    >>> tag_newline_for(TAG_STYLES.index("### {n}"), False, 0), tag_newline_for(1, False, STARTS_BLOCK)
+    (True, True)
+    >>> tag_newline_for(1, False, 1 << 1), tag_newline_for(1, True, 0)
+    (False, True)
+    """
+    return drawn or style == _HEADING or clashing & STARTS_BLOCK > 0
 
 
 def tag_style_for(drawn: int, language: str, clashing: int) -> int:
     """The numbering a mosaic uses: the drawn style, unless it could be misread there.
 
     "Task" is English, so a mosaic in another language takes that language's word (a bracketed
-    number if it has none here). A style that an item's own lines could be taken for (bit set in
-    ``clashing``, from ``clashing_styles``: "1. Service" for the bare number, "(2) Mix" for ``(n)``)
-    gives way to the first stand-in that none could.
+    number if it has none here); so does "Q" in German, Spanish and Russian. A style that an item's
+    own lines could be taken for (bit set in ``clashing``, from ``clashing_styles``: "1. Service" for
+    the bare number, "(2) Mix" for ``(n)``) gives way to the first stand-in that none could.
 
     >>> [TAG_STYLES[tag_style_for(s, lang, c)] for s, lang, c in [(0, "en", 1), (11, "de", 0), (2, "en", 4)]]
-    ['[{n}]', 'Aufgabe {n}', '<<{n}>>']
+    ['[{n}]', 'Anweisung {n}', '<<{n}>>']
     >>> tag_style_for(0, "en", 0), tag_style_for(11, "en", 1), tag_style_for(11, "xx", 0)
     (0, 11, 2)
+    >>> [TAG_STYLES[tag_style_for(9, lang, 0)] for lang in ("en", "fr", "zh", "es")]
+    ['Q{n}', 'Q{n}', 'Q{n}', 'Instrucción {n}']
     """
-    style = _TASK_IN.get(language, _STAND_IN) if drawn == _TASK and language != "en" else drawn
+    if drawn == _TASK and language != "en":
+        style = _TASK_IN.get(language, _STAND_IN)
+    elif drawn == _Q and language in _Q_FOREIGN:
+        style = _TASK_IN[language]
+    else:
+        style = drawn
     if not clashing >> style & 1:
         return style
     return next((other for other in _STAND_INS if not clashing >> other & 1), _STAND_INS[-1])
@@ -220,6 +213,8 @@ def numbering_problem(style: int, language: str, texts: list[str]) -> str | None
         return f"the items are tagged {TAG_STYLES[style].format(n='n')!r}, but a text has a line that starts like one"
     if style == _TASK and language != "en":
         return f'an English "Task" label in {language}'
+    if style == _Q and language in _Q_FOREIGN:
+        return f'an English "Q" label in {language}'
     if style in _TASK_IN.values() and _TASK_IN.get(language) != style:
         return f"the label {TAG_STYLES[style].format(n='')!r} is not {language}'s"
     return None
@@ -230,54 +225,18 @@ def number_tag(style: int, punctuation: str, number: int) -> str:
     """The numbering marker for a 1-based ``number`` (without the following space or newline).
 
     A word label never runs into the item's first word ("Task 1 Write"): without punctuation it takes a
-    colon, and the Chinese and Japanese labels take the full-width colon whatever was drawn.
+    colon, and the Chinese and Japanese labels take the full-width colon whatever was drawn. The French
+    label's colon follows French typography, after a space.
 
     >>> number_tag(1, ".", 3), number_tag(TAG_STYLES.index("Task {n}"), "", 2)
     ('(3).', 'Task 2:')
-    >>> number_tag(TAG_STYLES.index("任务{n}"), ".", 1), number_tag(TAG_STYLES.index("Q{n}"), ".", 4)
-    ('任务1：', 'Q4.')
+    >>> number_tag(TAG_STYLES.index("指令{n}"), ".", 1), number_tag(TAG_STYLES.index("Q{n}"), ".", 4)
+    ('指令1：', 'Q4.')
+    >>> number_tag(TAG_STYLES.index("Consigne {n}"), "", 2), number_tag(TAG_STYLES.index("Consigne {n}"), ".", 2)
+    ('Consigne 2 :', 'Consigne 2.')
     """
     if style in _WORD_LABELS:
         punctuation = "：" if style in _FULL_WIDTH else punctuation or ":"
+        if style == _SPACED_COLON and punctuation == ":":
+            punctuation = " :"
     return TAG_STYLES[style].format(n=number) + punctuation
-
-
-CHAT_TOKENS = frozenset(
-    [
-        "<|start|>",
-        "<|end|>",
-        "<|message|>",
-        "<|channel|>",
-        "<|return|>",
-        "<|call|>",
-        "<|user|>",
-        "<|assistant|>",
-        "<|system|>",
-        "<|endoftext|>",
-        "<|im_start|>",
-        "<|im_end|>",
-        "<|eot_id|>",
-    ]
-)
-"""Special tokens of common chat formats (Phi-3, gpt-oss, ChatML, Llama 3): a tokenizer that has one reads the
-text as that token, so a wrapper must never spell one (an end of turn in the middle of an answer)."""
-
-
-@cache
-def wrapper_tags(words: int, bracket: int, lowercase: bool) -> tuple[str, str]:
-    """The begin and end tags of a wrapper, never one a reader or a tokenizer could take for something else.
-
-    Lower-case START/END in ``<|x|>`` spell chat special tokens, so they stay upper-case; a word in
-    braces (``{reply}``, ``{{open}}``) reads as a placeholder of a template nobody filled, so braces
-    give way to square brackets.
-
-    >>> wrapper_tags(0, 0, False), wrapper_tags(0, 2, True), wrapper_tags(1, 4, True)
-    (('[START]', '[END]'), ('<|START|>', '<|END|>'), ('[open]', '[close]'))
-    """
-    begin, end = WRAPPER_WORDS[words]
-    style = BRACKETS[bracket]
-    if style.startswith("{"):
-        style = BRACKETS[0]
-    if lowercase and not {style.format(w=begin.lower()), style.format(w=end.lower())} & CHAT_TOKENS:
-        begin, end = begin.lower(), end.lower()
-    return style.format(w=begin), style.format(w=end)

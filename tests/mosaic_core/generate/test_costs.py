@@ -10,7 +10,8 @@ from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.records import Decoration, SourceRecord
 from mosaic_core.rules.registry import RULES
 from mosaic_core.table import SourceTable
-from mosaic_core.text.decoration import SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, number_tag, wrapper_tags
+from mosaic_core.text.decoration import SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, number_tag
+from mosaic_core.text.wrappers import wrapper_tags
 from tests.conftest import TOKENIZERS
 
 

@@ -101,18 +101,63 @@ class TestNumbering:
             assert all(verify_mosaic(m, MosaicConfig().library(), None, 150, by_id).ok for m in fast)
 
     def test_task_is_english_only(self) -> None:
-        """French mosaics that drew "Task" number their items "Tâche"; English ones keep "Task"."""
+        """French mosaics that drew "Task" number their items "Consigne", the noun of their sentences; English
+        ones keep "Task"."""
         french = load_dataset(REPO / "tests/fixtures/lang/fr.jsonl").records
         seen = {"fr": 0}
         for seed in range(30):
             for mosaic in _mosaics(french, seed=seed, epochs=1):
                 style = TAG_STYLES[mosaic.plan.decoration.tag_style]
                 assert style != "Task {n}", mosaic.prompt
-                seen["fr"] += style == "Tâche {n}"
+                seen["fr"] += style == "Consigne {n}"
         assert seen["fr"] > 0
         english = _listing_records()[::2]
         styles = {m.plan.decoration.tag_style for s in range(40) for m in _mosaics(english, seed=s, epochs=1)}
-        assert TASK in styles and TAG_STYLES.index("Tâche {n}") not in styles
+        assert TASK in styles and TAG_STYLES.index("Consigne {n}") not in styles
+
+    def test_q_gives_way_where_it_reads_as_english(self) -> None:
+        """Spanish mosaics never tag a command "Q1" (question): "Instrucción 1" stands in; French and Chinese keep
+        "Q", and a Spanish mosaic that drew "Q" still matches the reference walk."""
+        q, own = TAG_STYLES.index("Q{n}"), TAG_STYLES.index("Instrucción {n}")
+        spanish = load_dataset(REPO / "tests/fixtures/lang/es.jsonl").records
+        kept: dict[str, int] = {"fr": 0, "zh": 0}
+        stood_in = 0
+        for seed in range(30):
+            for mosaic in _mosaics(spanish, seed=seed, epochs=1):
+                assert mosaic.plan.decoration.tag_style != q, mosaic.prompt
+                stood_in += mosaic.plan.decoration.tag_style == own
+            for language in kept:
+                records = load_dataset(REPO / f"tests/fixtures/lang/{language}.jsonl").records
+                kept[language] += sum(m.plan.decoration.tag_style == q for m in _mosaics(records, seed=seed, epochs=1))
+        assert stood_in and all(kept.values()), (stood_in, kept)
+        config = {"seed": 3, "epochs": 2, "max_k": 6, "max_tokens": 400}
+        fast, slow = _mosaics(spanish, **config), _mosaics(spanish, ReferenceRun, **config)
+        assert [(m.prompt, m.answer, m.plan) for m in fast] == [(m.prompt, m.answer, m.plan) for m in slow]
+
+    def test_a_heading_tag_and_a_line_of_code_end_their_line(self) -> None:
+        """A "### n" tag never shares its line with the text (which would become a heading), and no tag shares the
+        first line of an item that opens with code ("Q1: import nltk"); both match the reference walk."""
+        heading = TAG_STYLES.index("### {n}")
+        code = ["def area(w, h):\n    return w * h", "SELECT name FROM users;", "import numpy as np\nnp.zeros(3)"]
+        records = [
+            SourceRecord(f"c{i}", f"Write snippet {i}.", "", code[i % 3])
+            if i % 2
+            else SourceRecord(f"t{i}", f"Name a fruit, case {i}.", "", f"A pear, case {i}.")
+            for i in range(24)
+        ]
+        by_id = {r.id: r for r in records}
+        headings = coded = 0
+        for seed in range(40):
+            for mosaic in _mosaics(records, seed=seed, epochs=1, max_k=3):
+                deco = mosaic.plan.decoration
+                is_code = any(map(starts_block, _texts(mosaic, by_id)))
+                assert deco.tag_newline or not (deco.tag_style == heading or is_code), mosaic.prompt
+                headings += deco.tag_style == heading
+                coded += is_code
+        assert headings and coded
+        config = {"seed": 5, "epochs": 2, "max_k": 6, "max_tokens": 160, "k_mode": "max_length"}
+        fast, slow = _mosaics(records, **config), _mosaics(records, ReferenceRun, **config)
+        assert [(m.prompt, m.answer, m.plan) for m in fast] == [(m.prompt, m.answer, m.plan) for m in slow]
 
     def test_restyled_mosaics_verify_and_match_the_reference_walk(self) -> None:
         """Restyling changes the tags' cost mid-growth: the fast walk still equals the reference, within budget."""

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mosaic_core.text.decoration import (
-    BRACKETS,
-    CHAT_TOKENS,
-    SEPARATORS,
-    TAG_PUNCTUATION,
-    TAG_STYLES,
-    WRAPPER_WORDS,
-    number_tag,
-    wrapper_tags,
-)
+from mosaic_core.text.decoration import SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, number_tag
+from mosaic_core.text.wrappers import BRACKETS, CHAT_TOKENS, WRAPPER_WORDS, wrapper_tags
 
 ALL_WRAPPERS = [
     wrapper_tags(w, b, low) for w in range(len(WRAPPER_WORDS)) for b in range(len(BRACKETS)) for low in (False, True)

@@ -44,9 +44,11 @@ def _recomposed(mosaic: Mosaic, plan: Plan, library: TemplateLibrary | None = No
     return Mosaic(prompt_text(layout, list(range(plan.k)), _texts_of(mosaic)), mosaic.answer, plan)
 
 
-def _renumbered(mosaic: Mosaic, style: int) -> Mosaic:
-    """The mosaic with its items numbered in another style, prompt and answer composed again."""
-    plan = replace(mosaic.plan, decoration=replace(mosaic.plan.decoration, tag_style=style))
+def _renumbered(mosaic: Mosaic, style: int, newline: bool | None = None) -> Mosaic:
+    """The mosaic with its items numbered in another style (the tag ending its line or not, if given), prompt and
+    answer composed again."""
+    deco = replace(mosaic.plan.decoration, tag_style=style)
+    plan = replace(mosaic.plan, decoration=deco if newline is None else replace(deco, tag_newline=newline))
     library = builtin_library()
     original, layout = plan_layout(mosaic.plan, library), plan_layout(plan, library)
     prompts = [p.text for p in read_prompt(mosaic.prompt, mosaic.plan, original) if p.kind == "source"]
@@ -269,14 +271,31 @@ class TestMutations:
             assert _failed(broken) == {"numbering"}
 
     def test_task_label_in_another_language_fails_numbering(self) -> None:
-        """French items numbered "Task 1" or "Aufgabe 1" fail numbering; "Tâche 1" passes."""
+        """French items numbered "Task 1" or "Anweisung 1" fail numbering; "Consigne 1" passes. Spanish items
+        numbered "Q1" fail; French ones pass."""
         french = load_dataset(REPO / "tests/fixtures/lang/fr.jsonl").records
         mosaics = [m for seed in range(3) for m in _mosaics(french, seed=seed, epochs=1)[1] if m.plan.language == "fr"]
         assert mosaics
         for mosaic in mosaics[:15]:
             assert _failed(_renumbered(mosaic, TAG_STYLES.index("Task {n}"))) == {"numbering"}
-            assert _failed(_renumbered(mosaic, TAG_STYLES.index("Aufgabe {n}"))) == {"numbering"}
-            assert _failed(_renumbered(mosaic, TAG_STYLES.index("Tâche {n}"))) == set()
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("Anweisung {n}"))) == {"numbering"}
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("Consigne {n}"))) == set()
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("Q{n}"))) == set()
+        spanish = load_dataset(REPO / "tests/fixtures/lang/es.jsonl").records
+        found = [m for m in _mosaics(spanish, seed=1, epochs=1)[1] if m.plan.language == "es"]
+        assert found
+        for mosaic in found[:10]:
+            assert _failed(_renumbered(mosaic, TAG_STYLES.index("Q{n}"))) == {"numbering"}
+
+    def test_heading_tag_on_the_text_line_fails_numbering(self) -> None:
+        """A "### 2" tag on the line of its text fails numbering; the same tag on a line of its own passes."""
+        french = load_dataset(REPO / "tests/fixtures/lang/fr.jsonl").records
+        mosaics = [m for m in _mosaics(french, seed=2, epochs=1)[1] if not m.plan.decoration.tag_newline]
+        assert mosaics
+        heading = TAG_STYLES.index("### {n}")
+        for mosaic in mosaics[:10]:
+            assert _failed(_renumbered(mosaic, heading, newline=False)) == {"numbering"}
+            assert _failed(_renumbered(mosaic, heading, newline=True)) == set()
 
     def test_sentence_naming_missing_instructions_fails_numbering(self) -> None:
         """A sentence naming "第2、4、6……条" in a mosaic of under 6 fails numbering; the engine never writes one."""

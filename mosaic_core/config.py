@@ -198,10 +198,11 @@ class MosaicConfig:
         families = ["format.plain", "format.wrapper"]
         families += [name for name in RULES if name not in self.disabled_rules and mix[RULES[name].strategy] > 0]
         for family in families:
-            usable = [library.get(t) for t in self.enabled_templates(family, library, language)]
-            # A mask may leave one instruction to answer: a mask family keeps a sentence that fits that ("rest").
-            if pack.uses_family(family) and not [t for t in usable if "rest" not in t.claims]:
-                fitting = " that fits a mask leaving one instruction" if usable else ""
+            enabled = [library.get(t) for t in self.enabled_templates(family, library, language)]
+            # A mask may leave one instruction to answer, of two: a mask family keeps a sentence that fits that.
+            usable = [t for t in enabled if not family.startswith("maskout.") or compatible(t.claims, "maskout", 2, 1)]
+            if pack.uses_family(family) and not usable:
+                fitting = " that fits a mask leaving one instruction" if enabled else ""
                 raise ConfigError(
                     f"every template of {family}{where}{fitting} is switched off; keep one on", key="disabled_templates"
                 )

@@ -100,16 +100,17 @@ class Costs:
 
     def sentences(self, language: str, rule: str, k: int, one_left: bool = False) -> list[str]:
         """A rule's enabled sentences in a language that name no instruction past ``k`` (all, if every one does),
-        and, where a mask leaves one instruction to answer (``one_left``), that speak of no remaining ones
-        (the recipe keeps one such sentence on: ``config.py``)."""
+        and whose claims fit k and, where a mask leaves one instruction to answer (``one_left``), one answer: no
+        remaining ones, no class of one (the recipe keeps one such sentence on: ``config.py``)."""
         key = (language, rule, k, one_left)
         found = self._sentence_lists.get(key)
         if found is None:
             every = self.templates[language, rule]
             get = self.library.get
             fitting = [t for t in every if highest_named(rule, get(t).forms) <= k] or every
-            if one_left:
-                fitting = [t for t in fitting if compatible(get(t).claims, "maskout", k, 1)] or fitting
+            if rule.startswith("maskout."):
+                left = 1 if one_left else 2
+                fitting = [t for t in fitting if compatible(get(t).claims, "maskout", k, left)] or fitting
             found = self._sentence_lists[key] = fitting
         return found
 

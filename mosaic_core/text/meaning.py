@@ -11,10 +11,14 @@ either) and, for format sentences, its ``claims``:
 * ``each``: it speaks of each answer in turn ("begin each answer with"); where one answer is asked for, its
   ``one`` form stands instead ("begin your answer with"), which claims nothing, or, without one, it does not.
 
-A mask sentence may declare one claim, by its words too:
+A mask sentence may declare two claims, by its words too:
 
 * ``rest``: it speaks of the instructions left to answer as several ("respond to the others", "the
-  remaining ones", "die übrigen"); never where the mask leaves one instruction to answer.
+  remaining ones", "die übrigen"); never where the mask leaves one instruction to answer;
+* ``classes``: an odd or even mask sentence that speaks of every one of a class, or of it as a series
+  ("skip every odd-numbered instruction", "toutes celles de numéro pair", "starting with instruction 1"):
+  only where both classes have two or more, so in four instructions or more ("répondre à toutes celles
+  de numéro pair" where only instruction 2 is even reads as several).
 
 The words of a sentence are checked against its declaration when the library
 loads (``check_declared``), through the cues of its language's pack
@@ -70,8 +74,8 @@ def highest_named(family: str, forms: Iterable[str]) -> int:
     return max(map(int, re.findall(r"[0-9]+", words)), default=0)
 
 
-CLAIMS = ("all", "given_order", "plural", "answers", "each", "rest")
-MASK_CLAIMS = ("rest",)
+CLAIMS = ("all", "given_order", "plural", "answers", "each", "rest", "classes")
+MASK_CLAIMS = ("rest", "classes")
 """The claims a mask sentence may make; a format sentence may make the others."""
 
 _NOUNS = "instruction|task|item|question|request|prompt"
@@ -79,6 +83,7 @@ _BAD_COUNT = re.compile(
     rf"\b1 (?:[a-z]+ )?(?:{_NOUNS})s\b|\bthe 1 [a-z]+\b|\b(?:[02-9]|\d{{2,}}) (?:[a-z]+ )?(?:{_NOUNS})\b(?!s)"
 )
 FORMAT_FAMILIES = ("format.wrapper", "format.plain")
+_CLASS_FAMILIES = ("maskout.odd", "maskout.even")
 
 
 def inferred_place(text: str, pack: Pack) -> str:
@@ -105,14 +110,15 @@ def inferred_claims(family: str, text: str, pack: Pack) -> tuple[str, ...]:
     ('all', 'plural', 'each')
     >>> inferred_claims("maskout.fix", "Skip instruction {positions} and answer the remaining ones.", en)
     ('rest',)
+    >>> inferred_claims("maskout.odd", "Skip every odd-numbered instruction.", en)
+    ('classes',)
     """
     if family in FORMAT_FAMILIES:
-        kinds = tuple(claim for claim in CLAIMS if claim not in MASK_CLAIMS)
-    elif family.startswith("maskout."):
-        kinds = MASK_CLAIMS
-    else:
+        return tuple(claim for claim in CLAIMS if claim not in MASK_CLAIMS and pack.cue(claim, text))
+    if not family.startswith("maskout."):
         return ()
-    return tuple(claim for claim in kinds if pack.cue(claim, text))
+    said = ("rest",) if pack.cue("rest", text) else ()
+    return (*said, "classes") if family in _CLASS_FAMILIES and pack.cue("classes", text) else said
 
 
 def claims_said(family: str, forms: Iterable[str], pack: Pack) -> tuple[str, ...]:
@@ -152,6 +158,8 @@ def check_declared(template_id: str, family: str, text: str, place: str, claims:
             f"template {template_id!r}: a mask sentence declares no claim but {', '.join(MASK_CLAIMS)}; "
             f"{family} claims the rest by its rule"
         )
+    if "classes" in claims and family not in _CLASS_FAMILIES:
+        raise TemplateError(f"template {template_id!r}: only odd and even mask sentences speak of classes")
     if family in FORMAT_FAMILIES and set(claims) & set(MASK_CLAIMS):
         raise TemplateError(f"template {template_id!r}: {', '.join(MASK_CLAIMS)} is a mask sentence's claim")
     if claims and family not in FORMAT_FAMILIES and not family.startswith("maskout."):
@@ -174,6 +182,8 @@ def compatible(claims: Iterable[str], strategy: str, k: int, answers: int | None
     (False, True)
     >>> compatible(("rest",), "maskout", 3, 1), compatible(("rest",), "maskout", 4, 2)
     (False, True)
+    >>> compatible(("classes",), "maskout", 3, 2), compatible(("classes",), "maskout", 4, 2)
+    (False, True)
     """
     claimed = set(claims)
     if strategy == "maskout" and "all" in claimed:
@@ -181,6 +191,8 @@ def compatible(claims: Iterable[str], strategy: str, k: int, answers: int | None
     if strategy == "permute" and "given_order" in claimed:
         return False
     if claimed & {"answers", "each", "rest"} and (k if answers is None else answers) < 2:
+        return False
+    if "classes" in claimed and k < 4:
         return False
     # One instruction is not "the instructions", nor "every instruction".
     return not (k == 1 and claimed & {"plural", "all"})

@@ -20,8 +20,8 @@ from mosaic_core.errors import TemplateError
 
 __all__ = ["CUE_KINDS", "REFERENCE_COUNTS", "Pack", "plural_category"]
 
-CUE_KINDS = ("before", "after", "all", "given_order", "plural", "answers", "each", "rest")
-"""What cues reveal: the two places a sentence can point to, and the six claims (``text/meaning.py``)."""
+CUE_KINDS = ("before", "after", "all", "given_order", "plural", "answers", "each", "rest", "classes")
+"""What cues reveal: the two places a sentence can point to, and the seven claims (``text/meaning.py``)."""
 _UNITS = ("words", "chars")
 _TALK = ("anywhere", "ending", "whole", "opening")
 REFERENCE_COUNTS = {

@@ -70,7 +70,11 @@ def prompt_problems(plan: Plan, layout: Layout, library: TemplateLibrary) -> lis
         left = plan.k - len(plan.masked)
         if plan.strategy == "maskout" and not compatible(template.claims, "maskout", plan.k, left):
             found.append(
-                ("agreement", f"mask sentence {template.id} speaks of the remaining instructions; {left} remains")
+                (
+                    "agreement",
+                    f"mask sentence {template.id} ({', '.join(template.claims)}) cannot stand with {left} of "
+                    f"{plan.k} to answer",
+                )
             )
         named = highest_named(template.family, template.forms)
         if named > plan.k:

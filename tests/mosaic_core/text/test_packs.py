@@ -189,6 +189,33 @@ class TestOneAnswer:
                 assert said == ("rest" in template.claims), template.id
             assert sum("rest" not in t.claims for t in templates) >= 3, family
 
+    @pytest.mark.parametrize("language", BUILTIN_LANGUAGES)
+    def test_odd_and_even_families_keep_sentences_for_a_class_of_one(self, language: str) -> None:
+        """An odd or even sentence that speaks of every one of a class declares ``classes``, exactly where its
+        words say so, and each family keeps at least five without it for mosaics of two or three."""
+        library = builtin_library()
+        pack = library.pack(language)
+        for family in ("maskout.odd", "maskout.even"):
+            templates = library.family(family, language)
+            for template in templates:
+                said = any(pack.cue("classes", form) for form in template.forms if form)
+                assert said == ("classes" in template.claims), template.id
+            assert sum("classes" not in t.claims for t in templates) >= 5, family
+
+    def test_a_class_sentence_says_so(self) -> None:
+        """ "Skip every odd-numbered instruction" claims ``classes``; the same words in a fixed mask claim nothing,
+        and only odd and even sentences may declare it."""
+        item = {"id": "mine.4", "family": "maskout.odd", "text": "Skip every odd-numbered instruction."}
+        assert builtin_library().with_custom([item]).get("mine.4").claims == ("classes",)
+        with pytest.raises(TemplateError, match="says classes by its words"):
+            builtin_library().with_custom([{**item, "claims": []}])
+        plain = {"id": "mine.4", "family": "maskout.odd", "text": "Skip the odd-numbered instructions."}
+        assert builtin_library().with_custom([plain]).get("mine.4").claims == ()
+        fixed = {"id": "mine.5", "family": "maskout.fix", "text": "Skip {noun} {positions}, every one of them."}
+        assert builtin_library().with_custom([fixed]).get("mine.5").claims == ()
+        with pytest.raises(TemplateError, match="only odd and even"):
+            builtin_library().with_custom([{**fixed, "claims": ["classes"]}])
+
     def test_a_mask_sentence_of_the_remaining_ones_says_so(self) -> None:
         """Words that speak of the remaining instructions as several give the claim ``rest``; declared without
         it, the sentence is refused; a format sentence cannot declare it."""

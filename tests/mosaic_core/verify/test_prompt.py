@@ -17,6 +17,7 @@ from mosaic_core.table import SourceTable
 from mosaic_core.text.annotate import plan_layout, read_answer, read_prompt
 from mosaic_core.text.compose import answer_text, prompt_text
 from mosaic_core.text.decoration import TAG_STYLES
+from mosaic_core.text.meaning import highest_named
 from mosaic_core.text.templates import TemplateLibrary, builtin_library
 from mosaic_core.verify.mosaic import verify_mosaic
 from mosaic_core.verify.prompt import CHECKS
@@ -229,6 +230,36 @@ class TestMutations:
                 assert _failed(broken) == {"agreement"}
                 one_left += 1
         assert one_left >= 3 and several_left >= 1
+
+    @pytest.mark.parametrize("language", ["en", "fr", "es", "zh"])
+    def test_a_class_of_one_spoken_of_as_several_fails_agreement(
+        self, tiny_records: list[SourceRecord], language: str
+    ) -> None:
+        """An odd or even mask of two or three instructions never gets a sentence of every one of a class
+        ("répondre à toutes celles de numéro pair" with only instruction 2 even); put there, it fails agreement;
+        in four or more it stands."""
+        library = builtin_library()
+        sources = list(tiny_records)
+        if language != "en":
+            sources += load_dataset(REPO / f"tests/fixtures/lang/{language}.jsonl").records[:10]
+        small = large = 0
+        mix = {"primary": 0, "format": 0, "permute": 0, "maskout": 1}
+        rules = ["maskout.fix", "maskout.longest_words", "maskout.shortest_words"]
+        for seed in range(40):
+            for mosaic in _mosaics(sources, seed=seed, epochs=1, max_k=5, mix=mix, disabled_rules=rules)[1]:
+                plan = mosaic.plan
+                if plan.rule not in ("maskout.odd", "maskout.even") or plan.language != language:
+                    continue
+                family = library.family(plan.rule, language)
+                classes = [t.id for t in family if "classes" in t.claims and highest_named(t.family, t.forms) <= plan.k]
+                if plan.k >= 4:
+                    large += plan.outer_template in classes
+                    continue
+                assert plan.outer_template not in classes
+                broken = _recomposed(mosaic, replace(plan, outer_template=classes[seed % len(classes)]))
+                assert _failed(broken) == {"agreement"}
+                small += 1
+        assert small >= 3 and large >= 1
 
     def test_bare_numbers_beside_a_numbered_line_fail_numbering(self, mosaics: list[Mosaic]) -> None:
         """A mosaic whose texts hold a line like "42 is the answer", numbered with bare numbers, fails numbering."""

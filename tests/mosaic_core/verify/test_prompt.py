@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -28,6 +29,21 @@ from tests.strategies import records
 def _mosaics(sources: list[SourceRecord], **config: object) -> tuple[MosaicRun, list[Mosaic]]:
     run = MosaicRun(SourceTable.build(sources, "cl100k_base"), MosaicConfig(**config))  # type: ignore[arg-type]
     return run, list(run.mosaics())
+
+
+def _sentenced(
+    tiny_records: list[SourceRecord], language: str, seeds: int, **config: object
+) -> Iterator[tuple[int, Mosaic]]:
+    """(seed, mosaic) for every mosaic in ``language`` with an order or mask sentence, one epoch per seed, of the
+    tiny records and, in another language, ten of its fixture's."""
+    sources = list(tiny_records)
+    if language != "en":
+        sources += load_dataset(REPO / f"tests/fixtures/lang/{language}.jsonl").records[:10]
+    for seed in range(seeds):
+        for mosaic in _mosaics(sources, seed=seed, epochs=1, **config)[1]:
+            if mosaic.plan.language == language and mosaic.plan.outer_template is not None:
+                assert mosaic.plan.rule is not None  # a sentence is the rule's
+                yield seed, mosaic
 
 
 def _rerendered(mosaic: Mosaic, **changes: object) -> Mosaic:
@@ -210,25 +226,19 @@ class TestMutations:
         """A mask that leaves one instruction never gets a sentence speaking of "the remaining ones"; such a
         sentence of the same rule, put there, fails the agreement check; with two or more left it stands."""
         library = builtin_library()
-        sources = list(tiny_records)
-        if language != "en":
-            sources += load_dataset(REPO / f"tests/fixtures/lang/{language}.jsonl").records[:10]
         one_left = several_left = 0
-        for seed in range(60):
-            for mosaic in _mosaics(sources, seed=seed, epochs=1, max_k=4, mix=PRESETS["mask"])[1]:
-                plan = mosaic.plan
-                if plan.rule is None or plan.language != language or plan.outer_template is None:
-                    continue
-                rest = [t.id for t in library.family(plan.rule, language) if "rest" in t.claims]
-                if not rest:
-                    continue
-                if plan.k - len(plan.masked) >= 2:
-                    several_left += plan.outer_template in rest
-                    continue
-                assert plan.outer_template not in rest
-                broken = _recomposed(mosaic, replace(plan, outer_template=rest[seed % len(rest)]))
-                assert _failed(broken) == {"agreement"}
-                one_left += 1
+        for seed, mosaic in _sentenced(tiny_records, language, 60, max_k=4, mix=PRESETS["mask"]):
+            plan = mosaic.plan
+            rest = [t.id for t in library.family(str(plan.rule), language) if "rest" in t.claims]
+            if not rest:
+                continue
+            if plan.k - len(plan.masked) >= 2:
+                several_left += plan.outer_template in rest
+                continue
+            assert plan.outer_template not in rest
+            broken = _recomposed(mosaic, replace(plan, outer_template=rest[seed % len(rest)]))
+            assert _failed(broken) == {"agreement"}
+            one_left += 1
         assert one_left >= 3 and several_left >= 1
 
     @pytest.mark.parametrize("language", ["en", "fr", "es", "zh"])
@@ -239,26 +249,20 @@ class TestMutations:
         ("répondre à toutes celles de numéro pair" with only instruction 2 even); put there, it fails agreement;
         in four or more it stands."""
         library = builtin_library()
-        sources = list(tiny_records)
-        if language != "en":
-            sources += load_dataset(REPO / f"tests/fixtures/lang/{language}.jsonl").records[:10]
         small = large = 0
         mix = {"primary": 0, "format": 0, "permute": 0, "maskout": 1}
         rules = ["maskout.fix", "maskout.longest_words", "maskout.shortest_words"]
-        for seed in range(40):
-            for mosaic in _mosaics(sources, seed=seed, epochs=1, max_k=5, mix=mix, disabled_rules=rules)[1]:
-                plan = mosaic.plan
-                if plan.rule not in ("maskout.odd", "maskout.even") or plan.language != language:
-                    continue
-                family = library.family(plan.rule, language)
-                classes = [t.id for t in family if "classes" in t.claims and highest_named(t.family, t.forms) <= plan.k]
-                if plan.k >= 4:
-                    large += plan.outer_template in classes
-                    continue
-                assert plan.outer_template not in classes
-                broken = _recomposed(mosaic, replace(plan, outer_template=classes[seed % len(classes)]))
-                assert _failed(broken) == {"agreement"}
-                small += 1
+        for seed, mosaic in _sentenced(tiny_records, language, 40, max_k=5, mix=mix, disabled_rules=rules):
+            plan = mosaic.plan
+            family = library.family(str(plan.rule), language)
+            classes = [t.id for t in family if "classes" in t.claims and highest_named(t.family, t.forms) <= plan.k]
+            if plan.k >= 4:
+                large += plan.outer_template in classes
+                continue
+            assert plan.outer_template not in classes
+            broken = _recomposed(mosaic, replace(plan, outer_template=classes[seed % len(classes)]))
+            assert _failed(broken) == {"agreement"}
+            small += 1
         assert small >= 3 and large >= 1
 
     def test_bare_numbers_beside_a_numbered_line_fail_numbering(self, mosaics: list[Mosaic]) -> None:

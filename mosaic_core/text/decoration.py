@@ -55,9 +55,6 @@ _TASK_LABELS = {
 TAG_STYLES += tuple(_TASK_LABELS.values())
 _BARE, _TASK, _STAND_IN = TAG_STYLES.index("{n}"), TAG_STYLES.index("Task {n}"), TAG_STYLES.index("[{n}]")
 _Q, _HEADING = TAG_STYLES.index("Q{n}"), TAG_STYLES.index("### {n}")
-_Q_FOREIGN = frozenset(("de", "es", "ru"))
-"""Where "Q" reads as an English question mark on a command, so the language's own label stands in. English
-and French say "Q" for question as well, and in Chinese and Japanese "Q1" is at home."""
 LANGUAGE_STYLES = frozenset((_TASK, _Q))
 """The drawn styles that follow the mosaic's language ("Task n", "Anweisung n"), not only its items."""
 _TASK_IN = {language: TAG_STYLES.index(label) for language, label in _TASK_LABELS.items()}
@@ -73,24 +70,34 @@ _TAGGED_LINE = re.compile(rf"^[ \t]*(?:{_LEADS})[0-9]", re.MULTILINE)
 _ANY_LINE = re.compile(rf"^[ \t]*(?:([0-9]+[.:]?(?:[ \t]|$))|(?:{_LEADS})[0-9])", re.MULTILINE)
 """A line that starts like a bare number (group 1) or like another style's tag: one scan finds the first."""
 _BLOCK_START = re.compile(r"(?: {0,3}(?:```|~~~|\||#{1,6}(?:[ \t]|$)|[-*+][ \t]|[0-9]{1,9}[.)](?:[ \t]|$)|>)| {4}|\t)")
-_CODE_START = re.compile(
+_CODE_WORDS = re.compile(
     r"""(?:(?:import|from)\ [A-Za-z_][\w.]*(?:\ import\ |\ as\ |\s*$|\s*;|,)
-    |(?:async\ )?def\ \w+\s*\(|class\ \w+\s*[:({<]
+    |(?:async\ )?def\ \w+\s*\(|class\ \w+\s*[:({<]|\"\"\"|\'\'\'|\^[\[(\\\w]
     |\#include\b|\#define\b|\#!/|<\?php|<\?xml|<!DOCTYPE|<!--
-    |<(?:html|head|body|div|span|p|a|h[1-6]|script|style|table|tr|td|form|input|button|ul|ol|li|svg|img|nav
-        |section|header|footer|main|label|select|template)\b[^>\n]*>
+    |(?:(?:Public|Private)\ )?(?:Sub|Function)\ \w+\s*\(|Dim\ \w+\ As\b
     |(?:SELECT|INSERT\ INTO|UPDATE|DELETE\ FROM|CREATE\ (?:TABLE|DATABASE|INDEX|VIEW|PROCEDURE|FUNCTION)
         |ALTER\ TABLE|DROP\ TABLE)\s
     |function\s*[\w$]*\s*\(|(?:const|let|var)\ [\w$]+\s*=
     |(?:public|private|protected)\ (?:static\ |final\ |abstract\ )*(?:class|void|int|String|static|boolean|double
         |interface)\b
     |package\ [\w.]+;|using\ [\w.]+;|(?:int|void)\ main\s*\(
-    |(?:print|printf|console\.log|System\.out\.println|echo)\s*\(|(?:for|while|if)\s*\(|for\ \w+\ in[ ]
+    |(?:print|printf|console\.log|System\.out\.println|echo)\s*\(|(?:for|while|if)\s*\(|for\ \w+\ in[ ])""",
+    re.VERBOSE | re.MULTILINE,
+)
+"""A first line that opens with a keyword of code ("def area(w, h):", "SELECT * FROM t;", "import numpy as np")."""
+_CODE_SHAPES = re.compile(
+    r"""(?:<[A-Za-z][\w:.-]*(?:\s[^>\n]*)?/?>
+    |(?=[^\n{]{0,100}\{[\ \t]*$)[.\#]?[A-Za-z][\w-]*+
+        (?:(?:[\ \t]*+[>+~,][\ \t]*+|[\ \t]++)[.\#:]?[A-Za-z][\w-]*+|[.\#:][A-Za-z][\w-]*+){0,8}+[\ \t]*+\{[\ \t]*$
+    |(?:[A-Z][\w.]*|int|bool|boolean|float|double|char|long|short|void|string|auto|unsigned)(?:<[^>\n]*>)?(?:\[\])*
+        \ +[A-Za-z_]\w*(?:\ *(?:=(?!=)|;)|\()
     |\{\s*(?:$|")|\[\s*\{|\w+\s*=\s*(?:\[|\{|\(|lambda\b|\d|"|')|[\w.]+\(.*\)\s*;?\s*$)""",
     re.VERBOSE | re.MULTILINE,
 )
-"""A first line that reads as code ("def area(w, h):", "SELECT * FROM t;", "import numpy as np", "{"): a tag
-on it would break what a reader copies. Broad on purpose: a tag on its own line costs nothing beside a formula."""
+"""A first line shaped like code: an element ("<item id='x'/>"), a CSS rule ("h1 {"), a typed declaration ("String s =
+f(x);"), an assignment, a call, "{". Broad on purpose (a tag on its own line costs nothing beside a formula); tried
+only where the line's start holds a sign code needs (``_SHAPE_SIGN``), which keeps prose cheap."""
+_SHAPE_SIGN = re.compile(r"[^\n{=(;<\[]{0,160}[{=(;<\[]")
 STARTS_BLOCK = 1 << len(TAG_STYLES)
 """The bit (beside ``clashing_styles``' own) of a text that opens a Markdown block or a line of code: its tag must
 end its line."""
@@ -151,30 +158,36 @@ def starts_block(text: str) -> bool:
     (True, True, False)
     >>> [starts_block(t) for t in ("def add(a, b):\\n    return a + b", "SELECT name FROM users;", "import nltk")]
     [True, True, True]
+    >>> code = ["String s = f(x);", "bool isAnagram(string a)", '<item id="x"/>', ".main-text {", "Sub Sum()"]
+    >>> [starts_block(t) for t in code]
+    [True, True, True, True, True]
     >>> [starts_block(t) for t in ("Define a function.", "Select the odd one out.", "Important: read this.")]
     [False, False, False]
     """
-    return _BLOCK_START.match(text) is not None or _CODE_START.match(text) is not None
+    if _BLOCK_START.match(text) is not None or _CODE_WORDS.match(text) is not None:
+        return True
+    return _SHAPE_SIGN.match(text) is not None and _CODE_SHAPES.match(text) is not None
 
 
 def tag_newline_for(style: int, drawn: bool, clashing: int) -> bool:
     """Whether the number tag ends its line: as drawn, unless an item opens a Markdown block or a line of code
     (``STARTS_BLOCK`` in ``clashing``: a tag on that line would break it), or the tag is a Markdown heading
-    ("### 4. The logo I designed…" would make the item's first line a heading).
+    ("### 4. The logo I designed…" would make the item's first line a heading) or a Chinese or Japanese label
+    (nothing follows "指令1：" on its line; a space after a full-width colon is no Chinese or Japanese).
 
     >>> tag_newline_for(TAG_STYLES.index("### {n}"), False, 0), tag_newline_for(1, False, STARTS_BLOCK)
     (True, True)
-    >>> tag_newline_for(1, False, 1 << 1), tag_newline_for(1, True, 0)
-    (False, True)
+    >>> tag_newline_for(1, False, 1 << 1), tag_newline_for(1, True, 0), tag_newline_for(_TASK_IN["zh"], False, 0)
+    (False, True, True)
     """
-    return drawn or style == _HEADING or clashing & STARTS_BLOCK > 0
+    return drawn or style == _HEADING or style in _FULL_WIDTH or clashing & STARTS_BLOCK > 0
 
 
 def tag_style_for(drawn: int, language: str, clashing: int) -> int:
     """The numbering a mosaic uses: the drawn style, unless it could be misread there.
 
     "Task" is English, so a mosaic in another language takes that language's word (a bracketed
-    number if it has none here); so does "Q" in German, Spanish and Russian. A style that an item's
+    number if it has none here); so does "Q" (a question, in English). A style that an item's
     own lines could be taken for (bit set in ``clashing``, from ``clashing_styles``: "1. Service" for
     the bare number, "(2) Mix" for ``(n)``) gives way to the first stand-in that none could.
 
@@ -182,13 +195,13 @@ def tag_style_for(drawn: int, language: str, clashing: int) -> int:
     ['[{n}]', 'Anweisung {n}', '<<{n}>>']
     >>> tag_style_for(0, "en", 0), tag_style_for(11, "en", 1), tag_style_for(11, "xx", 0)
     (0, 11, 2)
-    >>> [TAG_STYLES[tag_style_for(9, lang, 0)] for lang in ("en", "fr", "zh", "es")]
-    ['Q{n}', 'Q{n}', 'Q{n}', 'Instrucción {n}']
+    >>> [TAG_STYLES[tag_style_for(9, lang, 0)] for lang in ("en", "zh", "es", "xx")]
+    ['Q{n}', '指令{n}', 'Instrucción {n}', 'Q{n}']
     """
     if drawn == _TASK and language != "en":
         style = _TASK_IN.get(language, _STAND_IN)
-    elif drawn == _Q and language in _Q_FOREIGN:
-        style = _TASK_IN[language]
+    elif drawn == _Q and language != "en":
+        style = _TASK_IN.get(language, _Q)
     else:
         style = drawn
     if not clashing >> style & 1:
@@ -213,7 +226,7 @@ def numbering_problem(style: int, language: str, texts: list[str]) -> str | None
         return f"the items are tagged {TAG_STYLES[style].format(n='n')!r}, but a text has a line that starts like one"
     if style == _TASK and language != "en":
         return f'an English "Task" label in {language}'
-    if style == _Q and language in _Q_FOREIGN:
+    if style == _Q and language in _TASK_IN:
         return f'an English "Q" label in {language}'
     if style in _TASK_IN.values() and _TASK_IN.get(language) != style:
         return f"the label {TAG_STYLES[style].format(n='')!r} is not {language}'s"
@@ -224,19 +237,16 @@ def numbering_problem(style: int, language: str, texts: list[str]) -> str | None
 def number_tag(style: int, punctuation: str, number: int) -> str:
     """The numbering marker for a 1-based ``number`` (without the following space or newline).
 
-    A word label never runs into the item's first word ("Task 1 Write"): without punctuation it takes a
-    colon, and the Chinese and Japanese labels take the full-width colon whatever was drawn. The French
-    label's colon follows French typography, after a space.
+    A word label takes a colon whatever was drawn: without one it runs into the item's first word ("Task 1
+    Write"), and with a full stop into a number ("Instrucción 4. 5 kilómetros"). Chinese and Japanese take
+    the full-width colon, French sets a space before it.
 
-    >>> number_tag(1, ".", 3), number_tag(TAG_STYLES.index("Task {n}"), "", 2)
-    ('(3).', 'Task 2:')
-    >>> number_tag(TAG_STYLES.index("指令{n}"), ".", 1), number_tag(TAG_STYLES.index("Q{n}"), ".", 4)
-    ('指令1：', 'Q4.')
-    >>> number_tag(TAG_STYLES.index("Consigne {n}"), "", 2), number_tag(TAG_STYLES.index("Consigne {n}"), ".", 2)
-    ('Consigne 2 :', 'Consigne 2.')
+    >>> task, q = TAG_STYLES.index("Task {n}"), TAG_STYLES.index("Q{n}")
+    >>> number_tag(1, ".", 3), number_tag(task, "", 2), number_tag(q, ".", 4)
+    ('(3).', 'Task 2:', 'Q4:')
+    >>> number_tag(TAG_STYLES.index("指令{n}"), ".", 1), number_tag(TAG_STYLES.index("Consigne {n}"), ".", 2)
+    ('指令1：', 'Consigne 2 :')
     """
     if style in _WORD_LABELS:
-        punctuation = "：" if style in _FULL_WIDTH else punctuation or ":"
-        if style == _SPACED_COLON and punctuation == ":":
-            punctuation = " :"
+        punctuation = "：" if style in _FULL_WIDTH else " :" if style == _SPACED_COLON else ":"
     return TAG_STYLES[style].format(n=number) + punctuation

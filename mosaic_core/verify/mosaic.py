@@ -28,7 +28,7 @@ from mosaic_core.rules.features import (
 )
 from mosaic_core.rules.registry import RULES
 from mosaic_core.text.annotate import annotate, plan_layout, read_answer, read_prompt
-from mosaic_core.text.decoration import numbering_problem, starts_block, tag_newline_for
+from mosaic_core.text.decoration import TAG_STYLES, numbering_problem, starts_block, tag_newline_for
 from mosaic_core.text.templates import TemplateLibrary
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.verify.prompt import prompt_problems
@@ -145,7 +145,8 @@ def verify_mosaic(
     if not plan.decoration.tag_newline and any(map(starts_block, instructions + answered)):
         verdict.fail("a text opens a Markdown block or a line of code on the line of its number tag", "numbering")
     if tag_newline_for(plan.decoration.tag_style, False, 0) and not plan.decoration.tag_newline:
-        verdict.fail("a Markdown heading tag shares its line with the text, which becomes the heading", "numbering")
+        tag = TAG_STYLES[plan.decoration.tag_style].format(n="n")
+        verdict.fail(f"a {tag!r} tag shares its line with the text; it ends its line (tag_newline_for)", "numbering")
     if plan.rule is not None and plan.k < 2:
         verdict.fail("an order or mask rule on a single instruction")
     if sources is not None:

@@ -46,6 +46,18 @@ def _sentenced(
                 yield seed, mosaic
 
 
+def _barred_or_used(mosaic: Mosaic, seed: int, sentences: list[str], allowed: bool) -> tuple[int, int]:
+    """Where one of ``sentences`` may stand (``allowed``): (0, 1 if the mosaic uses one). Where none may, the
+    mosaic uses none, and one put there fails the agreement check: (1, 0)."""
+    plan = mosaic.plan
+    if allowed:
+        return 0, int(plan.outer_template in sentences)
+    assert plan.outer_template not in sentences
+    broken = _recomposed(mosaic, replace(plan, outer_template=sentences[seed % len(sentences)]))
+    assert _failed(broken) == {"agreement"}
+    return 1, 0
+
+
 def _rerendered(mosaic: Mosaic, **changes: object) -> Mosaic:
     """The mosaic with its plan changed and its prompt composed again from the changed plan."""
     decoration = replace(mosaic.plan.decoration, **{k: v for k, v in changes.items() if k != "values"})
@@ -232,13 +244,8 @@ class TestMutations:
             rest = [t.id for t in library.family(str(plan.rule), language) if "rest" in t.claims]
             if not rest:
                 continue
-            if plan.k - len(plan.masked) >= 2:
-                several_left += plan.outer_template in rest
-                continue
-            assert plan.outer_template not in rest
-            broken = _recomposed(mosaic, replace(plan, outer_template=rest[seed % len(rest)]))
-            assert _failed(broken) == {"agreement"}
-            one_left += 1
+            barred, used = _barred_or_used(mosaic, seed, rest, plan.k - len(plan.masked) >= 2)
+            one_left, several_left = one_left + barred, several_left + used
         assert one_left >= 3 and several_left >= 1
 
     @pytest.mark.parametrize("language", ["en", "fr", "es", "zh"])
@@ -256,13 +263,8 @@ class TestMutations:
             plan = mosaic.plan
             family = library.family(str(plan.rule), language)
             classes = [t.id for t in family if "classes" in t.claims and highest_named(t.family, t.forms) <= plan.k]
-            if plan.k >= 4:
-                large += plan.outer_template in classes
-                continue
-            assert plan.outer_template not in classes
-            broken = _recomposed(mosaic, replace(plan, outer_template=classes[seed % len(classes)]))
-            assert _failed(broken) == {"agreement"}
-            small += 1
+            barred, used = _barred_or_used(mosaic, seed, classes, plan.k >= 4)
+            small, large = small + barred, large + used
         assert small >= 3 and large >= 1
 
     def test_bare_numbers_beside_a_numbered_line_fail_numbering(self, mosaics: list[Mosaic]) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from mosaic_core.errors import ConfigError
 from mosaic_core.generate.kdraw import K_MODES
-from mosaic_core.rules.registry import RULES, rules_of
+from mosaic_core.rules.registry import RULES, masks, rules_of
 from mosaic_core.text.language import AUTO
 from mosaic_core.text.meaning import compatible
 from mosaic_core.text.templates import TemplateLibrary, builtin_library
@@ -200,7 +200,7 @@ class MosaicConfig:
         for family in families:
             enabled = [library.get(t) for t in self.enabled_templates(family, library, language)]
             # A mask may leave one instruction to answer, of two: a mask family keeps a sentence that fits that.
-            usable = [t for t in enabled if not family.startswith("maskout.") or compatible(t.claims, "maskout", 2, 1)]
+            usable = [t for t in enabled if not masks(family) or compatible(t.claims, "maskout", 2, 1)]
             if pack.uses_family(family) and not usable:
                 fitting = " that fits a mask leaving one instruction" if enabled else ""
                 raise ConfigError(

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mosaic_core.records import Decoration
-from mosaic_core.rules.registry import RULES
+from mosaic_core.rules.registry import RULES, masks
 from mosaic_core.table import SourceTable
 from mosaic_core.text.decoration import number_tag
-from mosaic_core.text.meaning import compatible, highest_named
+from mosaic_core.text.meaning import SEVERAL, compatible, highest_named
 from mosaic_core.text.pack import Pack
 from mosaic_core.text.templates import TemplateLibrary
 
@@ -108,8 +108,8 @@ class Costs:
             every = self.templates[language, rule]
             get = self.library.get
             fitting = [t for t in every if highest_named(rule, get(t).forms) <= k] or every
-            if rule.startswith("maskout."):
-                left = 1 if one_left else 2
+            if masks(rule):
+                left = 1 if one_left else SEVERAL
                 fitting = [t for t in fitting if compatible(get(t).claims, "maskout", k, left)] or fitting
             found = self._sentence_lists[key] = fitting
         return found

@@ -82,10 +82,21 @@ class Rule:
     """Set for rules whose answer comes from the mosaic's random keys (fixed order, fixed mask)."""
     unit: str | None = None
     """The size a size rule compares (``words`` or ``chars``): it applies only where the language has it."""
+    positional: bool = False
+    """Its answer follows from the instructions' numbers alone, so its sentences may name numbers in their own
+    words ("answer 1, 3, 5 and so on first"): a mosaic needs as many instructions as they name."""
+    classes: bool = False
+    """Its answer is a class of numbers (odd, even), which a sentence may speak of as several ("every odd one",
+    claim ``classes``): such a sentence needs both classes to hold two instructions."""
 
     @property
     def strategy(self) -> str:
         return self.name.split(".", 1)[0]
+
+    @property
+    def masks(self) -> bool:
+        """Whether its sentences tell which instructions to leave unanswered (a maskout rule)."""
+        return self.strategy == "maskout"
 
     @property
     def label(self) -> str:

@@ -56,6 +56,6 @@ MASKOUT_RULES: tuple[Rule, ...] = (
     Rule("maskout.fix", _mask_fixed, ("noun", "positions"), check_drawn=_check_fixed),
     Rule("maskout.longest_words", lambda data: _mask_by_words(data, longest=True), ("m", "noun"), unit="words"),
     Rule("maskout.shortest_words", lambda data: _mask_by_words(data, longest=False), ("m", "noun"), unit="words"),
-    Rule("maskout.odd", lambda data: _without(data.n, range(0, data.n, 2))),
-    Rule("maskout.even", lambda data: _without(data.n, range(1, data.n, 2))),
+    Rule("maskout.odd", lambda data: _without(data.n, range(0, data.n, 2)), positional=True, classes=True),
+    Rule("maskout.even", lambda data: _without(data.n, range(1, data.n, 2)), positional=True, classes=True),
 )

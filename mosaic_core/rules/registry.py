@@ -14,7 +14,7 @@ from mosaic_core.rules.base import Rule
 from mosaic_core.rules.maskout import MASKOUT_RULES
 from mosaic_core.rules.permute import PERMUTE_RULES
 
-__all__ = ["ORDERED_STRATEGIES", "RULES", "get_rule", "rules_of"]
+__all__ = ["ORDERED_STRATEGIES", "RULES", "get_rule", "masks", "rules_of"]
 
 ORDERED_STRATEGIES = ("permute", "maskout")
 """The strategies whose mosaics carry a rule."""
@@ -41,3 +41,13 @@ def rules_of(strategy: str) -> list[str]:
     ['maskout.fix', 'maskout.longest_words']
     """
     return [name for name, item in RULES.items() if item.strategy == strategy]
+
+
+def masks(family: str) -> bool:
+    """Whether a template family is a mask rule's: its sentences say which instructions go unanswered.
+
+    >>> masks("maskout.odd"), masks("permute.odd_first"), masks("format.plain")
+    (True, False, False)
+    """
+    rule = RULES.get(family)
+    return rule is not None and rule.masks

@@ -37,6 +37,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from mosaic_core.errors import TemplateError
+from mosaic_core.rules.registry import RULES, masks
 
 if TYPE_CHECKING:
     from mosaic_core.text.pack import Pack
@@ -45,6 +46,7 @@ __all__ = [
     "CLAIMS",
     "FORMAT_FAMILIES",
     "PLACES",
+    "SEVERAL",
     "check_declared",
     "claims_said",
     "compatible",
@@ -56,8 +58,6 @@ __all__ = [
 ]
 
 PLACES = ("before", "after", "either")
-_POSITION_FAMILIES = ("permute.reverse", "permute.odd_first", "permute.even_first", "maskout.odd", "maskout.even")
-"""Families whose sentences may name instruction numbers in their own words."""
 
 
 def highest_named(family: str, forms: Iterable[str]) -> int:
@@ -68,7 +68,8 @@ def highest_named(family: str, forms: Iterable[str]) -> int:
     >>> highest_named("permute.fix", ["Answer in the order {order}."])
     0
     """
-    if family not in _POSITION_FAMILIES:
+    rule = RULES.get(family)
+    if rule is None or not rule.positional:
         return 0
     words = re.sub(r"\{[a-z_]+\}", "", " ".join(forms))
     return max(map(int, re.findall(r"[0-9]+", words)), default=0)
@@ -83,7 +84,8 @@ _BAD_COUNT = re.compile(
     rf"\b1 (?:[a-z]+ )?(?:{_NOUNS})s\b|\bthe 1 [a-z]+\b|\b(?:[02-9]|\d{{2,}}) (?:[a-z]+ )?(?:{_NOUNS})\b(?!s)"
 )
 FORMAT_FAMILIES = ("format.wrapper", "format.plain")
-_CLASS_FAMILIES = ("maskout.odd", "maskout.even")
+SEVERAL = 2
+"""A count of answers that stands for any above one: ``compatible`` reads every such count alike."""
 
 
 def inferred_place(text: str, pack: Pack) -> str:
@@ -115,10 +117,10 @@ def inferred_claims(family: str, text: str, pack: Pack) -> tuple[str, ...]:
     """
     if family in FORMAT_FAMILIES:
         return tuple(claim for claim in CLAIMS if claim not in MASK_CLAIMS and pack.cue(claim, text))
-    if not family.startswith("maskout."):
+    if not masks(family):
         return ()
     said = ("rest",) if pack.cue("rest", text) else ()
-    return (*said, "classes") if family in _CLASS_FAMILIES and pack.cue("classes", text) else said
+    return (*said, "classes") if RULES[family].classes and pack.cue("classes", text) else said
 
 
 def claims_said(family: str, forms: Iterable[str], pack: Pack) -> tuple[str, ...]:
@@ -131,7 +133,7 @@ def claims_said(family: str, forms: Iterable[str], pack: Pack) -> tuple[str, ...
     ('rest',)
     """
     texts = [form for form in forms if form]
-    read = texts if family.startswith("maskout.") else texts[:1]
+    read = texts if masks(family) else texts[:1]
     return tuple(sorted({claim for text in read for claim in inferred_claims(family, text, pack)}))
 
 
@@ -153,16 +155,16 @@ def check_declared(template_id: str, family: str, text: str, place: str, claims:
         raise TemplateError(
             f"template {template_id!r} says {', '.join(sorted(missing))} by its words but does not declare it"
         )
-    if family.startswith("maskout.") and set(claims) - set(MASK_CLAIMS):
+    if masks(family) and set(claims) - set(MASK_CLAIMS):
         raise TemplateError(
             f"template {template_id!r}: a mask sentence declares no claim but {', '.join(MASK_CLAIMS)}; "
             f"{family} claims the rest by its rule"
         )
-    if "classes" in claims and family not in _CLASS_FAMILIES:
+    if "classes" in claims and not (family in RULES and RULES[family].classes):
         raise TemplateError(f"template {template_id!r}: only odd and even mask sentences speak of classes")
     if family in FORMAT_FAMILIES and set(claims) & set(MASK_CLAIMS):
         raise TemplateError(f"template {template_id!r}: {', '.join(MASK_CLAIMS)} is a mask sentence's claim")
-    if claims and family not in FORMAT_FAMILIES and not family.startswith("maskout."):
+    if claims and family not in FORMAT_FAMILIES and not masks(family):
         raise TemplateError(
             f"template {template_id!r}: only format and mask sentences declare claims; {family} claims by its rule"
         )

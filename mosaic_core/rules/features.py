@@ -29,6 +29,7 @@ __all__ = [
 _HAN_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ALNUM_RUNS = re.compile(f"[{_HAN_KANA}]|[^\\W_{_HAN_KANA}]+")
 """Runs of letters and digits; each Han character or kana one word, as word counters count Chinese and Japanese."""
+_HAN_KANA_SEARCH = re.compile(f"[{_HAN_KANA}]")
 
 
 def first_letter(text: str) -> str:
@@ -103,17 +104,23 @@ def word_readings(text: str) -> tuple[int, ...]:
     return (*whole, *_word_counts(_first_line(text)))
 
 
-def spaced_word_readings(text: str) -> tuple[int, int]:
-    r"""Words as whitespace pieces, with lone signs and without them (a piece without a letter or digit).
+def spaced_word_readings(text: str) -> tuple[int, int, int]:
+    r"""Words as whitespace pieces, with lone signs and without them (a piece without a letter or digit); then,
+    where Chinese or Japanese is written, each Han character or kana as a word.
 
     The unit sentences state for languages that space their words (a pack's ``word_unit``); French
-    sets "?", ":" and "»" apart with spaces, Russian its dashes, and a reader may not count those.
+    sets "?", ":" and "»" apart with spaces, Russian its dashes, and a reader may not count those. A
+    Chinese sentence is one whitespace piece, yet no reader takes it for one word: an English mosaic
+    with a Chinese item never orders it by its spaces.
 
     >>> spaced_word_readings("Qui a écrit « Les Misérables » ?"), spaced_word_readings("x = 5")
-    ((8, 5), (3, 2))
+    ((8, 5, 5), (3, 2, 2))
+    >>> spaced_word_readings("写一首诗 about autumn")
+    (3, 3, 6)
     """
     pieces = text.split()
-    return len(pieces), _lettered(pieces)
+    lettered = _lettered(pieces)
+    return len(pieces), lettered, len(_ALNUM_RUNS.findall(text)) if _HAN_KANA_SEARCH.search(text) else lettered
 
 
 def char_readings(text: str) -> tuple[int, int, int, int]:

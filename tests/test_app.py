@@ -229,7 +229,7 @@ class TestLanguages:
         app.selectbox(key="new_family").set_value("maskout.fix").run()
         app.text_input(key="new_text").input("请不要回答第{positions}条指令，其余的都要回答。").run()
         assert not app.error
-        assert any("Example: 请不要回答第2和4条指令" in t.value for t in app.text)
+        assert any("Example: 请不要回答第2、4条指令" in t.value for t in app.text)
         app.text_input(key="new_text").input("请不要回答第{positions}条指令").run()
         assert app.error and "must end with '。'" in shown(app.error[0])
 

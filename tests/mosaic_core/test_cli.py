@@ -58,8 +58,10 @@ class TestGenerate:
         assert main(["generate", str(parts), "-o", str(apart), "--epochs", "1"]) == 0
         assert "3 items speak to the whole conversation" in capsys.readouterr().err
         manifest = json.loads(apart.with_name("apart.jsonl.manifest.json").read_text(encoding="utf-8"))
-        later = sorted(u["id"] for u in manifest["unusable"] if "later part of a split conversation" in u["reason"])
-        assert later == ["poem_4", "trip_1", "trip_2"] and manifest["counts"]["conversation_items"] == 3
+        reasons = {u["id"]: u["reason"] for u in manifest["unusable"]}
+        later = sorted(i for i, reason in reasons.items() if "later part of a split conversation" in reason)
+        assert later == ["poem_4", "trip_1"] and manifest["counts"]["conversation_items"] == 3
+        assert "which of those" in reasons["trip_2"]  # its own words ("Which of those places…") say it first
         assert "Make it rhyme." not in apart.read_text(encoding="utf-8")
         assert main(["generate", str(parts), "-o", str(mixed), "--epochs", "1", "--conversation-items", "mix"]) == 0
         assert "Make it rhyme." in mixed.read_text(encoding="utf-8")

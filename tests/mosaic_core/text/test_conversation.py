@@ -41,7 +41,36 @@ class TestFound:
         assert {i for i, phrase in found.items() if phrase} == {"talk-1", "talk-2", "talk-3", "talk-4"}
         assert found["talk-1"] == "from now on"
         assert found["talk-3"] == "continue"
-        assert found["talk-4"] == "do you understand"
+        assert found["talk-4"] == "i will paste three articles, then ask you questions"
+
+    @pytest.mark.parametrize(
+        ("text", "phrase"),
+        [
+            ('The topic is a contract clause. If you understand, reply "acknowledged".', "if you understand, reply"),
+            ('I will give you some context, just answer "read" and don\'t say anything else.', 'just answer "'),
+            ("For now, only acknowledge my message.", "for now, only"),
+            ("When I ask you a question, suggest three more questions first.", "when i ask you"),
+            ("Hi!", "hi"),
+            ("Are any of those completely free?", "any of those"),
+            ("List the planets. Do not say anything else.", "do not say anything else"),
+        ],
+    )
+    def test_set_up_turns_and_follow_ups(self, text: str, phrase: str) -> None:
+        """A turn that sets up later ones, greets, or asks about "those" of an earlier turn is found by its words."""
+        assert _phrases([SourceRecord("t", text, "", "ok")], ["en"])["t"] == phrase
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Given some comments, label each of them as positive or negative.",
+            "Name some of those who signed the Declaration of Independence.",
+            "Explain when I should use a semicolon.",
+            "Say hello in French.",
+        ],
+    )
+    def test_tasks_that_only_look_like_turns(self, text: str) -> None:
+        """ "each of them" (the input's), "those who", "when I should", a greeting asked for: plain tasks."""
+        assert _phrases([SourceRecord("t", text, "", "ok")], ["en"])["t"] == ""
 
     def test_every_pack_finds_its_own_language(self) -> None:
         """In each language the item that talks to the conversation is found, the task beside it is not."""

@@ -56,6 +56,21 @@ class TestShippedPacks:
             for template in builtin_library().family(family, language):
                 assert any(unit in template.text for unit in units), template.id
 
+    @pytest.mark.parametrize("language", BUILTIN_LANGUAGES)
+    def test_every_size_sentence_states_its_unit(self, language: str) -> None:
+        """Every built-in pack declares the exact units of its size rules, and every form of every size sentence
+        says where a unit stops (at a line break, in its language's words); without the statement a size rule
+        applies only where every reading agrees, which with nine items is seldom."""
+        pack = builtin_library().pack(language)
+        assert pack.char_unit == "no_space" and pack.word_unit == ("spaces" if "words" in pack.size_units else "")
+        line_break = {"en": "line break", "de": "Zeilenumbr", "es": "salto", "fr": "retour", "ru": "перенос"}
+        marker = line_break.get(language, "换行" if language == "zh" else "改行")
+        for family, templates in builtin_library().families(language).items():
+            if family.endswith(("_words", "_chars")):
+                for template in templates:
+                    for form in (template.text, template.one):
+                        assert form is None or marker in form, (template.id, form)
+
     def test_ids_carry_their_language(self) -> None:
         """English ids are unprefixed (as before packs); every other id starts with its language."""
         for language in BUILTIN_LANGUAGES:
@@ -223,6 +238,8 @@ class TestOneAnswer:
         assert builtin_library().with_custom([item]).get("mine.2").claims == ("rest",)
         with pytest.raises(TemplateError, match="says rest by its words"):
             builtin_library().with_custom([{**item, "claims": []}])
+        several = {**item, "text": "Pass over {noun} {positions}; reply to each remaining instruction."}
+        assert builtin_library().with_custom([several]).get("mine.2").claims == ("rest",)
         neutral = {**item, "text": "Answer every instruction except {noun} {positions}."}
         assert builtin_library().with_custom([neutral]).get("mine.2").claims == ()
         plain = {"id": "mine.3", "family": "format.plain", "text": "Answer them.", "claims": ["plural", "rest"]}

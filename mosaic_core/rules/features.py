@@ -7,7 +7,10 @@ line, that is without the input that follows it) and four ways for characters
 (with or without white space; whole text or first line). Chinese and Japanese count characters (字数,
 文字数) and may or may not count punctuation, so there each is measured six ways
 (``cjk_char_readings``). The first of each is the one a rule's sentence names;
-a rule applies only when all agree.
+a rule applies only when all agree. Where a pack's sentences state the unit
+(every built-in pack does: ``word_unit``, ``char_unit``), that count decides,
+and words are read another way only without lone signs, or with each Han
+character and kana as a word (``spaced_word_readings``).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ The verifier reads the prompt with the plan's layout, takes the instruction
 texts out of it, works out the rule's answer order (or mask) again from those
 texts, and then requires the answer to be, byte for byte, the responses in that
 order with their numbering and wrappers, and nothing else; a size or letter rule
-must give the same answer under every reasonable way of counting. The prompt's
+must give the same answer under every reasonable way of counting, or under the
+unit its pack's sentences state (``rules/features.py``). The prompt's
 own sentences are checked by ``prompt.py`` (no clash, right place, agreement).
 It also checks the recorded token counts and the budget with a real encode.
 Every problem is named by its check (``prompt.CHECKS``).

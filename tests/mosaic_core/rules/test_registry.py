@@ -47,7 +47,7 @@ class TestDeclarations:
     @given(rule_inputs(), rule_inputs())
     def test_positional_rules_answer_by_numbers_alone(self, first: RuleInput, second: RuleInput) -> None:
         """A rule declared positional gives the same answer for any instructions of one count (so its sentences
-        may name numbers); every other rule's answer depends on what the instructions are."""
+        may name numbers)."""
         n = min(first.n, second.n)
         first, second = (
             dataclasses.replace(x, **{f: list(getattr(x, f))[:n] for f in ("words", "chars", "letters", "keys")})
@@ -69,7 +69,7 @@ class TestDeclarations:
         differ = {rule.name for rule in RULES.values() if rule.apply(one) != rule.apply(other)}
         assert differ == {rule.name for rule in RULES.values() if not rule.positional}
 
-    def test_class_rules_mask_every_other_number(self) -> None:
+    def test_class_rules_mask_the_odd_or_the_even_numbers(self) -> None:
         """A rule declared to speak of classes masks a class of numbers (odd or even) and is a mask rule."""
         data = RuleInput(words=[1] * 6, chars=[1] * 6, letters=["a"] * 6, keys=[0.5] * 6, mask_ratio=0.5)
         for rule in RULES.values():

@@ -1,4 +1,5 @@
-"""Check a template pack file, or show its sentences filled in: ``python -m mosaic_core.text.packs check FILE``."""
+"""Check a template pack, or show its sentences filled in: ``python -m mosaic_core.text.packs check de`` (a built-in
+pack's code, or a pack file's path)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,20 @@ def _problems(path: Path) -> tuple[Pack | None, list[Template], list[str]]:
     return pack, templates, problems
 
 
-def check(path: Path) -> int:
+def _pack_file(name: str) -> Path | None:
+    """A built-in pack's file for its code, or the pack file at a path; None, with one line on stderr, if neither."""
+    path = Path(name) if name.endswith(".json") else Path(__file__).with_name(f"{name}.json")
+    if path.is_file():
+        return path
+    print(f"error: no pack {name!r}: give a built-in language's code or a pack file", file=sys.stderr)
+    return None
+
+
+def check(name: str) -> int:
+    """``name``: a built-in pack's code, or a pack file's path."""
+    path = _pack_file(name)
+    if path is None:
+        return 2
     pack, templates, problems = _problems(path)
     for problem in problems:
         print("PROBLEM:", problem)
@@ -47,7 +61,8 @@ def check(path: Path) -> int:
         for family in PLACEHOLDERS:
             if pack.uses_family(family):
                 print(f"{family:32} {sum(t.family == family for t in templates):3}")
-    print(f"{len(problems)} problems" if problems else "ok: every sentence passes")
+    count = f"{len(problems)} problem{'s' if len(problems) > 1 else ''}"
+    print(count if problems else "ok: every sentence passes")
     return 1 if problems else 0
 
 
@@ -71,10 +86,8 @@ def _samples(template: Template, pack: Pack) -> list[str]:
 
 def show(language: str, path: Path | None) -> int:
     """``language``: a built-in pack's code, or a pack file's path (as ``check`` takes it)."""
+    path = path if path is not None and path.is_file() else _pack_file(language if path is None else str(path))
     if path is None:
-        path = Path(language) if language.endswith(".json") else Path(__file__).with_name(f"{language}.json")
-    if not path.is_file():
-        print(f"error: no pack {language!r}: give a built-in language's code or a pack file", file=sys.stderr)
         return 2
     pack, templates, problems = _problems(path)
     if pack is None:
@@ -90,7 +103,7 @@ def show(language: str, path: Path | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mosaic_core.text.packs", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("check", help="check one pack file").add_argument("file", type=Path)
+    sub.add_parser("check", help="check one pack: a built-in code or a pack file").add_argument("pack")
     shown = sub.add_parser("show", help="every sentence of a pack, filled in with example values")
     shown.add_argument("language")
     shown.add_argument("--file", type=Path, default=None)
@@ -101,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: the built-in packs do not load: {exc}", file=sys.stderr)
         return 2
     if args.command == "check":
-        return check(args.file)
+        return check(args.pack)
     return show(args.language, args.file)
 
 

@@ -36,6 +36,23 @@ class TestShippedPacks:
         assert packs_main(["check", str(PACKS / f"{language}.json")]) == 0
         assert "ok: every sentence passes" in capsys.readouterr().out
 
+    def test_check_takes_a_code_or_a_file(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """``check`` takes a built-in code as ``show`` does; an unknown one gets one line and exit 2; a pack with
+        one fault says "1 problem"."""
+        assert packs_main(["check", "fr"]) == 0
+        capsys.readouterr()
+        assert packs_main(["check", "xx"]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and captured.err.count("\n") == 1 and "'xx'" in captured.err
+        data = json.loads((PACKS / "de.json").read_text(encoding="utf-8"))
+        data["templates"]["format.plain"][0]["id"] = "format.plain.01"  # no "de." prefix
+        broken = tmp_path / "de.json"
+        broken.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        assert packs_main(["check", str(broken)]) == 1
+        out = capsys.readouterr().out
+        assert "PROBLEM: template 'format.plain.01': its id must start with de.format.plain." in out
+        assert out.rstrip().endswith("\n1 problem")
+
     def test_show_takes_a_code_or_a_file(self, capsys: pytest.CaptureFixture[str]) -> None:
         """``show`` fills in a built-in pack by its code or a pack file by its path; anything else is one line."""
         assert packs_main(["show", "de"]) == 0

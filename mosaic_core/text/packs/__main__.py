@@ -4,6 +4,7 @@ pack's code, or a pack file's path)."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -40,12 +41,13 @@ def _problems(path: Path) -> tuple[Pack | None, list[Template], list[str]]:
     return pack, templates, problems
 
 
-def _pack_file(name: str) -> Path | None:
-    """A built-in pack's file for its code, or the pack file at a path; None, with one line on stderr, if neither."""
-    path = Path(name) if name.endswith(".json") else Path(__file__).with_name(f"{name}.json")
+def _pack_file(name: str, given: Path | None = None) -> Path | None:
+    """The pack file ``given``, or else a built-in pack's file for its code or the file at a path ending ".json";
+    None, with one line on stderr, if there is no such file."""
+    path = given or (Path(name) if name.endswith(".json") else Path(__file__).with_name(f"{name}.json"))
     if path.is_file():
         return path
-    print(f"error: no pack {name!r}: give a built-in language's code or a pack file", file=sys.stderr)
+    print(f"error: no pack {str(given or name)!r}: give a built-in language's code or a pack file", file=sys.stderr)
     return None
 
 
@@ -86,7 +88,7 @@ def _samples(template: Template, pack: Pack) -> list[str]:
 
 def show(language: str, path: Path | None) -> int:
     """``language``: a built-in pack's code, or a pack file's path (as ``check`` takes it)."""
-    path = path if path is not None and path.is_file() else _pack_file(language if path is None else str(path))
+    path = _pack_file(language, path)
     if path is None:
         return 2
     pack, templates, problems = _problems(path)
@@ -113,9 +115,11 @@ def main(argv: list[str] | None = None) -> int:
     except MosaicError as exc:
         print(f"error: the built-in packs do not load: {exc}", file=sys.stderr)
         return 2
-    if args.command == "check":
-        return check(args.pack)
-    return show(args.language, args.file)
+    try:
+        return check(args.pack) if args.command == "check" else show(args.language, args.file)
+    except BrokenPipeError:  # the reader stopped early (``| head``): nothing is wrong
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,15 @@ class TestShippedPacks:
         out = capsys.readouterr().out
         assert "PROBLEM: template 'format.plain.01': its id must start with de.format.plain." in out
         assert out.rstrip().endswith("\n1 problem")
+
+    def test_show_into_a_closed_pipe_is_no_error(self) -> None:
+        """``show de | head -1``: the reader leaves early; the command ends quietly, with no traceback."""
+        command = [sys.executable, "-m", "mosaic_core.text.packs", "show", "de"]
+        with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=PACKS.parents[2]) as child:
+            assert child.stdout is not None and child.stderr is not None
+            child.stdout.close()  # before the pack has loaded, so the first write meets a closed pipe
+            error = child.stderr.read().decode()
+        assert child.returncode == 0 and "Traceback" not in error, error
 
     def test_show_takes_a_code_or_a_file(self, capsys: pytest.CaptureFixture[str]) -> None:
         """``show`` fills in a built-in pack by its code or a pack file by its path; anything else is one line."""

@@ -38,8 +38,81 @@ _SENTENCE_END = re.compile(r"[.!?;:]\s|[。！？；：]")
 
 
 @cache
-def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(pattern) for pattern in patterns)
+def _compiled(patterns: tuple[str, ...]) -> tuple[Finder, ...]:
+    return tuple(Finder(pattern) for pattern in patterns)
+
+
+class Finder:
+    r"""A pattern's ``finditer``, fast where it opens with ``\b``.
+
+    Python's re looks for a pattern's literal opening in C, but tries a leading ``\b`` at every position of
+    the text: over a dataset's instructions joined, ``\bjust (?:acknowledge|confirm)\b`` takes 40 times as
+    long as ``just (?:acknowledge|confirm)\b``. So the rest is searched for and the boundary checked here;
+    the matches are the same, as a test holds.
+
+    >>> [m.group() for m in Finder(r"\bsay (?:hi|yes)").finditer("essay hi, say yes")]
+    ['say yes']
+    """
+
+    __slots__ = ("rest", "whole")
+
+    def __init__(self, pattern: str) -> None:
+        self.whole = re.compile(pattern)
+        bounded = pattern.startswith("\\b") and not _branches(pattern[2:])
+        self.rest = re.compile(pattern[2:]) if bounded else None
+
+    @property
+    def bounded(self) -> bool:
+        return self.rest is not None
+
+    def finditer(self, text: str) -> list[re.Match[str]]:
+        if self.rest is None:
+            return list(self.whole.finditer(text))
+        found = []
+        search, position = self.rest.search, 0
+        while (match := search(text, position)) is not None:
+            start = match.start()
+            if match.end() == start:  # where a match may be empty, re's rules for the next one apply
+                return list(self.whole.finditer(text))
+            if _is_word(text, start - 1) != _is_word(text, start):
+                found.append(match)
+                position = match.end()
+            else:
+                position = start + 1
+        return found
+
+
+def _is_word(text: str, index: int) -> bool:
+    """Whether ``text[index]`` is a character ``\\w`` matches (none outside the text)."""
+    if index < 0 or index >= len(text):
+        return False
+    char = text[index]
+    return char.isalnum() or char == "_"
+
+
+def _branches(pattern: str) -> bool:
+    """Whether ``pattern`` has a ``|`` outside any group or character class (two patterns, not one)."""
+    depth, index, in_class = 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 1
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[index + 1 : index + 2] == "^":
+                index += 1
+            if pattern[index + 1 : index + 2] == "]":  # a "]" first in a class is a literal
+                index += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return True
+        index += 1
+    return False
 
 
 def conversation_phrases(

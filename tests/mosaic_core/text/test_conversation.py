@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import TemplateError
@@ -14,7 +17,7 @@ from mosaic_core.io.load import load_dataset
 from mosaic_core.pipeline import ExportOptions, export_mosaics
 from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
-from mosaic_core.text.conversation import conversation_phrases
+from mosaic_core.text.conversation import Finder, conversation_phrases
 from mosaic_core.text.pack import Pack
 from mosaic_core.text.templates import builtin_library
 from tests.conftest import REPO
@@ -270,3 +273,62 @@ class TestKeptApart:
         assert any("4 items speak to the whole conversation" in note for note in summary.notes)
         rows = target.read_text(encoding="utf-8")
         assert "pirate" not in rows and "limericks" not in rows
+
+
+# Every pattern the packs search with, and a few shapes a pack may hold: a top-level "|", a class, no "\\b".
+PATTERNS = sorted(
+    {p for pack in builtin_library().packs.values() for p in pack.conversation[0] + pack.conversation[3]}
+    | {r"\bsay|hi\b", r"\b[|a]b", r"\b_x", r"\b\.end", r"\b(?:a|b)c", r"\b(?=x)", r"ab\b"}
+)
+# Pieces of text near the patterns' words, hits and misses, with the characters a boundary turns on.
+PIECES = [
+    "just ",
+    "adjust ",
+    "acknowledge",
+    "confirm",
+    "for now, ",
+    "only",
+    "when i ask ",
+    "you",
+    "say",
+    "hi",
+    "any of those",
+    "many of those",
+    "don't say anything else",
+    "_",
+    ".",
+    "é",
+    "中",
+    "9",
+    " ",
+    "\n",
+    "x",
+    "ab",
+    "|ab",
+    "c",
+    "from now on",
+    "the above",
+    "i will ask you",
+    "questions",
+]
+
+
+class TestFinder:
+    @settings(max_examples=300)
+    @given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
+    def test_it_finds_what_finditer_finds(self, text: str) -> None:
+        """Searching for the rest of a ``\\b`` pattern and checking the boundary finds the same matches."""
+        for pattern in PATTERNS:
+            expected = [m.span() for m in re.finditer(pattern, text)]
+            assert [m.span() for m in Finder(pattern).finditer(text)] == expected, pattern
+
+    def test_only_one_branch_patterns_take_the_fast_path(self) -> None:
+        """A top-level "|" keeps the whole pattern (its "\\b" binds one branch only)."""
+        bounded = {p: Finder(p).bounded for p in (r"\bjust (?:a|b)", r"\bsay|hi", r"\b[|]x", r"\b(?=x)", "just")}
+        assert bounded == {
+            r"\bjust (?:a|b)": True,
+            r"\bsay|hi": False,
+            r"\b[|]x": True,
+            r"\b(?=x)": True,
+            "just": False,
+        }

@@ -22,7 +22,7 @@ from mosaic_core.rules.features import (
     word_count,
     word_readings,
 )
-from mosaic_core.text.decoration import STARTS_BLOCK, clashing_styles, starts_block
+from mosaic_core.text.decoration import text_clashes
 from mosaic_core.text.language import detect_languages, settle
 from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
@@ -131,12 +131,7 @@ class SourceTable:
         (``clashing_styles``), and ``STARTS_BLOCK`` if either opens with a Markdown block (on first use)."""
         if self._clashes is None:
             n, texts = len(self.records), self.texts
-            self._clashes = [
-                clashing_styles(texts[i])
-                | clashing_styles(texts[n + i])
-                | (STARTS_BLOCK if starts_block(texts[i]) or starts_block(texts[n + i]) else 0)
-                for i in range(n)
-            ]
+            self._clashes = [text_clashes(texts[i]) | text_clashes(texts[n + i]) for i in range(n)]
         return self._clashes
 
     @property
@@ -169,10 +164,11 @@ class SourceTable:
             if not text:
                 record = records[position % len(records)]
                 raise DatasetError(f"record {record.id!r} has an empty instruction or response")
-        labels = None
+        labels = clashes = None
         if workers > 1 and len(texts) >= 20_000:
             heard = [record.language_text for record in records] if languages else []
-            counts, corrections, labels = count_in_parallel(counter, texts, workers, heard)
+            counted = count_in_parallel(counter, texts, workers, heard, marks=True)
+            counts, corrections, labels, clashes = counted.counts, counted.corrections, counted.labels, counted.clashes
             if progress is not None:
                 progress(len(texts), len(texts))
         else:
@@ -188,6 +184,9 @@ class SourceTable:
         table = cls(records, counter, texts, counts, corrections)
         if labels:
             table.set_languages(settle(labels))
+        if clashes is not None:  # each text's, from the workers: a record's are its two texts' together
+            n = len(records)
+            table._clashes = [clashes[i] | clashes[n + i] for i in range(n)]
         return table
 
 

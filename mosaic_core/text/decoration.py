@@ -149,6 +149,16 @@ def clashing_styles(text: str) -> int:
     return found
 
 
+def text_clashes(text: str) -> int:
+    """``clashing_styles`` of one text, with ``STARTS_BLOCK`` if it opens with a block (a record's marks are
+    its instruction's and response's together).
+
+    >>> text_clashes("```python\\nprint(1)\\n```") == STARTS_BLOCK, text_clashes("Hi.")
+    (True, 0)
+    """
+    return clashing_styles(text) | (STARTS_BLOCK if starts_block(text) else 0)
+
+
 def starts_block(text: str) -> bool:
     """Whether ``text`` opens with a Markdown block (a code fence, table row, heading, list item, quote or indented
     code) or a line of code, which a number tag on the same line would break ("(2) ```python" is no fence, and

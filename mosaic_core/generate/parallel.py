@@ -50,7 +50,8 @@ class EpochPart:
 
 
 def _epoch_job(epoch: int) -> EpochPart:
-    run: MosaicRun = MosaicRun(_JOB["table"], _JOB["config"])
+    # The parent's run, forked: a worker's later epochs reuse what its first worked out (token costs, sentences).
+    run: MosaicRun = _JOB["run"].fresh()
     folder: Path = _JOB["folder"]
     done = _JOB["done"]
     part = EpochPart(epoch, folder / f"epoch-{epoch:05d}.jsonl")
@@ -89,7 +90,7 @@ def generate_epochs_in_parallel(
     """
     context = multiprocessing.get_context("fork")
     done = context.Value("q", 0)
-    _JOB.update(table=run.table, config=run.config, folder=folder, done=done, shape=shape)
+    _JOB.update(run=run, folder=folder, done=done, shape=shape)
     total = len(run.usable) * run.config.epochs
     finished = threading.Event()
 

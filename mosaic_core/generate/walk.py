@@ -8,6 +8,7 @@ the text (``text/compose.py``) and the plan.
 
 from __future__ import annotations
 
+import copy
 import itertools
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -64,16 +65,27 @@ class MosaicRun:
         self.usable, self.left_out_indices = sources.usable, sources.left_out
         self.left_out: list[Unusable] = sources.unusable
         """Items over the budget on their own, or speaking to the whole conversation (``sources.py``)."""
-        self.report = RunReport(
-            n, len(self.usable), unusable=list(self.left_out), conversation_items=sources.conversation
-        )
-        if not self.languages.fixed:
-            self.report.source_languages = dict(Counter(table.languages))
+        self.conversation = sources.conversation
+        self.report = self._new_report()
         self.response_chars = table.lengths[n:]
         self.contexts, self.context_values = _contexts(table.records)
         self.clashes = table.clashes  # per record, the numbering its lines rule out (``Draft.restyle``)
         self.group = self._groups()
         """Per record: the group it must share a mosaic with (None: any items may share one)."""
+
+    def _new_report(self) -> RunReport:
+        report = RunReport(
+            self.table.size, len(self.usable), unusable=list(self.left_out), conversation_items=self.conversation
+        )
+        if not self.languages.fixed:
+            report.source_languages = dict(Counter(self.table.languages))
+        return report
+
+    def fresh(self) -> MosaicRun:
+        """This run with a report of its own (a worker's epoch): what it works out as it goes (``costs``) is kept."""
+        twin = copy.copy(self)
+        twin.report = self._new_report()
+        return twin
 
     def _groups(self) -> list[int] | None:
         """Languages kept apart (``mixed_languages: separate``) and contexts kept apart (the default)."""

@@ -111,7 +111,6 @@ class TestReproducibility:
         two = list(run_of(demo, epochs=2).mosaics())
         assert as_bytes(two[: len(one)]) == as_bytes(one)
 
-
     def test_a_fresh_twin_counts_apart_and_keeps_what_was_worked_out(self, demo: list[SourceRecord]) -> None:
         """``fresh`` (a worker's next epoch) reports on its own walk only, shares the token costs, and walks the
         same bytes as the run it came from, before and after that run walked."""
@@ -122,6 +121,7 @@ class TestReproducibility:
         assert run.report.mosaics == 0 and twin.report.mosaics == len(walked) > 0
         assert as_bytes(list(run.fresh().walk(1))) == as_bytes(walked) == as_bytes(list(run.walk(1)))
         assert run.fresh().report == run_of(demo, epochs=2, seed=5).report
+
 
 class TestStrategies:
     @pytest.mark.parametrize("preset", ["both", "order", "mask", "format"])

@@ -61,11 +61,8 @@ class Finder:
         bounded = pattern.startswith("\\b") and not _branches(pattern[2:])
         self.rest = re.compile(pattern[2:]) if bounded else None
 
-    @property
-    def bounded(self) -> bool:
-        return self.rest is not None
-
     def finditer(self, text: str) -> list[re.Match[str]]:
+        """The matches ``re.finditer`` gives, in a list."""
         if self.rest is None:
             return list(self.whole.finditer(text))
         found = []

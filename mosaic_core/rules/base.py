@@ -19,7 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Outcome", "Rule", "RuleInput", "example_values", "join_numbers", "noun"]
+__all__ = ["CLASSES_FROM", "Outcome", "Rule", "RuleInput", "example_values", "join_numbers", "noun"]
+
+
+CLASSES_FROM = 4
+"""The fewest instructions in which the odd/even rules apply: both classes then hold two or more, as every
+sentence of theirs speaks of each class as several ("the even-numbered ones", "both groups")."""
 
 
 @dataclass(slots=True)  # made once per mosaic; frozen would cost a call per field

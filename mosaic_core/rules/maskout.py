@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from mosaic_core.rules.base import Outcome, Rule, RuleInput, join_numbers, noun
+from mosaic_core.rules.base import CLASSES_FROM, Outcome, Rule, RuleInput, join_numbers, noun
 
 __all__ = ["MASKOUT_RULES"]
 
@@ -29,6 +29,14 @@ def _check_fixed(n: int, order: Sequence[int], masked: Sequence[int]) -> list[st
     if tuple(order) != tuple(p for p in range(n) if p not in hidden):
         problems.append("the answer does not keep the unmasked instructions in their order")
     return problems
+
+
+def _mask_class(data: RuleInput, first: int) -> Outcome | None:
+    """Leave out the odd-numbered (``first`` 0) or even-numbered (1) instructions, where both classes hold two
+    (``CLASSES_FROM``): "answer only the odd-numbered ones" never stands for one instruction."""
+    if data.n < CLASSES_FROM:
+        return None
+    return _without(data.n, range(first, data.n, 2))
 
 
 def _cut(words: Sequence[int], m: int, longest: bool) -> frozenset[int] | None:
@@ -56,6 +64,6 @@ MASKOUT_RULES: tuple[Rule, ...] = (
     Rule("maskout.fix", _mask_fixed, ("noun", "positions"), check_drawn=_check_fixed),
     Rule("maskout.longest_words", lambda data: _mask_by_words(data, longest=True), ("m", "noun"), unit="words"),
     Rule("maskout.shortest_words", lambda data: _mask_by_words(data, longest=False), ("m", "noun"), unit="words"),
-    Rule("maskout.odd", lambda data: _without(data.n, range(0, data.n, 2)), positional=True, classes=True),
-    Rule("maskout.even", lambda data: _without(data.n, range(1, data.n, 2)), positional=True, classes=True),
+    Rule("maskout.odd", lambda data: _mask_class(data, 0), positional=True, classes=True),
+    Rule("maskout.even", lambda data: _mask_class(data, 1), positional=True, classes=True),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from mosaic_core.rules.base import Outcome, Rule, RuleInput
+from mosaic_core.rules.base import CLASSES_FROM, Outcome, Rule, RuleInput
 
 __all__ = ["PERMUTE_RULES"]
 
@@ -39,6 +39,24 @@ def _by_letter(data: RuleInput, descending: bool) -> Outcome | None:
     return Outcome(tuple(sorted(range(data.n), key=lambda p: sign * alphabet.index(letters[p]))))
 
 
+def _classes_first(data: RuleInput, first: int) -> Outcome | None:
+    """The odd-numbered (``first`` 0) or even-numbered (1) instructions first, each class in the given order.
+
+    Only where both classes hold two instructions (``CLASSES_FROM``): every sentence speaks of them as groups
+    of several ("all of the even-numbered ones", "both groups in their order"), and in two instructions "odd
+    first" would ask for the given order.
+
+    >>> _classes_first(RuleInput([1] * 3, [1] * 3, [""] * 3, [0.0] * 3, 0.5), 0) is None
+    True
+    >>> _classes_first(RuleInput([1] * 5, [1] * 5, [""] * 5, [0.0] * 5, 0.5), 1).order
+    (1, 3, 0, 2, 4)
+    """
+    n = data.n
+    if n < CLASSES_FROM:
+        return None
+    return Outcome((*range(first, n, 2), *range(1 - first, n, 2)))
+
+
 def _sorted_by(sizes: Sequence[int], descending: bool) -> tuple[int, ...]:
     sign = -1 if descending else 1
     return tuple(sorted(range(len(sizes)), key=lambda p: sign * sizes[p]))
@@ -65,6 +83,6 @@ PERMUTE_RULES: tuple[Rule, ...] = (
     Rule("permute.longest_words", lambda data: _by_size(data, "words", descending=True), unit="words"),
     Rule("permute.shortest_chars", lambda data: _by_size(data, "chars", descending=False), unit="chars"),
     Rule("permute.longest_chars", lambda data: _by_size(data, "chars", descending=True), unit="chars"),
-    Rule("permute.odd_first", lambda data: Outcome((*range(0, data.n, 2), *range(1, data.n, 2))), positional=True),
-    Rule("permute.even_first", lambda data: Outcome((*range(1, data.n, 2), *range(0, data.n, 2))), positional=True),
+    Rule("permute.odd_first", lambda data: _classes_first(data, 0), positional=True),
+    Rule("permute.even_first", lambda data: _classes_first(data, 1), positional=True),
 )

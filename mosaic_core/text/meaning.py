@@ -16,9 +16,10 @@ A mask sentence may declare two claims, by its words too:
 * ``rest``: it speaks of the instructions left to answer as several ("respond to the others", "the
   remaining ones", "die übrigen"); never where the mask leaves one instruction to answer;
 * ``classes``: an odd or even mask sentence that speaks of every one of a class, or of it as a series
-  ("skip every odd-numbered instruction", "toutes celles de numéro pair", "starting with instruction 1"):
+  ("skip every odd-numbered instruction", "toutes celles à numéro pair", "starting with instruction 1"):
   only where both classes have two or more, so in four instructions or more ("répondre à toutes celles
-  de numéro pair" where only instruction 2 is even reads as several).
+  à numéro pair" where only instruction 2 is even reads as several). The odd and even rules apply only
+  there anyway (``rules.base.CLASSES_FROM``), so the claim is a declaration the words are held to.
 
 The words of a sentence are checked against its declaration when the library
 loads (``check_declared``), through the cues of its language's pack
@@ -37,6 +38,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from mosaic_core.errors import TemplateError
+from mosaic_core.rules.base import CLASSES_FROM
 from mosaic_core.rules.registry import RULES, masks
 
 if TYPE_CHECKING:
@@ -194,7 +196,7 @@ def compatible(claims: Iterable[str], strategy: str, k: int, answers: int | None
         return False
     if claimed & {"answers", "each", "rest"} and (k if answers is None else answers) < 2:
         return False
-    if "classes" in claimed and k < 4:
+    if "classes" in claimed and k < CLASSES_FROM:
         return False
     # One instruction is not "the instructions", nor "every instruction".
     return not (k == 1 and claimed & {"plural", "all"})

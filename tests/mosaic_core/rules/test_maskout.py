@@ -23,6 +23,15 @@ class TestMaskout:
         outcome = get_rule("maskout.odd").apply(simple([1] * 5))
         assert outcome is not None and outcome.order == (1, 3) and outcome.masked == (0, 2, 4)
 
+    def test_odd_or_even_mask_needs_four_instructions(self) -> None:
+        """Below four, one class holds one instruction, which "the odd-numbered ones" would speak of as
+        several: neither rule applies; from four on both do."""
+        for name in ("maskout.odd", "maskout.even"):
+            for n in (2, 3):
+                assert get_rule(name).apply(simple([1] * n)) is None, (name, n)
+            outcome = get_rule(name).apply(simple([1] * 4))
+            assert outcome is not None and len(outcome.masked) == 2
+
     def test_fixed_mask_names_positions(self) -> None:
         """The fixed mask hides the smallest keys and lists them in words."""
         data = RuleInput([1] * 6, [1] * 6, ["a"] * 6, [0.5, 0.1, 0.9, 0.05, 0.7, 0.6], 0.34)

@@ -43,6 +43,16 @@ class TestPermute:
         outcome = get_rule("permute.even_first").apply(simple([1] * 5))
         assert outcome is not None and outcome.order == (1, 3, 0, 2, 4)
 
+    def test_odd_or_even_first_needs_four_instructions(self) -> None:
+        """Below four, one class holds one instruction, which the sentences speak of as a group ("all of the
+        even-numbered ones"), and in two "odd first" is the given order: neither applies; from four on both do."""
+        for name in ("permute.odd_first", "permute.even_first"):
+            for n in (1, 2, 3):
+                assert get_rule(name).apply(simple([1] * n)) is None, (name, n)
+        odd, even = (get_rule(name).apply(simple([1] * 4)) for name in ("permute.odd_first", "permute.even_first"))
+        assert odd is not None and odd.order == (0, 2, 1, 3)
+        assert even is not None and even.order == (1, 3, 0, 2)
+
     def test_fixed_order_follows_keys_and_is_named(self) -> None:
         """The fixed order sorts by the drawn keys and the sentence names it."""
         outcome = get_rule("permute.fix").apply(RuleInput([1] * 3, [1] * 3, ["a"] * 3, [0.9, 0.1, 0.5], 0.3))
@@ -75,7 +85,7 @@ class TestPermute:
         """Every rule of the tuple is a permute rule, and none hides an instruction."""
         assert len(PERMUTE_RULES) == 10
         for rule in PERMUTE_RULES:
-            data = simple([3, 1, 2], "bca")
-            data.keys = [0.9, 0.1, 0.5]
+            data = simple([3, 1, 2, 4], "bcad")
+            data.keys = [0.9, 0.1, 0.5, 0.7]
             outcome = rule.apply(data)
             assert rule.strategy == "permute" and outcome is not None and outcome.masked == ()

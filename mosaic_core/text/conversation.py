@@ -35,6 +35,10 @@ _END_MARKS = " \t\r\n.!?…,:;。！？，：；、\"'“”»«)"
 _LONGEST = 60
 _OPENING = 100
 _SENTENCE_END = re.compile(r"[.!?;:]\s|[。！？；：]")
+_LEFTOVERS = re.compile(r"(?:\s*(?:\d+ / \d+|share prompt|copy to clipboard|translate now|지금 번역하기|\+?→))+\s*$")
+"""What chat sites leave at the end of a turn copied from their page (a page counter "2 / 2", "Share Prompt",
+a translate button): read past it, so that "continue please+→" is still a bare "continue please"."""
+_LEFTOVER_ENDS = (*"0123456789→ \n", "share prompt", "copy to clipboard", "translate now", "지금 번역하기")
 
 
 @cache
@@ -156,6 +160,8 @@ def _search(texts: list[str], positions: list[int], pack: Pack, found: list[str]
             position = positions[index]
             if found[position]:
                 continue
+            if text.endswith(_LEFTOVER_ENDS):  # most texts end otherwise, and skip the search
+                text = _LEFTOVERS.sub("", text)
             bare = text.strip(_END_MARKS)
             if bare in alone:
                 found[position] = bare[:_LONGEST]

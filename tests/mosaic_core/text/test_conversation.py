@@ -56,10 +56,24 @@ class TestFound:
             ("Hi!", "hi"),
             ("Are any of those completely free?", "any of those"),
             ("List the planets. Do not say anything else.", "do not say anything else"),
+            (
+                "I want you to act as a terminal. I will type commands and you will reply with the output.",
+                "i will type commands and you will",
+            ),
+            ('I want you to act as a tutor. My first request is "fractions".', "my first request"),
+            ("Let's play chess", "let's play"),
+            ("Ask me about my week, one question at a time.", "one question at a time"),
+            ("Pretend you are my manager until I say otherwise.", "until i say"),
+            ("For the following responses, reply in informal speech.", "for the following responses"),
+            ('Can you read a contract? If so, only reply "Yes"', 'only reply "'),
+            ("Do you understand?1 / 1", "do you understand"),
+            ("continue please+→", "continue please"),
+            ("Continue\n \n \n \n Translate now", "continue"),
         ],
     )
     def test_set_up_turns_and_follow_ups(self, text: str, phrase: str) -> None:
-        """A turn that sets up later ones, greets, or asks about "those" of an earlier turn is found by its words."""
+        """A turn that sets up later ones, greets, or asks about "those" of an earlier turn is found by its words,
+        past what a chat site leaves at its end ("1 / 1", "+→", a translate button)."""
         assert _phrases([SourceRecord("t", text, "", "ok")], ["en"])["t"] == phrase
 
     @pytest.mark.parametrize(
@@ -69,10 +83,15 @@ class TestFound:
             "Name some of those who signed the Declaration of Independence.",
             "Explain when I should use a semicolon.",
             "Say hello in French.",
+            "I want you to act as a joke teller and tell five jokes.",
+            "Explain the rules of chess, one step after another.",
+            "What is 3 / 4",
+            "Write the first sentence of a novel. Share prompt ideas too.",
         ],
     )
     def test_tasks_that_only_look_like_turns(self, text: str) -> None:
-        """ "each of them" (the input's), "those who", "when I should", a greeting asked for: plain tasks."""
+        """ "each of them" (the input's), "those who", "when I should", a greeting asked for, a persona with its
+        task, a fraction at the end: plain tasks."""
         assert _phrases([SourceRecord("t", text, "", "ok")], ["en"])["t"] == ""
 
     def test_every_pack_finds_its_own_language(self) -> None:
@@ -310,6 +329,10 @@ PIECES = [
     "the above",
     "i will ask you",
     "questions",
+    "my first ",
+    "request",
+    "let's play",
+    "until i say",
 ]
 
 

@@ -33,6 +33,9 @@ _HAN_KANA = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _ALNUM_RUNS = re.compile(f"[{_HAN_KANA}]|[^\\W_{_HAN_KANA}]+")
 """Runs of letters and digits; each Han character or kana one word, as word counters count Chinese and Japanese."""
 _HAN_KANA_SEARCH = re.compile(f"[{_HAN_KANA}]")
+_OTHER_SPACE = re.compile(r"[^\S \n]")
+"""White space other than a space or a line break: a tab, a no-break space, a carriage return."""
+_SPACES_AND_BREAKS = re.compile(r"[ \n]+")
 
 
 def first_letter(text: str) -> str:
@@ -107,23 +110,30 @@ def word_readings(text: str) -> tuple[int, ...]:
     return (*whole, *_word_counts(_first_line(text)))
 
 
-def spaced_word_readings(text: str) -> tuple[int, int, int]:
+def spaced_word_readings(text: str) -> tuple[int, int, int, int]:
     r"""Words as whitespace pieces, with lone signs and without them (a piece without a letter or digit); then,
-    where Chinese or Japanese is written, each Han character or kana as a word.
+    where Chinese or Japanese is written, each Han character or kana as a word; then, word for word as the
+    sentences say it, runs of characters between spaces or line breaks (a tab or a no-break space inside a
+    run then splits nothing).
 
     The unit sentences state for languages that space their words (a pack's ``word_unit``); French
     sets "?", ":" and "»" apart with spaces, Russian its dashes, and a reader may not count those. A
     Chinese sentence is one whitespace piece, yet no reader takes it for one word: an English mosaic
-    with a Chinese item never orders it by its spaces.
+    with a Chinese item never orders it by its spaces. A table pasted with tabs is many words to one
+    reader and few to another, so only an order both give stands.
 
     >>> spaced_word_readings("Qui a écrit « Les Misérables » ?"), spaced_word_readings("x = 5")
-    ((8, 5, 5), (3, 2, 2))
-    >>> spaced_word_readings("写一首诗 about autumn")
-    (3, 3, 6)
+    ((8, 5, 5, 8), (3, 2, 2, 3))
+    >>> spaced_word_readings("写一首诗 about autumn"), spaced_word_readings("name\tage\nAda\t36 \t ")
+    ((3, 3, 6, 3), (4, 4, 4, 2))
     """
     pieces = text.split()
     lettered = _lettered(pieces)
-    return len(pieces), lettered, len(_ALNUM_RUNS.findall(text)) if _HAN_KANA_SEARCH.search(text) else lettered
+    cjk = len(_ALNUM_RUNS.findall(text)) if _HAN_KANA_SEARCH.search(text) else lettered
+    if _OTHER_SPACE.search(text) is None:
+        return len(pieces), lettered, cjk, len(pieces)
+    literal = sum(1 for run in _SPACES_AND_BREAKS.split(text) if run and not run.isspace())
+    return len(pieces), lettered, cjk, literal
 
 
 def char_readings(text: str) -> tuple[int, int, int, int]:

@@ -130,3 +130,20 @@ class TestLongTexts:
         text = "".join(pieces)
         assert len(text) > features._CHUNK
         assert features.word_count(text) == len(text.split())
+
+    def test_a_tab_that_decides_keeps_word_rules_away(self) -> None:
+        """The sentences call a word a run between spaces or line breaks: a pasted table's tabs split runs to one
+        reader and not to another, so where they decide the order no word rule is used."""
+        records = [
+            SourceRecord("a", "Sort this table:\nname\tage\tcity\nAda\t36\tLondon", "", "Done."),  # 9 pieces, 5 runs
+            SourceRecord("b", "Name the seven colours of a rainbow", "", "Red..."),  # 7 either way
+        ]
+        table = SourceTable.build(records, "cl100k_base")
+        table.set_languages(["en", "en"])
+        rules = set()
+        for seed in range(300):
+            config = MosaicConfig(seed=seed, epochs=1, k_mode="fix_max", max_k=2, mix={"permute": 1, "maskout": 1})
+            for mosaic in MosaicRun(table, config).mosaics():
+                rules.add(mosaic.plan.rule)
+        assert not rules & {"permute.shortest_words", "permute.longest_words"}, rules
+        assert {"permute.shortest_chars", "permute.reverse"} <= rules  # the other rules still apply

@@ -160,9 +160,8 @@ def _search(texts: list[str], positions: list[int], pack: Pack, found: list[str]
             position = positions[index]
             if found[position]:
                 continue
-            if text.endswith(_LEFTOVER_ENDS):  # most texts end otherwise, and skip the search
-                text = _LEFTOVERS.sub("", text)
-            bare = text.strip(_END_MARKS)
+            # Most texts end otherwise, and skip the search for what a chat site leaves.
+            bare = (_LEFTOVERS.sub("", text) if text.endswith(_LEFTOVER_ENDS) else text).strip(_END_MARKS)
             if bare in alone:
                 found[position] = bare[:_LONGEST]
             elif ends and bare.endswith(ends):

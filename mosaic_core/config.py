@@ -99,8 +99,8 @@ class MosaicConfig:
     mixed_contexts: str = "separate"
     """Items of different system prompts or tools: ``separate`` never joins them; ``mix`` does, carrying neither."""
     conversation_items: str = "apart"
-    """Items that speak to the whole conversation ("from now on…", ``text/conversation.py``) or start a later
-    part of a split chat: ``apart`` keeps them out of mosaics (listed as unusable), ``mix`` lets them in."""
+    """Items that speak to the whole conversation ("from now on…", ``text/conversation.py``), point to a text
+    they do not hold, or start a later part of a split chat: ``apart`` keeps them out (listed), ``mix`` lets them in."""
 
     def __post_init__(self) -> None:
         self._check_types()

@@ -206,8 +206,10 @@ if talking:
     )
     st.caption(
         f"{len(talking):,} instructions speak to the conversation around them rather than to their own task "
-        '("from now on…", "ignore the previous instructions", a bare "continue"), or start a later part of a '
-        "chat split into parts (ids ending _1, _2…), answering turns that part does not hold. Numbered among "
+        '("from now on…", "ignore the previous instructions", a bare "continue"), point to a text they do not '
+        'hold ("the above passage", "the following photo" with no input, where the next instruction would '
+        "follow), or start a later part of a chat split into parts (ids ending _1, _2…), answering turns that "
+        "part does not hold. Numbered among "
         f"other instructions, they would reach past their own number, {fate}. Found by each record's "
         "language's words and by English's."
     )

@@ -211,8 +211,9 @@ if report.system_prompts or report.tools:
         horizontal=True,
     )
 recipe["conversation_items"] = st.radio(
-    'Items that speak to the whole conversation ("from now on…", "ignore the previous instructions", "continue") '
-    "or start a later part of a split chat",
+    'Items that speak to the whole conversation ("from now on…", "ignore the previous instructions", "continue"), '
+    'point to a text they do not hold ("the above", "the following photo" with none) or start a later part of a '
+    "split chat",
     ["apart", "mix"],
     format_func=lambda mode: (
         "stay out of mosaics (each listed in the manifest, with the words found)"

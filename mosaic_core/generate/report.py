@@ -30,8 +30,14 @@ class Unusable:
 
     @classmethod
     def conversation(cls, item_id: str, tokens: int, phrase: str) -> Unusable:
-        """An item whose instruction speaks to the whole conversation (``conversation_items: apart``)."""
-        return cls(item_id, tokens, f'speaks to the whole conversation ("{phrase}"), so it is kept out of mosaics')
+        """An item whose instruction speaks to the whole conversation, or points to a text it does not hold ("the
+        above", "the following photo" with no input; ``conversation_items: apart``)."""
+        return cls(
+            item_id,
+            tokens,
+            f'speaks to the whole conversation, or to a text it does not hold ("{phrase}"), so it is kept out of '
+            "mosaics",
+        )
 
     @classmethod
     def later_part(cls, item_id: str, tokens: int) -> Unusable:
@@ -126,8 +132,9 @@ class RunReport:
         if self.conversation_items:
             said.append(
                 f'{self.conversation_items:,} items speak to the whole conversation ("from now on", "ignore the '
-                'previous instructions"…) or start a later part of a split chat, and stay out of mosaics '
-                "(conversation_items: apart; the manifest lists them)"
+                'previous instructions"…), point to a text they do not hold ("the above", "the following photo" '
+                "with none) or start a later part of a split chat, and stay out of mosaics (conversation_items: "
+                "apart; the manifest lists them)"
             )
         return said
 

@@ -3,8 +3,9 @@
 Two kinds stay out of every epoch, each listed in the manifest with its reason
 (and written as a plain sample under ``keep_unusable``): an item over the
 token budget on its own, and, under ``conversation_items: apart``, an item
-whose instruction speaks to the whole conversation (``text/conversation.py``)
-or that starts a later part of a chat split into parts (its first turn answers
+whose instruction speaks to the whole conversation (``text/conversation.py``),
+points to a text it does not hold ("the above", or "the following photo" with no
+input), or starts a later part of a chat split into parts (its first turn answers
 turns in another part; ``io/load.py``).
 """
 
@@ -79,7 +80,8 @@ def talking(table: SourceTable, languages: Languages, library: TemplateLibrary) 
             codes, main = languages.codes, languages.main
             reading = [codes[vote] if vote >= 0 else main for vote in languages.votes]
         instructions = [record.instruction for record in table.records]
-        known = table.memo[key] = conversation_phrases(instructions, reading, packs)
+        open_ended = [not record.input.strip() for record in table.records]
+        known = table.memo[key] = conversation_phrases(instructions, reading, packs, open_ended=open_ended)
         for index, record in enumerate(table.records):
             if record.metadata.get("part") and not known[index]:
                 known[index] = LATER_PART

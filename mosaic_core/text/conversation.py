@@ -9,13 +9,15 @@ keeps such records out of mosaics (``conversation_items: apart``, listed in
 the manifest with the words found) unless the recipe mixes them in.
 
 Each pack lists its language's words (``conversation`` in ``text/packs/*.json``):
-patterns found anywhere in the instruction, endings, whole instructions, and
+patterns found anywhere in the instruction, endings, whole instructions,
 patterns found in its opening sentence (at most the first line's first
 ``_OPENING`` characters), where words like "the above passage" can only point
-before the item: a text the instruction pastes first may be what "the above" means.
-English is looked for in every record, since it turns up in data of any
-language. Only the instruction is read, not its input: an input may be a chat
-log that the task is about.
+before the item: a text the instruction pastes first may be what "the above" means,
+and patterns that close an instruction with no input ("Caption the following
+photo.", "Summarize the text below."): in a mosaic the next instruction, or the
+meta-instruction, is what follows it. English is looked for in every record,
+since it turns up in data of any language. Only the instruction is read, not its
+input: an input may be a chat log that the task is about.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ _SEPARATOR = "\x00"
 _END_MARKS = " \t\r\n.!?…,:;。！？，：；、\"'“”»«)"
 _LONGEST = 60
 _OPENING = 100
+_CLOSING = 100
+_CLOSE = "[\\s.:?!…。：？！]*(?=\x00)"
+"""What may follow a closing pattern up to the end of the instruction (the separator after each text joined)."""
 _SENTENCE_END = re.compile(r"[.!?;:]\s|[。！？；：]")
 _LEFTOVERS = re.compile(r"(?:\s*(?:\d+ / \d+|share prompt|copy to clipboard|translate now|지금 번역하기|\+?→))+\s*$")
 """What chat sites leave at the end of a turn copied from their page (a page counter "2 / 2", "Share Prompt",
@@ -117,17 +122,26 @@ def _branches(pattern: str) -> bool:
 
 
 def conversation_phrases(
-    instructions: Sequence[str], languages: Sequence[str], packs: Mapping[str, Pack], every: str = "en"
+    instructions: Sequence[str],
+    languages: Sequence[str],
+    packs: Mapping[str, Pack],
+    every: str = "en",
+    open_ended: Sequence[bool] | None = None,
 ) -> list[str]:
     """Per instruction, the words by which it speaks to the whole conversation ("" where it does not).
 
     ``languages[i]`` names the pack instruction i is read with, besides ``every``'s (read for all).
+    ``open_ended[i]``: instruction i has no input, so words that close it pointing to a text after it point
+    to nothing of its own (None: no instruction is read so).
 
     >>> from mosaic_core.text.templates import builtin_library
     >>> packs = builtin_library().packs
     >>> texts = ["From now on, answer as a pirate.", "Name a colour.", "继续", "Ist das klar?", "Sum up the above."]
     >>> conversation_phrases(texts, ["en", "en", "zh", "de", "en"], packs)
     ['from now on', '', '继续', 'ist das klar', 'the above']
+    >>> conversation_phrases(["Caption the following photo.", "Caption the following photo."], ["en"] * 2, packs,
+    ...                      open_ended=[True, False])
+    ['the following photo', '']
     """
     found = [""] * len(instructions)
     groups: dict[str, list[int]] = {every: list(range(len(instructions)))} if every in packs else {}
@@ -135,13 +149,15 @@ def conversation_phrases(
         if language != every and language in packs:
             groups.setdefault(language, []).append(position)
     for language, positions in groups.items():
-        _search([instructions[p].lower() for p in positions], positions, packs[language], found)
+        _search([instructions[p].lower() for p in positions], positions, packs[language], found, open_ended)
     return found
 
 
-def _search(texts: list[str], positions: list[int], pack: Pack, found: list[str]) -> None:
+def _search(
+    texts: list[str], positions: list[int], pack: Pack, found: list[str], open_ended: Sequence[bool] | None
+) -> None:
     """Mark ``found[positions[i]]`` for every text the pack's words find (texts lower-cased)."""
-    anywhere, endings, whole, opening = pack.conversation
+    anywhere, endings, whole, opening, closing = pack.conversation
     if anywhere:
         # One pass of each pattern over all the texts joined: far fewer calls than a search per text.
         joined = _SEPARATOR.join(texts)
@@ -154,6 +170,8 @@ def _search(texts: list[str], positions: list[int], pack: Pack, found: list[str]
                     found[positions[index]] = phrase[:_LONGEST]
     if opening:
         _search_openings(texts, positions, opening, found)
+    if closing and open_ended is not None:
+        _search_closings(texts, positions, closing, open_ended, found)
     if endings or whole:
         ends, alone = tuple(endings), frozenset(whole)
         for index, text in enumerate(texts):
@@ -184,6 +202,22 @@ def _search_openings(texts: list[str], positions: list[int], patterns: tuple[str
             if " " not in match.group() and begin > starts[index] and joined[begin - 1] == " ":  # the word before
                 begin = max(joined.rfind(" ", starts[index], begin - 1) + 1, starts[index])
             found[positions[index]] = joined[begin : match.end()][:_LONGEST]
+
+
+def _search_closings(
+    texts: list[str], positions: list[int], patterns: tuple[str, ...], open_ended: Sequence[bool], found: list[str]
+) -> None:
+    """Mark the texts with no input that close with one of ``patterns``, only end marks after it (each text's
+    last ``_CLOSING`` characters, joined as ``anywhere``'s are)."""
+    chosen = [i for i, position in enumerate(positions) if open_ended[position] and not found[position]]
+    tails = [texts[i].rstrip()[-_CLOSING:] for i in chosen]
+    joined = _SEPARATOR.join(tails) + _SEPARATOR
+    starts = list(itertools.accumulate((len(tail) + 1 for tail in tails), initial=0))
+    for pattern in _compiled(tuple(pattern + _CLOSE for pattern in patterns)):
+        for match in pattern.finditer(joined):
+            position = positions[chosen[bisect.bisect_right(starts, match.start()) - 1]]
+            if not found[position]:
+                found[position] = match.group().rstrip(_END_MARKS)[:_LONGEST]
 
 
 def _ending(text: str, ends: tuple[str, ...], spaced: bool) -> str:

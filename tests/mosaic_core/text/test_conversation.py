@@ -17,7 +17,7 @@ from mosaic_core.io.load import load_dataset
 from mosaic_core.pipeline import ExportOptions, export_mosaics
 from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
-from mosaic_core.text.conversation import Finder, conversation_phrases
+from mosaic_core.text.conversation import _CLOSE, Finder, conversation_phrases
 from mosaic_core.text.pack import Pack
 from mosaic_core.text.templates import builtin_library
 from tests.conftest import REPO
@@ -242,15 +242,60 @@ class TestFound:
         assert {i for i, phrase in found.items() if phrase} == {"talk-1"}
         assert _phrases(records[-1:], ["zh"])["talk-1"] == "from now on"
 
-    def test_a_pack_states_its_words_in_four_parts(self) -> None:
+    def test_a_pack_states_its_words_in_five_parts(self) -> None:
         with pytest.raises(TemplateError, match="conversation holds only"):
             Pack.from_json({"language": "xx", "conversation": {"everywhere": ["from now on"]}})
-        with pytest.raises(TemplateError, match="malformed"):
-            Pack.from_json({"language": "xx", "conversation": {"anywhere": ["from (now on"]}})
+        for part in ("anywhere", "opening", "closing"):
+            with pytest.raises(TemplateError, match="malformed"):
+                Pack.from_json({"language": "xx", "conversation": {part: ["from (now on"]}})
         # The text is lower-cased before it is read, so a capital would never match (escapes such as \S aside).
         with pytest.raises(TemplateError, match="lower case"):
             Pack.from_json({"language": "xx", "conversation": {"whole": ["Continue"]}})
         assert Pack.from_json({"language": "xx", "conversation": {"anywhere": [r"from now on\S*"]}})
+
+
+class TestPointingAfter:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Generate a funny caption for the following photo.",
+            "Transcribe the following sounds:",
+            "Which of the following rivers are in India?",
+            "Define a Node object as follows:",
+            "Enter the product shipping address details below.",
+        ],
+    )
+    def test_an_instruction_closing_on_a_text_it_lacks_is_found(self, text: str) -> None:
+        """With no input, words that close an instruction by pointing after it point to the next instruction."""
+        found = conversation_phrases([text, text], ["en", "en"], builtin_library().packs, open_ended=[True, False])
+        assert found[0] and not found[1], found  # with an input, the input is the text it points to
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "Write a to-do list for the following day.",
+            "Name three countries with a population below 10 million.",
+            "Translate the following sentence: I am tired.",
+            "Summarize the following text.\nThe Nile is the longest river in Africa.",
+            "Name some of the cast of Below Deck",
+        ],
+    )
+    def test_the_same_words_in_another_sense_or_with_their_text_are_not(self, text: str) -> None:
+        """Time ("the following day"), a quantity, a name, or the text itself after the words: a plain task."""
+        assert conversation_phrases([text], ["en"], builtin_library().packs, open_ended=[True]) == [""]
+
+    def test_such_an_item_stays_out_of_mosaics_unless_it_has_an_input(self) -> None:
+        records = [SourceRecord(f"plain-{n}", f"Name a colour, number {n}.", "", "Red.") for n in range(6)]
+        records += [
+            SourceRecord("photo", "Caption the following photo.", "", "A cat on a sofa."),
+            SourceRecord("sentence", "Translate the following sentence.", "Ich bin müde.", "I am tired."),
+        ]
+        run = MosaicRun(SourceTable.build(records, "cl100k_base"), MosaicConfig(epochs=3, max_k=4))
+        used = {i for m in run.mosaics() for i in m.plan.source_ids}
+        assert "sentence" in used and "photo" not in used
+        listed = {u.id: u.reason for u in run.report.unusable}
+        assert listed == {"photo": listed["photo"]} and '"the following photo"' in listed["photo"]
+        assert "a text it does not hold" in listed["photo"]
 
 
 class TestKeptApart:
@@ -299,6 +344,7 @@ class TestKeptApart:
 # Every pattern the packs search with, and a few shapes a pack may hold: a top-level "|", a class, no "\\b".
 PATTERNS = sorted(
     {p for pack in builtin_library().packs.values() for p in pack.conversation[0] + pack.conversation[3]}
+    | {p + _CLOSE for pack in builtin_library().packs.values() for p in pack.conversation[4]}
     | {r"\bsay|hi\b", r"\b[|a]b", r"\b_x", r"\b\.end", r"\b(?:a|b)c", r"\b(?=x)", r"ab\b"}
 )
 # Pieces of text near the patterns' words, hits and misses, with the characters a boundary turns on.
@@ -335,6 +381,10 @@ PIECES = [
     "request",
     "let's play",
     "until i say",
+    "the following ",
+    "photo",
+    "below",
+    "\x00",
 ]
 
 

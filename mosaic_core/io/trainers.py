@@ -157,19 +157,23 @@ def trl_script(output: Path, shape: RowShape, file_type: str) -> str:
             f"TRL's SFTTrainer does not read {shape.record_format} rows; export with --to messages "
             "(chat) or --to prompt_completion"
         )
+    # The file name is the user's: it enters the code as a literal, and the docstring with its quotes escaped,
+    # so a name such as 'a" + __import__("os")... + "b' stays a name.
+    name, trained = repr(output.name), repr(output.name + ".trained")
+    shown = output.name.encode("unicode_escape").decode("ascii").replace('"', '\\"')
     if file_type == "hf":
-        load = f'load_from_disk(str(HERE / "{output.name}"))'
+        load = f"load_from_disk(str(HERE / {name}))"
         imports = "from datasets import load_from_disk"
     else:
         kind = _DS_TYPES[file_type]
-        load = f'load_dataset("{kind}", data_files=str(HERE / "{output.name}"), split="train")'
+        load = f'load_dataset("{kind}", data_files=str(HERE / {name}), split="train")'
         imports = "from datasets import load_dataset"
     drop = '\ndataset = dataset.remove_columns(["mosaic"])  # provenance: for verify, not for training' * (
         "mosaic" in shape.columns
     )
-    return f'''"""Fine-tune a model on {output.name} with TRL {MARK}.
+    return f'''"""Fine-tune a model on {shown} with TRL {MARK}.
 
-usage: python {output.name}.trl.py MODEL [OUTPUT_DIR] [--max-steps N]
+usage: python {shown}.trl.py MODEL [OUTPUT_DIR] [--max-steps N]
 MODEL is a model name or folder whose tokenizer has a chat template.
 """
 
@@ -184,7 +188,7 @@ HERE = Path(__file__).resolve().parent
 
 parser = argparse.ArgumentParser()
 parser.add_argument("model")
-parser.add_argument("output_dir", nargs="?", default=str(HERE / "{output.name}.trained"))
+parser.add_argument("output_dir", nargs="?", default=str(HERE / {trained}))
 parser.add_argument("--max-steps", type=int, default=-1)
 args = parser.parse_args()
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -129,6 +130,27 @@ class TestAxolotlAndTrl:
         text = trl_script(Path("m.jsonl"), RowShape("messages"), file_type)
         compile(text, "m.jsonl.trl.py", "exec")
         assert 'remove_columns(["mosaic"])' in text and MARK in text.splitlines()[0]
+
+    @pytest.mark.parametrize(
+        "name",
+        [
+            'a" + str(__import__("os").system("touch PWNED")) + "b.jsonl',
+            'it\'s "quoted" \\ and\nsplit.jsonl',
+            'x""".jsonl',
+        ],
+    )
+    @pytest.mark.parametrize("file_type", ["jsonl", "hf"])
+    def test_a_file_name_stays_a_name_in_the_trl_script(self, name: str, file_type: str) -> None:
+        """The export's name enters the script as string literals: no quote in it can close one and add code."""
+        tree = ast.parse(trl_script(Path(name), RowShape("messages"), file_type))
+        calls = {
+            node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+        }
+        assert not calls & {"__import__", "system", "eval", "exec"}
+        strings = {node.value for node in ast.walk(tree) if isinstance(node, ast.Constant)}
+        assert {name, name + ".trained"} <= strings
 
     def test_written_files_and_foreign_ones_left_alone(self, tmp_path: Path) -> None:
         """All three are written; an axolotl file that is not ours stays untouched and is reported."""

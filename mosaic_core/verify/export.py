@@ -46,7 +46,10 @@ class ExportCheck:
         if self.originals:
             text += f" ({self.originals} original samples not checked)"
         if self.mosaics == 0:
-            text += "; no mosaic with provenance found (export without --no-provenance)"
+            text += (
+                "; no row carries provenance, which verify reads (an export made with --no-provenance cannot be "
+                "checked: generate it again without that flag)"
+            )
         else:
             text += "\nchecks: " + ", ".join(f"{name} {self.failed_checks[name]} failed" for name in CHECKS)
             if self.languages:
@@ -79,6 +82,7 @@ def verify_export(output: Path, source: Path | None = None, manifest_file: Path 
     sources = None
     if source is not None:
         sources = {r.id: r for r in load_dataset(Source.from_path(source)).records}
+    provenance = export.get("provenance") is True
     check = ExportCheck()
     for number, row in iter_export_rows(output):
         check.rows += 1
@@ -89,6 +93,10 @@ def verify_export(output: Path, source: Path | None = None, manifest_file: Path 
             continue
         raw = plan_of(row)
         if raw is None:
+            if provenance:  # every row of such an export carries its plan: one without it cannot be checked
+                check.mosaics += 1
+                check.failures.append(f"row {number}: its provenance (the mosaic field) is missing or not an object")
+                check.failed_checks["layout"] += 1
             continue
         if raw.get("strategy") in ("original", "conversation"):
             check.originals += 1
@@ -117,7 +125,7 @@ def verify_export(output: Path, source: Path | None = None, manifest_file: Path 
     if manifest_file is not None and isinstance(expected, int) and expected != check.rows:
         check.failures.insert(0, f"{check.rows} rows, but the manifest describes {expected}: rows were lost or added")
         check.failed_checks["layout"] += 1
-        check.passed = min(check.passed, check.mosaics - 1)
+        check.passed = max(min(check.passed, check.mosaics - 1), 0)
     if changed:
         if check.ok:  # every row reads well, yet these are not the bytes the manifest describes
             raise DatasetError(

@@ -114,7 +114,7 @@ def verify_mosaic(
 ) -> Verdict:
     """Every check on one mosaic; ``counter``/``max_tokens`` add the token checks.
 
-    ``sources`` (id to record) also checks that the texts are the sources' own.
+    ``sources`` (id to record) also checks that the texts, instructions and answers, are the sources' own.
     """
     verdict = Verdict()
     plan = mosaic.plan
@@ -157,6 +157,14 @@ def verify_mosaic(
                 verdict.fail(f"source {source_id!r} is not in the source dataset", "sources")
             elif instructions[position] != record.prompt_text:
                 verdict.fail(f"instruction {position + 1} is not the text of source {source_id!r}", "sources")
+        for position, text in zip(order, answered, strict=True):
+            record = sources.get(plan.source_ids[position])
+            if record is not None and text != record.response_text:
+                verdict.fail(
+                    f"the answer to instruction {position + 1} is not the response of source "
+                    f"{plan.source_ids[position]!r}",
+                    "sources",
+                )
     if counter is not None:
         prompt_tokens, answer_tokens = counter.count(mosaic.prompt), counter.count(mosaic.answer)
         if (prompt_tokens, answer_tokens) != (plan.prompt_tokens, plan.answer_tokens):

@@ -93,6 +93,30 @@ class TestVerifyExport:
         check = verify_export(output, DEMO)
         assert not check.ok and "is not the text of source" in check.failures[0]
 
+    def test_an_answer_changed_to_another_of_its_length_fails_against_the_source(self, tmp_path: Path) -> None:
+        """Same length, same tokens: the mosaic reads well, but with the source given the answer is not its
+        source's response."""
+        output = export(tmp_path)
+        row = json.loads(output.read_text(encoding="utf-8").splitlines()[0])
+        plan = json.loads(row["mosaic"])
+        source = {r.id: r for r in load_dataset(DEMO).records}[plan["source_ids"][plan["order"][0]]]
+        word = next(w for w in source.response_text.split() if w.isalpha() and len(w) > 3)
+        row["output"] = row["output"].replace(word, word[::-1] if word[::-1] != word else word.upper(), 1)
+        edit_rows(output, {0: json.dumps(row, ensure_ascii=False)})
+        check = verify_export(output, DEMO)
+        assert not check.ok and "is not the response of source" in check.failures[0]
+
+    @pytest.mark.parametrize("broken", ['"x"', "null"])
+    def test_a_row_whose_provenance_is_broken_fails(self, tmp_path: Path, broken: str) -> None:
+        """In an export with provenance every row carries its plan: one without is a failure, not skipped."""
+        output = export(tmp_path)
+        row = json.loads(output.read_text(encoding="utf-8").splitlines()[1])
+        row["mosaic"] = json.loads(broken)
+        edit_rows(output, {1: json.dumps(row, ensure_ascii=False)})
+        check = verify_export(output)
+        assert not check.ok and check.mosaics == check.rows and check.passed == check.mosaics - 1
+        assert check.failures == ["row 2: its provenance (the mosaic field) is missing or not an object"]
+
     def test_without_provenance_nothing_is_checked(self, tmp_path: Path) -> None:
         """An export without provenance has no mosaic to check, which is not ok, and the summary says why."""
         check = verify_export(export(tmp_path, provenance=False))

@@ -65,6 +65,12 @@ def to_output(make: Callable[[Path], Path], *extra: str) -> Case:
     return lambda d: ["generate", str(good_input(d)), "-o", str(make(d)), "--epochs", "1", *extra]
 
 
+def _named_input(d: Path, name: str) -> Path:
+    """The good records as a JSON list, under ``name``."""
+    (d / name).write_text(json.dumps(GOOD), encoding="utf-8")
+    return d / name
+
+
 def _fifo(d: Path) -> Path:
     os.mkfifo(d / "pipe")
     return d / "pipe"
@@ -116,6 +122,13 @@ _PLAN_ROW = json.dumps({"instruction": "a", "output": "b", "mosaic": {"strategy"
 CASES: dict[str, Case] = {
     # -- where the export goes ----------------------------------------------------------
     "output is the input": lambda d: ["generate", str(good_input(d)), "-o", str(d / "in.jsonl")],
+    "output's manifest is the input, even with --force": lambda d: [
+        "generate",
+        str(_named_input(d, "e.jsonl.manifest.json")),
+        "-o",
+        str(d / "e.jsonl"),
+        "--force",
+    ],
     "output is /dev/null": to_output(lambda d: Path("/dev/null")),
     "output is a FIFO": to_output(_fifo),
     "output is a user's file": to_output(_user_file),

@@ -120,8 +120,9 @@ def check_output(output: Path, file_type: str, force: bool = False, inputs: Sequ
         if kind is not None:
             raise ConfigError(f"{path} is {kind}; an export writes regular files only")
     for source in inputs:
-        if _same(output, source):
-            raise ConfigError(f"{output} is the input; write the export elsewhere")
+        for path in (output, manifest_path(output)):  # the manifest too: it is written even over a forced path
+            if _same(path, source):
+                raise ConfigError(f"{path} is the input; write the export elsewhere")
         if output.is_dir() and source.resolve().is_relative_to(output.resolve()):
             raise ConfigError(f"the folder {output} holds the input {source}; write the export elsewhere")
     manifest = manifest_path(output)

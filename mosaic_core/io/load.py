@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,6 +118,18 @@ class LoadResult:
     """Multi-turn conversations, and conversations that call tools, kept whole (policy ``keep``)."""
 
 
+def _check_mapped(mapping: ColumnMapping, rows: list[Mapping[str, Any]], name: str) -> None:
+    """Refuse a mapping that names a column none of the first rows holds: a typo in an optional one ("contxt")
+    would otherwise drop that field from every record without a word."""
+    seen = {key for row in rows for key in row}
+    for role, column in mapping.to_dict().items():
+        if column is not None and column not in seen:
+            shown = ", ".join(sorted(map(str, seen))[:12]) or "none"
+            raise DatasetError(
+                f"{name}: --map {role}={column}: no such column in its first {len(rows)} records (columns: {shown})"
+            )
+
+
 def load_dataset(
     source: Source | str | os.PathLike[str],
     mapping: ColumnMapping | None = None,
@@ -160,6 +172,7 @@ def load_dataset(
         report.schema = detect_schema((row for _, row in first_rows if not isinstance(row, RowError)), source.name)
     else:
         report.schema = "columns"
+        _check_mapped(mapping, [row for _, row in first_rows if isinstance(row, Mapping)], source.name)
     records: list[SourceRecord] = []
     conversations: list[Conversation] = []
     seen: dict[str, int] = {}

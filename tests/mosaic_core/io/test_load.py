@@ -27,6 +27,7 @@ import pytest
 from mosaic_core.cli import main
 from mosaic_core.errors import DatasetError
 from mosaic_core.io.load import LoadResult, load_dataset
+from mosaic_core.io.schemas import ColumnMapping
 from mosaic_core.io.source import Source
 from tests.conftest import REPO
 
@@ -408,3 +409,23 @@ class TestSplitChats:
         alpaca = tmp_path / "alpaca.jsonl"
         alpaca.write_text(json.dumps({"id": "task_2", "instruction": "Hi.", "input": "", "output": "Hello."}) + "\n")
         assert load_dataset(alpaca).records[0].metadata == {}
+
+
+_QA_ROWS = [{"question": f"Q{i}", "answer": f"A{i}", "context": f"C{i}"} for i in range(5)]
+
+
+class TestMappedColumns:
+    def _source(self) -> Source:
+        return Source.from_bytes("qa.json", json.dumps(_QA_ROWS).encode())
+
+    def test_every_mapped_column_is_read(self) -> None:
+        mapping = ColumnMapping(instruction="question", output="answer", input="context")
+        records = load_dataset(self._source(), mapping=mapping).records
+        assert [(r.instruction, r.input, r.output) for r in records][:2] == [("Q0", "C0", "A0"), ("Q1", "C1", "A1")]
+
+    @pytest.mark.parametrize("role", ["input", "id", "system", "category", "output"])
+    def test_a_mapped_column_no_record_holds_is_refused(self, role: str) -> None:
+        """A typo in an optional column ("contxt") would drop that field from every record without a word."""
+        fields = {"instruction": "question", "output": "answer", role: "contxt"}
+        with pytest.raises(DatasetError, match=f"--map {role}=contxt: no such column .*answer, context, question"):
+            load_dataset(self._source(), mapping=ColumnMapping(**fields))

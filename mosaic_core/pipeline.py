@@ -23,7 +23,7 @@ from mosaic_core.io.manifest import build_manifest, write_manifest
 from mosaic_core.io.rows import Losses, RowShape
 from mosaic_core.io.schemas import ColumnMapping
 from mosaic_core.io.source import Source
-from mosaic_core.io.trainers import TRL_FORMATS, write_llama_factory, write_trainer_configs
+from mosaic_core.io.trainers import TRL_FORMATS, check_llama_factory, write_llama_factory, write_trainer_configs
 from mosaic_core.table import SourceTable
 from mosaic_core.text.language import AUTO
 
@@ -94,6 +94,8 @@ def export_mosaics(
     """
     finish_interrupted(output)
     check_output(output, options.file_type, options.force, [input_path] if input_path is not None else [])
+    if options.llama_factory or options.trainer_configs:  # its registry is read before the export is written
+        check_llama_factory(output, options.file_type, options.force)
     with export_lock(output):
         pair = Pair(output)
         try:

@@ -21,6 +21,7 @@ __all__ = [
     "HF_DATA_FILE",
     "TRL_FORMATS",
     "axolotl_block",
+    "check_llama_factory",
     "data_file",
     "llama_factory_entry",
     "trl_script",
@@ -89,18 +90,40 @@ def llama_factory_entry(output: Path, shape: RowShape, file_type: str) -> dict[s
 def write_llama_factory(output: Path, shape: RowShape, file_type: str = "jsonl") -> Path:
     """Add the export's entry to the ``dataset_info.json`` beside it (other entries are kept)."""
     target = output.with_name("dataset_info.json")
-    registry: dict[str, Any] = {}
-    if target.exists():
-        try:
-            registry = orjson.loads(target.read_bytes())
-        except (OSError, orjson.JSONDecodeError) as exc:
-            raise ConfigError(f"{target} exists but is not readable JSON ({exc}); it was left alone") from None
-        if not isinstance(registry, dict):
-            raise ConfigError(f"{target} exists but is not a JSON object; it was left alone")
+    registry = _registry(target)
     registry[_entry_name(output)] = llama_factory_entry(output, shape, file_type)  # ours replaced, others kept
     with atomic_file(target) as stream:
         stream.write(orjson.dumps(registry, option=orjson.OPT_INDENT_2) + b"\n")
     return target
+
+
+def check_llama_factory(output: Path, file_type: str, force: bool = False) -> None:
+    """Before anything is written: refuse a ``dataset_info.json`` beside the export that cannot be read, or
+    whose entry of the export's name is for another file (``force`` replaces that entry)."""
+    target = output.with_name("dataset_info.json")
+    name = _entry_name(output)
+    entry = _registry(target).get(name)
+    ours = isinstance(entry, dict) and entry.get("file_name") == data_file(output, file_type)
+    if entry is not None and not ours and not force:
+        other = entry.get("file_name") if isinstance(entry, dict) else None
+        what = f"another file, {other!r}" if other else "something else"
+        raise ConfigError(
+            f"{target} already has an entry {name!r} for {what}; it is left alone: choose another output name, "
+            "or use --force to replace that entry"
+        )
+
+
+def _registry(target: Path) -> dict[str, Any]:
+    """The entries of a ``dataset_info.json`` (none if there is no such file)."""
+    if not target.exists():
+        return {}
+    try:
+        registry = orjson.loads(target.read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise ConfigError(f"{target} exists but is not readable JSON ({exc}); it was left alone") from None
+    if not isinstance(registry, dict):
+        raise ConfigError(f"{target} exists but is not a JSON object; it was left alone")
+    return registry
 
 
 def _entry_name(output: Path) -> str:

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import ConfigError
+from mosaic_core.io.load import load_dataset
 from mosaic_core.io.rows import RECORD_FORMATS, RowShape
 from mosaic_core.io.trainers import (
     MARK,
@@ -22,6 +24,8 @@ from mosaic_core.io.trainers import (
     write_llama_factory,
     write_trainer_configs,
 )
+from mosaic_core.pipeline import ExportOptions, export_mosaics
+from tests.conftest import DEMO
 
 FULL = {"system": True, "tools": True, "history": True, "tool_calls": True}
 
@@ -101,6 +105,37 @@ class TestLlamaFactoryEntry:
         with pytest.raises(ConfigError, match="left alone"):
             write_llama_factory(tmp_path / "mix.jsonl", RowShape("alpaca"))
         assert (tmp_path / "dataset_info.json").read_text(encoding="utf-8") == "not json"
+
+
+class TestBeforeTheExport:
+    """The registry is read before the export is written: a failure leaves no export behind."""
+
+    def _export(self, folder: Path, force: bool = False, **sidecars: bool) -> None:
+        options = ExportOptions(force=force, **sidecars)  # type: ignore[arg-type]
+        export_mosaics(load_dataset(DEMO), MosaicConfig(epochs=1), folder / "e5.jsonl", options)
+
+    @pytest.mark.parametrize("text", ["not json", "[1, 2]"])
+    @pytest.mark.parametrize("sidecar", ["llama_factory", "trainer_configs"])
+    def test_an_unreadable_registry_stops_the_export_before_it_is_written(
+        self, tmp_path: Path, text: str, sidecar: str
+    ) -> None:
+        (tmp_path / "dataset_info.json").write_text(text, encoding="utf-8")
+        with pytest.raises(ConfigError, match="left alone"):
+            self._export(tmp_path, **{sidecar: True})
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset_info.json"]
+
+    def test_an_entry_of_the_same_name_for_another_file_is_not_replaced_without_force(self, tmp_path: Path) -> None:
+        theirs = {"e5": {"file_name": "someone_else.json"}, "other": {"file_name": "o.json"}}
+        registry = tmp_path / "dataset_info.json"
+        registry.write_text(json.dumps(theirs), encoding="utf-8")
+        with pytest.raises(ConfigError, match=r"already has an entry 'e5' for another file, 'someone_else\.json'"):
+            self._export(tmp_path, llama_factory=True)
+        assert json.loads(registry.read_text(encoding="utf-8")) == theirs
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["dataset_info.json"]
+        self._export(tmp_path, force=True, llama_factory=True)
+        found = json.loads(registry.read_text(encoding="utf-8"))
+        assert found["e5"]["file_name"] == "e5.jsonl" and found["other"] == theirs["other"]
+        self._export(tmp_path, llama_factory=True)  # now the entry is ours: a new run replaces it
 
 
 class TestAxolotlAndTrl:

@@ -284,6 +284,37 @@ class TestPointingAfter:
         """Time ("the following day"), a quantity, a name, or the text itself after the words: a plain task."""
         assert conversation_phrases([text], ["en"], builtin_library().packs, open_ended=[True]) == [""]
 
+    @pytest.mark.parametrize(
+        ("language", "pointing", "other_sense"),
+        [
+            ("de", "Fasse den folgenden Text in drei Sätzen zusammen.", "Was passierte in den folgenden Jahren?"),
+            ("de", "Fasse den Text unten zusammen.", "Wie entwickelte sich die Stadt in den folgenden Jahrzehnten?"),
+            ("es", "Traduce las frases siguientes al francés.", "¿Qué pasó al día siguiente?"),
+            (
+                "es",
+                "Clasifica los siguientes animales en mamíferos, aves o reptiles.",
+                "¿Qué pasó la semana siguiente?",
+            ),
+            ("fr", "Traduis la phrase suivante en anglais.", "Qu'a fait le roi l'année suivante ?"),
+            ("fr", "Résume le texte ci-dessous en trois phrases.", "Qui est le suivant ?"),
+            ("ru", "Перепишите следующий абзац в более официальном стиле.", "Что случилось в следующем году?"),
+            ("ru", "Прочитайте текст ниже и ответьте на вопросы.", "Что он сделал на следующее утро?"),
+            ("zh", "总结下面这段文字。", "60分以下算不及格吗？"),
+            ("zh", "请根据下面的材料回答问题。", "气温在零度以下时水会结冰吗？"),
+            ("ja", "以下の文章を要約してください。", "次のオリンピックはどこで開催されますか？"),
+            ("ja", "次のうち、哺乳類はどれですか？", "東京の次の駅はどこですか？"),
+        ],
+    )
+    def test_each_pack_finds_its_own_words_that_point_after(
+        self, language: str, pointing: str, other_sense: str
+    ) -> None:
+        """Each pack's closing words find an instruction that points after itself, and leave alone the same
+        words in another sense (a time, a quantity, "the next one")."""
+        found = conversation_phrases(
+            [pointing, other_sense], [language] * 2, builtin_library().packs, open_ended=[True] * 2
+        )
+        assert bool(found[0]) and not found[1], found
+
     def test_such_an_item_stays_out_of_mosaics_unless_it_has_an_input(self) -> None:
         records = [SourceRecord(f"plain-{n}", f"Name a colour, number {n}.", "", "Red.") for n in range(6)]
         records += [

@@ -23,7 +23,7 @@ from mosaic_core.generate.report import RunReport
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.export import mosaic_row, write_rows
 from mosaic_core.io.rows import RowShape
-from mosaic_core.tokenize.parallel import default_signals
+from mosaic_core.tokenize.parallel import worker_pool
 
 __all__ = ["EpochPart", "append_part", "default_workers", "generate_epochs_in_parallel"]
 
@@ -103,7 +103,7 @@ def generate_epochs_in_parallel(
     gc.freeze()  # the collector would otherwise write to every shared object, copying its page
     parts: list[EpochPart] = []
     try:
-        with context.Pool(min(workers, run.config.epochs), initializer=default_signals) as pool:
+        with worker_pool(min(workers, run.config.epochs)) as pool:
             watcher.start()
             for part in pool.imap(_epoch_job, range(run.config.epochs), chunksize=1):
                 parts.append(part)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import signal
 import sys
 import threading
@@ -19,6 +20,23 @@ from mosaic_core.arguments import build_parser, parse_originals
 from mosaic_core.errors import ConfigError, MosaicError
 
 __all__ = ["main"]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _plain(text: str) -> str:
+    r"""Text as the terminal should show it: control characters (from a file name, a dataset, a typed value)
+    written as escapes, so none can move the cursor, retitle the window or clear the screen.
+
+    >>> _plain("in\x1b]0;owned\x07.jsonl\nnext line")
+    'in\\x1b]0;owned\\x07.jsonl\nnext line'
+    """
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
+
+
+def _say(text: str) -> None:
+    print(_plain(text), file=sys.stderr)  # noqa: T201
 
 
 def _source(text: str, split: str | None = None) -> Any:
@@ -145,7 +163,7 @@ def _generate(args: argparse.Namespace) -> int:
 
     job = _job(args)
     for warning in job.config.warnings():
-        print(f"warning: {warning}", file=sys.stderr)  # noqa: T201
+        _say(f"warning: {warning}")
     with (
         tqdm(total=0, unit="B", unit_scale=True, desc="loading", leave=False, disable=None) as loading_bar,
         tqdm(total=0, unit="item", desc="mosaics", disable=None, delay=0.5) as bar,
@@ -166,18 +184,17 @@ def _generate(args: argparse.Namespace) -> int:
             if job.engine == "local":
                 held.append(message)  # shown once the run succeeds: an error stays one line
             else:
-                tqdm.write(f"ray: {message}", file=sys.stderr)
+                tqdm.write(_plain(f"ray: {message}"), file=sys.stderr)
 
         _, summary = run_job(job, loading, step, say)
     for message in held:
-        print(message, file=sys.stderr)  # noqa: T201
+        _say(message)
     report = summary.report
     for note in summary.notes:
-        print(f"note: {note}", file=sys.stderr)  # noqa: T201
-    print(  # noqa: T201
+        _say(f"note: {note}")
+    _say(
         f"wrote {summary.rows} rows to {summary.output} ({report.mosaics} mosaics, mean k {report.mean_k:.2f}, "
-        f"{len(report.unusable)} unusable items listed in {summary.manifest.name})",
-        file=sys.stderr,
+        f"{len(report.unusable)} unusable items listed in {summary.manifest.name})"
     )
     return 0
 
@@ -188,7 +205,7 @@ def _verify(args: argparse.Namespace) -> int:
     result = verify_export(
         Path(args.output), Path(args.source) if args.source else None, Path(args.manifest) if args.manifest else None
     )
-    print(result.summary())  # noqa: T201
+    print(_plain(result.summary()))  # noqa: T201
     return 0 if result.ok else 1
 
 
@@ -197,13 +214,13 @@ def _stats(args: argparse.Namespace) -> int:
 
     if args.max_tokens is not None and args.max_tokens < 1:
         raise ConfigError(f"--max-tokens must be a positive number of tokens, got {args.max_tokens}")
-    print(stats_command(Path(args.path), args.tokenizer, args.max_tokens, as_json=args.json))  # noqa: T201
+    print(_plain(stats_command(Path(args.path), args.tokenizer, args.max_tokens, as_json=args.json)))  # noqa: T201
     return 0
 
 
 def _fail(message: str) -> int:
     """One line on stderr, exit 2: the promise for every bad input or usage."""
-    print(f"error: {' '.join(message.split())}", file=sys.stderr)  # noqa: T201
+    _say(f"error: {' '.join(message.split())}")
     return 2
 
 

@@ -252,3 +252,18 @@ class TestSignals:
 def _pid_after(seconds: float) -> int:
     time.sleep(seconds)
     return os.getpid()
+
+
+class TestWhatTheTerminalShows:
+    def test_control_characters_in_a_file_name_are_shown_as_escapes(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A name may hold escape sequences that retitle the window or clear the screen: they are shown, not sent."""
+        name = "in\x1b]0;PWNED\x07\x1b[2J.jsonl"
+        shutil.copy(DEMO, tmp_path / name)
+        assert main(["generate", str(tmp_path / name), "-o", str(tmp_path / "out\x1b[2J.jsonl"), "--epochs", "1"]) == 0
+        err = capsys.readouterr().err
+        assert "\x1b" not in err and "\x07" not in err
+        assert "in\\x1b]0;PWNED\\x07\\x1b[2J.jsonl" in err and "out\\x1b[2J.jsonl" in err
+        assert main(["generate", str(tmp_path / "missing\x1b[2J.jsonl"), "-o", str(tmp_path / "o.jsonl")]) == 2
+        assert "\x1b" not in capsys.readouterr().err

@@ -41,6 +41,9 @@ class StatsInput:
     counted_by: str
     """``sources`` (tokenized once), ``plans`` (read off the plans) or ``encoded``."""
     skipped_rows: int = 0
+    """Rows left out: an export's rows without a mosaic plan, a source's records that could not be read."""
+    load_summary: str = ""
+    """For a source dataset, its load report's line without the file ("3 of 13 records loaded; skipped: …")."""
 
 
 def _read_export(path: Path, rows: Any, tokenizer: str | None, max_tokens: int | None) -> StatsInput:
@@ -105,5 +108,9 @@ def read_stats_input(path: Path, tokenizer: str | None = None, max_tokens: int |
         return _read_export(path, itertools.chain(head, rows), tokenizer, max_tokens)
     name = tokenizer or _DEFAULTS.tokenizer
     budget = max_tokens if max_tokens is not None else _DEFAULTS.max_tokens
-    table = SourceTable.build(load_dataset(Source.from_path(path)).records, name)
-    return StatsInput(path.name, "sources", SampleSet.from_table(table, budget), name, budget, "sources")
+    loaded = load_dataset(Source.from_path(path))
+    table = SourceTable.build(loaded.records, name)
+    skipped = loaded.report.rows - loaded.report.loaded
+    samples = SampleSet.from_table(table, budget)
+    said = loaded.report.summary().removeprefix(f"{loaded.report.source}: ")  # no path: the same on any machine
+    return StatsInput(path.name, "sources", samples, name, budget, "sources", skipped, said)

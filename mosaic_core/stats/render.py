@@ -118,7 +118,9 @@ def render_text(document: Mapping[str, Any]) -> str:
         f"{training['batch_size']}, {'packing' if training['packing'] else 'padding to the longest in a batch'}",
         "",
     ]
-    if source["skipped_rows"]:
+    if source["skipped_rows"] and source["kind"] == "sources":
+        lines.insert(1, f"{source['skipped_rows']:,} records were left out ({source['load_summary']})")
+    elif source["skipped_rows"]:
         lines.insert(
             1,
             f"{source['skipped_rows']:,} rows without a mosaic plan (original samples, whole conversations) "

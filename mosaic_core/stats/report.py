@@ -4,7 +4,9 @@ The JSON document (``stats --json``; keys sorted, floats to 6 significant digits
 
     schema_version        1; raised whenever a field changes meaning or goes away
     input                 file (name only), kind ("sources" | "export"), tokenizer, max_tokens,
-                          counted_by ("sources" | "plans" | "encoded"), skipped_rows
+                          counted_by ("sources" | "plans" | "encoded"), skipped_rows (an export's rows
+                          without a plan, a source's records not read), load_summary (a source's
+                          load report: "3 of 13 records loaded; skipped: broken_json 2, …"; "" for exports)
     settings              seed, word_budget, self_bleu_sample, self_bleu_window, histogram_bins,
                           training {seq_len, batch_size, original_epochs, mosaic_epochs, model, packing}
     sets.<name>           one entry per set, "original" and/or "mosaic":
@@ -207,6 +209,7 @@ def build_report(
         "max_tokens": loaded.max_tokens,
         "counted_by": loaded.counted_by,
         "skipped_rows": loaded.skipped_rows,
+        "load_summary": loaded.load_summary,
     }
     document["settings"] = options.to_dict()
     rounded: dict[str, Any] = _rounded(document)

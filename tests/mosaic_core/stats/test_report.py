@@ -107,6 +107,7 @@ class TestExport:
             "kind": "export",
             "max_tokens": 2000,
             "skipped_rows": 4,
+            "load_summary": "",
             "counted_by": "plans",
             "tokenizer": "cl100k_base",
         }
@@ -193,3 +194,18 @@ class TestReuse:
         words = alone["original"]["lexical"]["prompt"]["words"]
         assert words > joint["sets"]["original"]["lexical"]["prompt"]["words"]
         assert core_stats(sets, 2000, options, reuse=alone) == joint
+
+
+class TestSkippedRecords:
+    def test_records_that_could_not_be_read_are_counted_and_said(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Three of five lines are not samples: the statistics are of two, and the report says why."""
+        lines = ['{"instruction": "Name a colour.", "output": "Red."}', "{broken", '{"instruction": ""}']
+        lines += ['{"instruction": "Name a fruit.", "output": "Apple."}', "[1]"]
+        path = tmp_path / "weird.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        found = json.loads(stats_command(path, None, None, as_json=True))["input"]
+        assert found["skipped_rows"] == 3 and found["load_summary"].startswith("2 of 5 records loaded; skipped:")
+        assert main(["stats", str(path)]) == 0
+        assert "3 records were left out (2 of 5 records loaded; skipped: " in capsys.readouterr().out

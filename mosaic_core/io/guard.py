@@ -98,6 +98,10 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
+_SUFFIXES = {".jsonl": "jsonl", ".json": "json", ".parquet": "parquet"}
+"""The file types an export's name tells by its suffix."""
+
+
 def check_output(output: Path, file_type: str, force: bool = False, inputs: Sequence[Path] = ()) -> None:
     """Raise ConfigError unless an export of ``file_type`` may be written at ``output`` (and its manifest)."""
     name = output.name
@@ -106,6 +110,12 @@ def check_output(output: Path, file_type: str, force: bool = False, inputs: Sequ
     if len((name + ".manifest.json").encode("utf-8", "surrogateescape")) > _NAME_MAX:
         raise ConfigError(
             f"{name[:40]}…: the file name is too long (with '.manifest.json' it passes {_NAME_MAX} bytes)"
+        )
+    suffix = output.suffix.lower()
+    if suffix in _SUFFIXES and _SUFFIXES[suffix] != file_type:
+        raise ConfigError(
+            f"{output} ends in {suffix}, but the file type is {file_type}: readers go by the name, so name it "
+            f"for its type or give --file-type {_SUFFIXES[suffix]}"
         )
     parent = output.parent
     existing = parent

@@ -249,6 +249,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except MosaicError as exc:
         return _fail(str(exc))
+    except BrokenPipeError:  # whoever read our output stopped (``verify … | head``): nothing went wrong here
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush does not fail again
+        return 128 + signal.SIGPIPE
     except OSError as exc:  # the disk, not the data: full, read-only, gone
         where = f" ({exc.filename})" if exc.filename else ""
         return _fail(f"{exc.strerror or exc}{where}; no partial output was left behind")

@@ -267,3 +267,19 @@ class TestWhatTheTerminalShows:
         assert "in\\x1b]0;PWNED\\x07\\x1b[2J.jsonl" in err and "out\\x1b[2J.jsonl" in err
         assert main(["generate", str(tmp_path / "missing\x1b[2J.jsonl"), "-o", str(tmp_path / "o.jsonl")]) == 2
         assert "\x1b" not in capsys.readouterr().err
+
+    def test_a_reader_that_stops_early_is_no_error(self, tmp_path: Path) -> None:
+        """``verify … | head``: the pipe closes before the summary is written; no error line, exit 141."""
+        code = "import sys, time; from mosaic_core.cli import main; time.sleep(0.5); sys.exit(main(sys.argv[1:]))"
+        out = tmp_path / "m.jsonl"
+        assert main(["generate", str(DEMO), "-o", str(out), "--epochs", "1"]) == 0
+        reading = subprocess.Popen(
+            [sys.executable, "-c", code, "verify", str(out)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        assert reading.stdout is not None and reading.stderr is not None
+        reading.stdout.close()
+        err = reading.stderr.read().decode()
+        assert reading.wait() == 141 and err == ""

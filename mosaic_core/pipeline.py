@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 import tempfile
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -10,11 +9,11 @@ from pathlib import Path
 from typing import Any
 
 from mosaic_core.config import MosaicConfig
-from mosaic_core.errors import ConfigError
+from mosaic_core.errors import ConfigError, DatasetError
 from mosaic_core.generate.report import RunReport
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.digest import file_sha256
-from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS, export_rows, jsonl_line, write_rows
+from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS, export_rows, jsonl_line, original_rows, write_rows
 from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.guard import check_output, export_lock, finish_interrupted
 from mosaic_core.io.journal import Pair
@@ -121,15 +120,27 @@ def _export(
     rejected = set(options.rejected or ())
     shape = RowShape.of(options.record_format, options.provenance, loaded)
     losses = Losses()
-    originals = _originals(loaded, config, options, shape, losses)
+    originals = original_rows(loaded, options.originals, config.seed, shape, losses)
     parallel = options.workers > 1 and config.epochs > 1 and options.file_type == "jsonl" and accepted is None
     parallel = parallel and not rejected
+    made = [0, 0]  # the run's mosaics, and those the curation left out
     if parallel:
         rows = _export_in_parallel(run, output, options.workers, shape, originals, progress, pair)
     else:
-        positions = iter(range(1 << 62))
-        mosaics = (m for m in run.mosaics(progress) if _kept(next(positions), accepted, rejected))
+
+        def kept(_: object) -> bool:
+            position = made[0]
+            made[0] += 1
+            keep = (accepted is None or position in accepted) and position not in rejected
+            made[1] += not keep
+            return keep
+
+        mosaics = filter(kept, run.mosaics(progress))
         rows = write_rows(output, export_rows(mosaics, shape, originals), options.file_type, shape, pair)
+    if rows == 0:  # nothing a trainer, verify or stats could read; the pair is discarded, nothing is left
+        raise DatasetError(
+            "nothing to export: " + ("the curation kept no mosaic" if made[0] else "no item could join a mosaic")
+        )
     if options.record_format == "prompt_completion":  # no place for a mosaic's system prompt or tools
         losses.add("system_prompts", run.report.with_system)
         losses.add("tools", run.report.with_tools)
@@ -141,7 +152,7 @@ def _export(
         "provenance": options.provenance,
         "originals_share": options.originals,
         "curated": accepted is not None or bool(rejected),
-        "left_out": len(rejected) if accepted is None else 0,
+        "left_out": made[1],
         "curation": {"accepted": None if accepted is None else sorted(accepted), "rejected": left_out},
         "sidecars": {key: getattr(options, key) for key in ("card", "llama_factory", "trainer_configs", "license")},
         "rows": rows,
@@ -154,6 +165,10 @@ def _export(
     target = write_manifest(output, manifest, pair)
     pair.commit()
     notes = []
+    named = (accepted or set()) | rejected
+    if named and max(named) >= made[0]:
+        missing = sum(position >= made[0] for position in named)
+        notes.append(f"{missing:,} curated positions name no mosaic: this run made {made[0]:,}")
     if options.card:
         from mosaic_core.io.card import write_dataset_card  # noqa: PLC0415
 
@@ -172,10 +187,6 @@ def _export(
         notes.append(f"{count:,} {Losses.SAID[kind]} (counted in the manifest's export.not_carried)")
     notes += run.report.notes()
     return ExportSummary(output, target, rows, run.report, manifest, notes)
-
-
-def _kept(position: int, accepted: set[int] | None, rejected: set[int]) -> bool:
-    return (accepted is None or position in accepted) and position not in rejected
 
 
 def _export_in_parallel(
@@ -206,29 +217,6 @@ def _export_in_parallel(
         for row in export_rows(run.leftovers(), shape, originals):
             stream.write(jsonl_line(row))
             rows += 1
-    return rows
-
-
-def _originals(
-    loaded: LoadResult, config: MosaicConfig, options: ExportOptions, shape: RowShape, losses: Losses
-) -> list[dict[str, Any]]:
-    records = loaded.records
-    chosen: list[int] = []
-    if options.originals >= 1.0:
-        chosen = list(range(len(records)))
-    elif options.originals > 0.0:
-        picker = random.Random(config.seed)
-        chosen = sorted(picker.sample(range(len(records)), round(len(records) * options.originals)))
-    rows = []
-    for i in chosen:
-        record = records[i]
-        plan = {"strategy": "original", "source_ids": [record.id]}
-        rows.append(shape.row(record.prompt_text, record.response_text, record.system, record.tools, plan, losses))
-    for conversation in loaded.conversations:
-        plan = {"strategy": "conversation", "source_ids": [conversation.id]}
-        row = shape.conversation(conversation.turns, conversation.system, conversation.tools, plan, losses)
-        if row is not None:
-            rows.append(row)
     return rows
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -21,7 +22,8 @@ import orjson
 
 from mosaic_core.errors import ConfigError
 from mosaic_core.io.journal import Pair, staging_folder, temp_file
-from mosaic_core.io.rows import RECORD_FORMATS, RowShape
+from mosaic_core.io.load import LoadResult
+from mosaic_core.io.rows import RECORD_FORMATS, Losses, RowShape
 from mosaic_core.records import Mosaic
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "export_rows",
     "jsonl_line",
     "mosaic_row",
+    "original_rows",
     "write_rows",
 ]
 
@@ -138,3 +141,25 @@ def export_rows(
     for mosaic in mosaics:
         yield shape.mosaic(mosaic)
     yield from originals
+
+
+def original_rows(loaded: LoadResult, share: float, seed: int, shape: RowShape, losses: Losses) -> list[dict[str, Any]]:
+    """The rows written beside the mosaics: ``share`` of the source records as they are (drawn with ``seed``),
+    and every conversation kept whole."""
+    records = loaded.records
+    chosen: list[int] = []
+    if share >= 1.0:
+        chosen = list(range(len(records)))
+    elif share > 0.0:
+        chosen = sorted(random.Random(seed).sample(range(len(records)), round(len(records) * share)))
+    rows = []
+    for i in chosen:
+        record = records[i]
+        plan = {"strategy": "original", "source_ids": [record.id]}
+        rows.append(shape.row(record.prompt_text, record.response_text, record.system, record.tools, plan, losses))
+    for conversation in loaded.conversations:
+        plan = {"strategy": "conversation", "source_ids": [conversation.id]}
+        row = shape.conversation(conversation.turns, conversation.system, conversation.tools, plan, losses)
+        if row is not None:
+            rows.append(row)
+    return rows

@@ -10,7 +10,7 @@ import pytest
 
 from mosaic_core.arguments import parse_originals
 from mosaic_core.config import MosaicConfig
-from mosaic_core.errors import ConfigError
+from mosaic_core.errors import ConfigError, DatasetError
 from mosaic_core.io.load import load_dataset
 from mosaic_core.io.source import Source
 from mosaic_core.pipeline import ExportOptions, Job, export_mosaics, file_sha256, run_job
@@ -118,3 +118,29 @@ class TestRunJob:
         with pytest.raises(ConfigError, match="jsonl or parquet"):
             run_job(job)
         assert not (tmp_path / "shards").exists()
+
+
+class TestCuration:
+    def _export(self, tmp_path: Path, **options: object) -> tuple[dict[str, object], list[str]]:
+        loaded = load_dataset(Source.from_bytes("t.jsonl", _SEVEN))
+        summary = export_mosaics(
+            loaded, MosaicConfig(epochs=1, max_k=1), tmp_path / "c.jsonl", ExportOptions(**options)
+        )  # type: ignore[arg-type]
+        export = json.loads(summary.manifest.read_text(encoding="utf-8"))["export"]
+        return export, summary.notes
+
+    def test_left_out_counts_the_mosaics_not_written(self, tmp_path: Path) -> None:
+        """Seven one-item mosaics: rejecting 0..10 leaves out 7 (not 11), and four positions name none."""
+        export, notes = self._export(tmp_path, accepted=[0, 2], rejected=[])
+        assert export["rows"] == 2 and export["left_out"] == 5
+        _, notes = self._export(tmp_path, accepted=[0, 999_999])
+        assert "1 curated positions name no mosaic: this run made 7" in notes
+
+    def test_an_export_left_empty_is_refused_and_nothing_is_written(self, tmp_path: Path) -> None:
+        with pytest.raises(DatasetError, match="nothing to export: the curation kept no mosaic"):
+            self._export(tmp_path, rejected=list(range(11)))
+        assert list(tmp_path.iterdir()) == []
+
+
+_SEVEN = "".join(json.dumps({"instruction": f"Name colour {i}.", "output": f"Colour {i}."}) + "\n" for i in range(7))
+_SEVEN = _SEVEN.encode()

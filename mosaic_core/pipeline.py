@@ -137,10 +137,8 @@ def _export(
 
         mosaics = filter(kept, run.mosaics(progress))
         rows = write_rows(output, export_rows(mosaics, shape, originals), options.file_type, shape, pair)
-    if rows == 0:  # nothing a trainer, verify or stats could read; the pair is discarded, nothing is left
-        raise DatasetError(
-            "nothing to export: " + ("the curation kept no mosaic" if made[0] else "no item could join a mosaic")
-        )
+    if rows == 0 and made[0]:  # the curation kept nothing: the pair is discarded, nothing is left
+        raise DatasetError("nothing to export: the curation kept no mosaic of this run")
     if options.record_format == "prompt_completion":  # no place for a mosaic's system prompt or tools
         losses.add("system_prompts", run.report.with_system)
         losses.add("tools", run.report.with_tools)
@@ -165,6 +163,8 @@ def _export(
     target = write_manifest(output, manifest, pair)
     pair.commit()
     notes = []
+    if rows == 0:
+        notes.append("no item could join a mosaic: the export is empty, and its manifest lists why")
     named = (accepted or set()) | rejected
     if named and max(named) >= made[0]:
         missing = sum(position >= made[0] for position in named)

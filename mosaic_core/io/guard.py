@@ -27,6 +27,7 @@ from pathlib import Path
 import orjson
 
 from mosaic_core.errors import ConfigError
+from mosaic_core.io.digest import file_sha256
 from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.journal import journal_path, recover
 
@@ -148,12 +149,35 @@ def check_output(output: Path, file_type: str, force: bool = False, inputs: Sequ
         raise ConfigError(f"{output} is a folder; give a file name for a {file_type} export")
     if file_type == "hf" and not output.is_dir():
         raise ConfigError(f"{output} is a file; an hf export is a folder")
+    what = "folder" if output.is_dir() else "file"
     if not force and not is_earlier_export(output):
-        what = "folder" if output.is_dir() else "file"
         raise ConfigError(
             f"{output} exists and is not an earlier export (no Mosaic Studio manifest names it); "
             f"it is left alone: choose another path, or use --force to replace this {what}"
         )
+    changed = None if force else _changed_since(output)
+    if changed is not None:
+        raise ConfigError(
+            f"{output} is an earlier export, but {changed}; it is left alone: choose another path, or use "
+            f"--force to replace this {what}"
+        )
+
+
+_HF_FILES = re.compile(r"data-\d{5}-of-\d{5}\.arrow|dataset_info\.json|state\.json")
+"""What a ``save_to_disk`` folder of ours holds."""
+
+
+def _changed_since(output: Path) -> str | None:
+    """What changed in an earlier export since it was written, if anything: a file someone put in its folder,
+    or data whose sha256 is no longer the manifest's (an edit a new export would lose)."""
+    if output.is_dir():
+        foreign = sorted(entry.name for entry in output.iterdir() if not _HF_FILES.fullmatch(entry.name))
+        return f"its folder holds files an export does not write ({', '.join(foreign[:3])})" if foreign else None
+    export = (_our_manifest(manifest_path(output)) or {}).get("export")
+    recorded = export.get("sha256") if isinstance(export, dict) else None
+    if isinstance(recorded, str) and file_sha256(output) != recorded:
+        return "it was changed since (its sha256 is not the one its manifest records)"
+    return None
 
 
 def _alive(pid: int) -> bool:

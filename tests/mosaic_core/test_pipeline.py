@@ -137,7 +137,7 @@ class TestCuration:
         assert "1 curated positions name no mosaic: this run made 7" in notes
 
     def test_an_export_left_empty_is_refused_and_nothing_is_written(self, tmp_path: Path) -> None:
-        with pytest.raises(DatasetError, match="nothing to export: the curation kept no mosaic"):
+        with pytest.raises(DatasetError, match="nothing to export: the curation kept no mosaic of this run"):
             self._export(tmp_path, rejected=list(range(11)))
         assert list(tmp_path.iterdir()) == []
 

@@ -175,9 +175,23 @@ def _changed_since(output: Path) -> str | None:
         return f"its folder holds files an export does not write ({', '.join(foreign[:3])})" if foreign else None
     export = (_our_manifest(manifest_path(output)) or {}).get("export")
     recorded = export.get("sha256") if isinstance(export, dict) else None
-    if isinstance(recorded, str) and file_sha256(output) != recorded:
+    if isinstance(recorded, str) and _sha256_as_now(output) != recorded:
         return "it was changed since (its sha256 is not the one its manifest records)"
     return None
+
+
+_HASHED: dict[tuple[str, int, int, int], str] = {}
+"""The sha256 of files as they stood (path, inode, size, mtime): a run checks its output before it loads and
+again before it writes, and should read an earlier export of 100 MB once, not twice."""
+
+
+def _sha256_as_now(path: Path) -> str:
+    status = path.stat()
+    key = (str(path.resolve()), status.st_ino, status.st_size, status.st_mtime_ns)
+    if key not in _HASHED:
+        _HASHED.clear()  # one output at a time: nothing to keep for others
+        _HASHED[key] = file_sha256(path)
+    return _HASHED[key]
 
 
 def _alive(pid: int) -> bool:

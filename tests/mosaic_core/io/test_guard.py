@@ -46,3 +46,20 @@ class TestEarlierExports:
         assert (output / "notes.txt").read_text(encoding="utf-8") == "mine"
         (output / "notes.txt").unlink()
         _export(output, "hf")  # as the export wrote it: replaced
+
+    def test_a_run_reads_an_earlier_export_once(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """The CLI checks its output before it loads and again before it writes: the earlier export is hashed
+        once, while an edit between two checks is still seen."""
+        from mosaic_core import cli
+        from mosaic_core.io import guard
+
+        output = tmp_path / "m.jsonl"
+        _export(output)
+        calls: list[Path] = []
+        real = guard.file_sha256
+        monkeypatch.setattr(guard, "file_sha256", lambda path: calls.append(path) or real(path))
+        assert cli.main(["generate", str(DEMO), "-o", str(output), "--epochs", "1", "--seed", "2"]) == 0
+        assert calls == [output]
+        output.write_text(output.read_text(encoding="utf-8").replace("a", "A", 1), encoding="utf-8")
+        with pytest.raises(ConfigError, match="changed since"):
+            check_output(output, "jsonl")

@@ -22,6 +22,7 @@ from mosaic_core.rules.features import (
     word_count,
     word_readings,
 )
+from mosaic_core.text.compose import paragraphed
 from mosaic_core.text.decoration import text_clashes
 from mosaic_core.text.language import detect_languages, settle
 from mosaic_core.tokenize.counter import TokenCounter
@@ -68,6 +69,7 @@ class SourceTable:
     _languages: list[str] | None = field(default=None, init=False, repr=False)
     _no_space: dict[int, int] = field(default_factory=dict, init=False, repr=False)
     _clashes: list[int] | None = field(default=None, init=False, repr=False)
+    _paragraphs: list[bool] | None = field(default=None, init=False, repr=False)
     memo: dict[Any, Any] = field(default_factory=dict, init=False, repr=False)
     """What runs over this table work out once (``generate/sources.py``), shared with forked workers."""
     main_language: str | None = field(default=None, init=False, repr=False)
@@ -133,6 +135,13 @@ class SourceTable:
             n, texts = len(self.records), self.texts
             self._clashes = [text_clashes(texts[i]) | text_clashes(texts[n + i]) for i in range(n)]
         return self._clashes
+
+    @property
+    def paragraphs(self) -> list[bool]:
+        """Per record, whether its instruction (with its input) holds a blank line (``paragraphed``), on first use."""
+        if self._paragraphs is None:
+            self._paragraphs = [paragraphed(text) for text in self.texts[: len(self.records)]]
+        return self._paragraphs
 
     @property
     def size(self) -> int:

@@ -13,7 +13,7 @@ from mosaic_core.text.wrappers import BRACKETS, WRAPPER_WORDS, wrapper_tags
 _ALPHABET = st.sampled_from(
     list("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
     + list(" .,;:!?'\"()[]{}<>-_/\\*#@$%&|~`^=+")
-    + ["\n", "\t", "é", "ß", "日", "本", "😀", "ع", "\u0301", "  ", "...", "```"]
+    + ["\n", "\n\n", "\t", "é", "ß", "日", "本", "😀", "ع", "\u0301", "  ", "...", "```"]
 )
 
 text = st.lists(_ALPHABET, min_size=1, max_size=40).map("".join).map(str.strip).filter(bool)

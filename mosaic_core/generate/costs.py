@@ -95,7 +95,7 @@ class Costs:
         self._format_bounds: dict[str, int] = {}
         self._format_parts: dict[tuple[str, tuple[str, str] | None, bool], tuple[str, int]] = {}
         self._shapes: dict[tuple[bool, str, tuple[str, str] | None], Shape] = {}
-        self._format_lists: dict[tuple[str, str, bool, str, bool], list[str]] = {}
+        self._format_lists: dict[tuple[str, str, bool, str, bool, bool], list[str]] = {}
         self._sentence_lists: dict[tuple[str, str, int, bool], list[str]] = {}
 
     def sentences(self, language: str, rule: str, k: int, one_left: bool = False) -> list[str]:
@@ -122,12 +122,14 @@ class Costs:
         draw: float,
         language: str = "en",
         one_answer: bool = False,
+        before: bool = False,
     ) -> str | None:
         """The format sentence a draw picks among those that agree with the strategy, with one item (``single``)
-        and with a mask that leaves one instruction to answer (``one_answer``)."""
+        and with a mask that leaves one instruction to answer (``one_answer``); with ``before``, among those
+        whose words let them stand before the instructions (all of them, if none may)."""
         if family is None:
             return None
-        key = (family, strategy, single, language, one_answer)
+        key = (family, strategy, single, language, one_answer, before)
         choices = self._format_lists.get(key)
         if choices is None:
             get = self.library.get
@@ -136,6 +138,8 @@ class Costs:
             choices = [
                 t for t in self.templates[language, family] if compatible(get(t).claims_for(answers), kind, k, answers)
             ]
+            if before:
+                choices = [t for t in choices if get(t).place != "after"] or choices
             self._format_lists[key] = choices
         return choices[int(draw * len(choices))] if choices else None
 
@@ -150,15 +154,19 @@ class Costs:
         several = one = 0
         masks = strategy == "maskout"
         for language in self.languages if wide else self.languages[:1]:
-            several = max(
-                several, self.format_parts(self.format_choice(family, strategy, False, draw, language), wrapper)[1]
-            )
-            if masks:
-                alone = self.format_choice(family, strategy, False, draw, language, one_answer=True)
-                several = max(several, self.format_parts(alone, wrapper, True)[1])
-            single = self.format_choice(family, strategy, True, draw, language)
-            one = max(one, self.format_parts(single, wrapper, True)[1])
+            for before in (False, True):  # a last instruction of several paragraphs moves the sentence before
+                chosen = self.format_choice(family, strategy, False, draw, language, before=before)
+                several = max(several, self.format_parts(chosen, wrapper)[1])
+                if masks:
+                    alone = self.format_choice(family, strategy, False, draw, language, True, before)
+                    several = max(several, self.format_parts(alone, wrapper, True)[1])
+                single = self.format_choice(family, strategy, True, draw, language, before=before)
+                one = max(one, self.format_parts(single, wrapper, True)[1])
         return several, one
+
+    def after(self, template_id: str | None) -> bool:
+        """Whether a sentence's words let it stand only after the instructions ("the instructions above")."""
+        return template_id is not None and self.library.get(template_id).place == "after"
 
     def placed(self, template_id: str | None, drawn_before: bool) -> bool:
         """Whether a sentence stands before the instructions: where its words say, else where it was drawn."""

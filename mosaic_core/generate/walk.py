@@ -70,6 +70,7 @@ class MosaicRun:
         self.response_chars = table.lengths[n:]
         self.contexts, self.context_values = _contexts(table.records)
         self.clashes = table.clashes  # per record, the numbering its lines rule out (``Draft.restyle``)
+        self.paragraphs = table.paragraphs  # per record, whether a sentence may follow it (``sentences.py``)
         self.group = self._groups()
         """Per record: the group it must share a mosaic with (None: any items may share one)."""
 

@@ -17,6 +17,7 @@ with {open}" is true of the text: the number inside is the first thing after the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -30,6 +31,7 @@ __all__ = [
     "answer_segments",
     "answer_text",
     "count",
+    "paragraphed",
     "prompt_segments",
     "prompt_text",
     "render",
@@ -112,11 +114,27 @@ class Layout:
         return "" if wrapper is None else wrapper[0] + "\n"
 
 
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def paragraphed(text: str) -> bool:
+    """Whether a text holds a blank line: a sentence after it, set apart by one, would read as its next paragraph.
+
+    So where the last instruction is ``paragraphed``, the sentences stand before the instructions
+    (``generate/sentences.py``), and the verifier holds a mosaic to that (``verify/prompt.py``).
+
+    >>> paragraphed("Summarize this.\nThe text."), paragraphed("Summarize this.\n \nThe text.")
+    (False, True)
+    """
+    return _BLANK_LINE.search(text) is not None
+
+
 def set_apart(deco: Decoration, format_meta: str | None, outer_meta: str | None) -> Decoration:
     """The decoration with a blank line between the last instruction and a sentence that follows it.
 
     One newline would let the sentence read as part of the last instruction (or of its input), and so
-    change, say, which instruction is longest; before the instructions, the first tag sets it apart.
+    change, say, which instruction is longest; before the instructions, the first tag sets it apart. A
+    blank line sets it apart only from a last instruction that has none of its own (``paragraphed``).
 
     >>> deco = Decoration(0, "", False, "\\n", None, "f", False, "\\n", True, "\\n")
     >>> set_apart(deco, "Answer each.", None).format_sep

@@ -129,7 +129,7 @@ def verify_mosaic(
         instructions = [p.text for p in read_prompt(mosaic.prompt, plan, layout) if p.kind == "source"]
     except MosaicError as exc:
         return verdict.fail(str(exc), "layout")
-    for check, problem in prompt_problems(plan, layout, library):
+    for check, problem in prompt_problems(plan, layout, library, instructions[-1] if instructions else ""):
         verdict.fail(problem, check)
     try:
         order, masked = _expected_positions(plan, instructions, verdict, library)

@@ -8,7 +8,7 @@ problem is reported under the name of its check.
 from __future__ import annotations
 
 from mosaic_core.records import Plan
-from mosaic_core.text.compose import Layout
+from mosaic_core.text.compose import Layout, paragraphed
 from mosaic_core.text.meaning import compatible, disagreement, fits_place, highest_named
 from mosaic_core.text.templates import TemplateLibrary
 
@@ -30,8 +30,13 @@ CHECKS = (
 """Every named check of the verifier, in the order they run."""
 
 
-def prompt_problems(plan: Plan, layout: Layout, library: TemplateLibrary) -> list[tuple[str, str]]:
+def prompt_problems(
+    plan: Plan, layout: Layout, library: TemplateLibrary, last_instruction: str = ""
+) -> list[tuple[str, str]]:
     """(check, problem) pairs for the prompt's sentences; empty when it reads one way only.
+
+    ``last_instruction``, the text of the prompt's last instruction as read back: no sentence may follow it
+    if it holds a blank line, where a sentence would read as its next paragraph.
 
     >>> from mosaic_core.records import Decoration
     >>> deco = Decoration(0, "", False, "\\n", None, "format.plain.01", False, "\\n", True, "\\n")
@@ -88,6 +93,11 @@ def prompt_problems(plan: Plan, layout: Layout, library: TemplateLibrary) -> lis
                     f"its words say {template.place}",
                 )
             )
+    follows = (layout.format_meta and not deco.format_before) or (layout.outer_meta and not deco.outer_before)
+    if follows and paragraphed(last_instruction):
+        found.append(
+            ("placement", "a sentence follows a last instruction of several paragraphs, and reads as one more of them")
+        )
     if plan.language not in library.packs:
         found.append(("language", f"the mosaic's language {plan.language!r} has no template pack"))
         return found

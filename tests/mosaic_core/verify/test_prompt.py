@@ -135,6 +135,30 @@ class TestMutations:
                 moved += 1
         assert moved >= 3
 
+    def test_no_sentence_follows_paragraphs(self, tiny_records: list[SourceRecord]) -> None:
+        """After a last instruction of several paragraphs, every sentence stands before the instructions, the
+        ones whose words say "above" drawn again; one moved after it fails the placement check only."""
+        library = builtin_library()
+        sources = [replace(r, input=f"First part of {i}.\n\nSecond part.") for i, r in enumerate(tiny_records[:6])]
+        sources += tiny_records[6:]
+        paragraphed = {r.id for r in sources[:6]}
+        last_apart = moved = after = 0
+        for seed in range(40):
+            for mosaic in _mosaics(sources, seed=seed, epochs=1, max_k=5, mix=PRESETS["both"])[1]:
+                plan, deco = mosaic.plan, mosaic.plan.decoration
+                sentences = [(deco.format_template, deco.format_before), (plan.outer_template, deco.outer_before)]
+                sentences = [(t, before) for t, before in sentences if t is not None]
+                if plan.source_ids[-1] not in paragraphed:
+                    after += any(not before for _, before in sentences)
+                    continue
+                last_apart += bool(sentences)
+                assert all(before for _, before in sentences), mosaic.prompt
+                assert not any(library.get(t).place == "after" for t, _ in sentences)
+                if deco.format_template and library.get(deco.format_template).place == "either":
+                    assert _failed(_rerendered(mosaic, format_before=False)) == {"placement"}
+                    moved += 1
+        assert last_apart >= 30 and moved >= 10 and after >= 10
+
     def test_answer_all_beside_a_mask_fails_clash(self, mosaics: list[Mosaic]) -> None:
         """A plain "answer every instruction" sentence put beside a mask sentence fails the clash check."""
         library = builtin_library()

@@ -47,6 +47,7 @@ _PUBLIC: dict[str, str] = {
     "FILE_TYPES": "mosaic_core.io.export",
     "RECORD_FORMATS": "mosaic_core.io.export",
     "confine": "mosaic_core.io.paths",
+    "output_text": "mosaic_core.io.paths",
     "is_earlier_export": "mosaic_core.io.guard",
     "dataset_card": "mosaic_core.io.card",
     "ExportOptions": "mosaic_core.pipeline",
@@ -158,6 +159,7 @@ __all__ = [
     "k_distribution",
     "language_mix",
     "load_dataset",
+    "output_text",
     "parse_mix",
     "self_bleu_stats",
     "summarize",
@@ -201,7 +203,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS
     from mosaic_core.io.guard import is_earlier_export
     from mosaic_core.io.load import LoadReport, LoadResult, load_dataset
-    from mosaic_core.io.paths import confine
+    from mosaic_core.io.paths import confine, output_text
     from mosaic_core.io.schemas import ColumnMapping
     from mosaic_core.io.source import Source
     from mosaic_core.pipeline import ExportOptions, ExportSummary, export_mosaics

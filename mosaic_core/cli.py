@@ -102,6 +102,7 @@ def _job(args: argparse.Namespace) -> Any:
     """The run the flags describe; nothing is read but the recipe file."""
     from mosaic_core.config import parse_mix  # noqa: PLC0415
     from mosaic_core.generate.parallel import default_workers  # noqa: PLC0415
+    from mosaic_core.io.paths import output_text  # noqa: PLC0415
     from mosaic_core.pipeline import ExportOptions, Job  # noqa: PLC0415
     from mosaic_core.recipe import RecipeFile  # noqa: PLC0415
 
@@ -124,6 +125,9 @@ def _job(args: argparse.Namespace) -> Any:
     output = Path(args.output)
     file_type = args.file_type or export.file_type
     file_type = file_type or {".json": "json", ".parquet": "parquet"}.get(output.suffix.lower(), "jsonl")
+    output_text(args.output, folder=file_type == "hf" or args.engine == "ray")
+    if args.blocks is not None and (args.engine != "ray" or args.blocks < 1):
+        raise ConfigError(f"--blocks is a number of Ray blocks, at least 1, with --engine ray; got {args.blocks}")
     options = ExportOptions(
         record_format=_given(args.to, export.to),
         file_type=file_type,

@@ -1,8 +1,7 @@
 """The recipe: every setting of a run, validated on construction, saved as JSON.
 
-The app downloads a recipe, the CLI replays it (``--recipe``), and the manifest
-of every export embeds it, so that the same input, recipe and seed give the same
-bytes.
+The app downloads a recipe, the CLI replays it (``--recipe``), and the manifest of every export
+embeds it, so that the same input, recipe and seed give the same bytes.
 """
 
 from __future__ import annotations
@@ -54,18 +53,19 @@ def parse_mix(text: str) -> dict[str, float]:
     if text in PRESETS:
         return dict(PRESETS[text])
     mix = dict.fromkeys(STRATEGIES, 0.0)
-    for part in text.split(","):
-        name, sep, value = part.partition("=")
-        name = name.strip()
+    pairs = [(name.strip(), sep, value) for name, sep, value in (part.partition("=") for part in text.split(","))]
+    for name, sep, value in pairs:
         if not sep or name not in mix:
             raise ConfigError(
                 f"bad mix {text!r}: use a preset ({', '.join(PRESETS)}) or "
                 "strategy=weight pairs with strategies primary, format, permute, maskout"
             )
+        if [pair[0] for pair in pairs].count(name) > 1:
+            raise ConfigError(f"bad mix {text!r}: {name} is given twice")
         try:
             mix[name] = float(value)
         except ValueError:
-            raise ConfigError(f"bad weight {value!r} for {name} in mix {text!r}") from None
+            mix[name] = math.nan
         if not math.isfinite(mix[name]) or mix[name] < 0:
             raise ConfigError(f"bad weight {value!r} for {name} in mix {text!r}: a weight is a number >= 0")
     return mix

@@ -21,6 +21,7 @@ from mosaic_core import (
     dataset_card,
     export_mosaics,
     is_earlier_export,
+    output_text,
 )
 from pages.studio.folders import data_dir, inside_app
 from pages.studio.html import literal, show_error
@@ -129,7 +130,7 @@ save_to = st.text_input(
 force = False
 if save_to:
     try:
-        wanted = confine(folder, save_to)
+        wanted = confine(folder, output_text(save_to, folder=file_type == "hf"))
         if wanted.exists() and not is_earlier_export(wanted):
             st.warning(
                 literal(f"{save_to} exists and is not an earlier export; it is left alone unless you confirm."),
@@ -154,7 +155,7 @@ if "export_manifest" in state and state.get("export_for") != made_from:
 
 if st.button("Generate the export", type="primary"):
     try:
-        target = confine(folder, save_to) if save_to else None
+        target = confine(folder, output_text(save_to, folder=file_type == "hf")) if save_to else None
         if target is not None and (target == folder or inside_app(target)):
             raise ConfigError("save the export to a file inside the data folder, not the folder itself or the app")
         options = replace(options, force=force)

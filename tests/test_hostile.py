@@ -238,6 +238,11 @@ CASES: dict[str, Case] = {
     "--meta-language unknown": gen("--meta-language", "xx"),
     "--engine unknown": gen("--engine", "spark"),
     "--split on a JSONL file": gen("--split", "train"),
+    "--blocks 0 on Ray": gen("--engine", "ray", "--blocks", "0"),
+    "--blocks without Ray": gen("--blocks", "4"),
+    "--mix naming a strategy twice": gen("--mix", "primary=1,primary=2"),
+    "-o ending in a separator": lambda d: ["generate", str(good_input(d)), "-o", f"{d / 'new'}{os.sep}"],
+    "-o - (standard output)": lambda d: ["generate", str(good_input(d)), "-o", "-"],
     "--split with a path in it": gen("--split", "../x"),
     # -- verify on what is not a good export -------------------------------------------------
     "verify without manifest": lambda d: _forged_export(d, _PLAN_ROW, None),

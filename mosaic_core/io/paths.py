@@ -7,7 +7,7 @@ from pathlib import Path
 
 from mosaic_core.errors import ConfigError
 
-__all__ = ["confine"]
+__all__ = ["confine", "output_text"]
 
 
 def confine(root: str | os.PathLike[str], user_path: str) -> Path:
@@ -30,3 +30,22 @@ def confine(root: str | os.PathLike[str], user_path: str) -> Path:
     if full != base and base not in full.parents:
         raise ConfigError(f"{user_path!r} is outside the data folder {base}; paths must stay inside it")
     return full
+
+
+def output_text(text: str, folder: bool = False) -> str:
+    """An export's path as the user typed it, refused where it cannot name what is written.
+
+    ``-`` is not standard output (an export writes its manifest beside it); a path that ends in a separator
+    names a folder, which only a ``folder`` export (an hf dataset, a Ray run) is.
+
+    >>> output_text("runs/out.jsonl")
+    'runs/out.jsonl'
+    """
+    if text.strip() == "-":
+        raise ConfigError("an export cannot go to standard output ('-'): its manifest is written beside it")
+    if not folder and text.endswith(tuple(filter(None, (os.sep, os.altsep)))):
+        raise ConfigError(
+            f"{text} ends in {text[-1]!r}, so it names a folder; give a file name (a folder is for --file-type hf "
+            "or --engine ray)"
+        )
+    return text

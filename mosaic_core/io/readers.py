@@ -11,14 +11,14 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from mosaic_core.errors import DatasetError, OfflineError
+from mosaic_core.errors import DatasetError
+from mosaic_core.io.hub import hub_rows
 from mosaic_core.io.jsonstream import NotUtf8Error, StreamError, object_shape, stream_items
 from mosaic_core.io.jsontext import loads_exact, read_lines, repeats_a_key, rows_with_repeats
 from mosaic_core.io.schemas import SCHEMAS, json_type, shown
@@ -258,26 +258,6 @@ def _hf_disk_rows(source: Source) -> Iterator[tuple[int, Any]]:
     yield from enumerate(loaded, start=1)
 
 
-def _hub_rows(source: Source) -> Iterator[tuple[int, Any]]:
-    # Without the offline flags, datasets retries for about 23 s before failing.
-    if os.environ.get("MOSAIC_HUB_ONLINE") != "1":
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        os.environ["HF_DATASETS_OFFLINE"] = "1"
-    import datasets  # noqa: PLC0415
-
-    try:
-        loaded = datasets.load_dataset(source.hub_id, split=source.split or "train")
-    except Exception as exc:
-        if os.environ.get("MOSAIC_HUB_ONLINE") == "1":
-            raise DatasetError(f"{source.name}: the hub could not provide it ({exc})") from None
-        raise OfflineError(
-            f"{source.name}: Hugging Face hub datasets need network access, and this machine is offline "
-            "(no cached copy either); download it elsewhere and load the file or a save_to_disk folder, "
-            "or set MOSAIC_HUB_ONLINE=1 where the hub is reachable"
-        ) from None
-    yield from enumerate(loaded, start=1)
-
-
 def iter_rows(
     source: Source, progress: Callable[[int, int], None] | None = None
 ) -> tuple[str, Iterator[tuple[int, Any]]]:
@@ -293,6 +273,6 @@ def iter_rows(
         "csv": lambda: _csv_rows(source),
         "parquet": lambda: _parquet_rows(source),
         "hf_disk": lambda: _hf_disk_rows(source),
-        "hub": lambda: _hub_rows(source),
+        "hub": lambda: hub_rows(source),
     }
     return kind, readers[kind]()

@@ -83,3 +83,22 @@ class TestRayEngine:
         assert result.report.item_slots == result.report.usable == 8
         text = "".join(str(row) for _, row in iter_export_rows(result.output))
         assert "pirate" not in text and "plain-1" in text
+
+    def test_an_interrupted_run_leaves_nothing(
+        self, local_ray: None, demo_jsonl: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Ctrl-C while shards are written leaves no output folder and no staging folder; what a killed run left
+        beside the output (a ``.NAME.XXXXXXXX`` staging folder) goes at the next run's start."""
+        from mosaic_core.generate import on_ray
+
+        def interrupted(usable: object, folder: Path, *args: object) -> None:
+            (folder / "shard_0.json").write_text("{}\n", encoding="utf-8")
+            raise KeyboardInterrupt
+
+        killed = tmp_path / ".out.k1ll3d00"
+        killed.mkdir()
+        (killed / "data").mkdir()
+        monkeypatch.setattr(on_ray, "_write_epochs", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            on_ray.generate_on_ray(load_dataset(demo_jsonl), tmp_path / "out", MosaicConfig(epochs=1))
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.jsonl"]

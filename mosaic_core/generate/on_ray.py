@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import shutil
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ from mosaic_core.generate.report import RunReport, Unusable
 from mosaic_core.generate.sources import Sources, sort_sources
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.export import mosaic_row
+from mosaic_core.io.guard import export_lock
+from mosaic_core.io.journal import Pair, staging_folder
 from mosaic_core.io.load import LoadResult
 from mosaic_core.io.manifest import build_manifest, write_manifest
 from mosaic_core.io.rows import RowShape
@@ -205,7 +208,52 @@ def generate_on_ray(
     report.conversation_items = sources.conversation
     keep = [loaded.records[i].id for i in sources.usable]
     usable = counted.filter(expr=col("id").is_in(keep)).materialize()
-    output.mkdir(parents=True, exist_ok=True)
+    # Shards are written in a staging folder beside the output, which moves into place with the manifest
+    # (``io/journal.py``): an error or Ctrl-C on the way leaves nothing behind, and a run killed outright
+    # leaves a ``.NAME.XXXXXXXX`` folder that the next export to the same path removes.
+    with export_lock(output):
+        pair = Pair(output)
+        staging = staging_folder(output)
+        (staging / "data").mkdir()
+        try:
+            _write_epochs(
+                usable, staging / "data", config, report, record_format, provenance, file_type, main, blocks, say
+            )
+            pair.folder(staging / "data", output)
+            export = {
+                "file": output.name,
+                "record_format": record_format,
+                "file_type": file_type,
+                "provenance": provenance,
+                "originals_share": 0.0,
+                "curated": False,
+                "rows": report.mosaics,
+            }
+            engine = {"name": "ray", "address": address, "blocks": blocks}
+            manifest = build_manifest(config, loaded.report, input_sha256, report, export, engine)
+            written = write_manifest(output, manifest, pair)
+            pair.commit()
+        finally:
+            pair.discard()
+            shutil.rmtree(staging, ignore_errors=True)
+    return RayResult(output, written, report, manifest)
+
+
+def _write_epochs(
+    usable: Any,
+    folder: Path,
+    config: MosaicConfig,
+    report: RunReport,
+    record_format: str,
+    provenance: bool,
+    file_type: str,
+    main: str,
+    blocks: int | None,
+    say: Callable[[str], None],
+) -> None:
+    """Walk and write every epoch of the counted ``usable`` items into ``folder``, counting into ``report``."""
+    from ray.data.expressions import col, lit  # noqa: PLC0415
+
     for epoch in range(config.epochs):
         say(f"epoch {epoch + 1} of {config.epochs}")
         shuffled = usable.random_shuffle(seed=_derived(config.seed, epoch) % (2**32))
@@ -234,19 +282,7 @@ def generate_on_ray(
             report.count(r["strategy"], r["rule"] or None, r["language"])
         shards = made.map(_export_row)
         if file_type == "jsonl":
-            shards.write_json(str(output), force_ascii=False)
+            shards.write_json(str(folder), force_ascii=False)
         else:
-            shards.write_parquet(str(output))
+            shards.write_parquet(str(folder))
         del walked, made, shards
-    export = {
-        "file": output.name,
-        "record_format": record_format,
-        "file_type": file_type,
-        "provenance": provenance,
-        "originals_share": 0.0,
-        "curated": False,
-        "rows": report.mosaics,
-    }
-    engine = {"name": "ray", "address": address, "blocks": blocks}
-    manifest = build_manifest(config, loaded.report, input_sha256, report, export, engine)
-    return RayResult(output, write_manifest(output, manifest), report, manifest)

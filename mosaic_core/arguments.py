@@ -104,7 +104,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     ver = commands.add_parser("verify", help="check every mosaic of an export made with provenance")
     ver.add_argument("output", help="the export to check")
-    ver.add_argument("--source", help="the source dataset, to also check texts against it")
+    ver.add_argument(
+        "--source",
+        help="the source dataset, to also check texts against it (read with the split, column mapping and "
+        "multi-turn policy the manifest records)",
+    )
     ver.add_argument(
         "--manifest",
         help="the export's manifest, for a copy of the export in another file (e.g. after a round trip through "
@@ -116,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print JSON (stable, documented in the README)")
     stats.add_argument("--tokenizer", default=None)
     stats.add_argument("--max-tokens", type=int, default=None)
+    stats.add_argument("--split", default=None, help="the split of a source that holds several (e.g. train)")
     return parser
 
 

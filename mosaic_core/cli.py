@@ -218,7 +218,7 @@ def _stats(args: argparse.Namespace) -> int:
 
     if args.max_tokens is not None and args.max_tokens < 1:
         raise ConfigError(f"--max-tokens must be a positive number of tokens, got {args.max_tokens}")
-    print(_plain(stats_command(Path(args.path), args.tokenizer, args.max_tokens, as_json=args.json)))  # noqa: T201
+    print(_plain(stats_command(Path(args.path), args.tokenizer, args.max_tokens, args.json, args.split)))  # noqa: T201
     return 0
 
 

@@ -95,20 +95,24 @@ def _read_export(path: Path, rows: Any, tokenizer: str | None, max_tokens: int |
     return StatsInput(path.name, "export", samples, tokenizer or made_with, budget, counted_by, skipped)
 
 
-def read_stats_input(path: Path, tokenizer: str | None = None, max_tokens: int | None = None) -> StatsInput:
-    """Load a source dataset or an export for the statistics.
+def read_stats_input(
+    path: Path, tokenizer: str | None = None, max_tokens: int | None = None, split: str | None = None
+) -> StatsInput:
+    """Load a source dataset or an export for the statistics; ``split``: the part of a source that holds several
+    (an export holds one).
 
     >>> import mosaic_core
     >>> read_stats_input(Path(mosaic_core.__file__).parent / "data" / "demo.jsonl").kind
     'sources'
     """
-    rows = iter_export_rows(path)
-    head = list(itertools.islice(rows, 50))
-    if any(plan_of(row) is not None for _, row in head):
-        return _read_export(path, itertools.chain(head, rows), tokenizer, max_tokens)
+    if split is None:
+        rows = iter_export_rows(path)
+        head = list(itertools.islice(rows, 50))
+        if any(plan_of(row) is not None for _, row in head):
+            return _read_export(path, itertools.chain(head, rows), tokenizer, max_tokens)
     name = tokenizer or _DEFAULTS.tokenizer
     budget = max_tokens if max_tokens is not None else _DEFAULTS.max_tokens
-    loaded = load_dataset(Source.from_path(path))
+    loaded = load_dataset(Source.from_path(path, split))
     table = SourceTable.build(loaded.records, name)
     skipped = loaded.report.rows - loaded.report.loaded
     samples = SampleSet.from_table(table, budget)

@@ -216,7 +216,9 @@ def build_report(
     return rounded
 
 
-def stats_command(path: Path, tokenizer: str | None, max_tokens: int | None, as_json: bool) -> str:
+def stats_command(
+    path: Path, tokenizer: str | None, max_tokens: int | None, as_json: bool, split: str | None = None
+) -> str:
     """The output of ``python -m mosaic_core stats``: stable JSON, or a readable report.
 
     >>> import mosaic_core
@@ -224,7 +226,7 @@ def stats_command(path: Path, tokenizer: str | None, max_tokens: int | None, as_
     >>> json.loads(text)["input"]["kind"]
     'sources'
     """
-    document = build_report(read_stats_input(path, tokenizer, max_tokens))
+    document = build_report(read_stats_input(path, tokenizer, max_tokens, split))
     if as_json:
         return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
     return render_text(document)

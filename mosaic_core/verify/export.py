@@ -13,7 +13,8 @@ from mosaic_core.errors import DatasetError
 from mosaic_core.io.digest import file_sha256
 from mosaic_core.io.exported import iter_export_rows, manifest_path, plan_of, prompt_and_answer, read_manifest
 from mosaic_core.io.guard import finish_interrupted
-from mosaic_core.io.load import load_dataset
+from mosaic_core.io.load import MULTI_TURN_POLICIES, LoadResult, load_dataset
+from mosaic_core.io.schemas import ColumnMapping
 from mosaic_core.io.source import RowError, Source
 from mosaic_core.records import Mosaic, Plan
 from mosaic_core.tokenize.registry import get_tokenizer
@@ -62,6 +63,25 @@ class ExportCheck:
         return text
 
 
+def _load_as_exported(source: Path, manifest: Mapping[str, Any]) -> LoadResult:
+    """The source read as the export read it: with the split, column mapping and multi-turn policy its manifest
+    records, so that ids and texts are the ones the mosaics were made from."""
+    given = manifest.get("input")
+    report = given.get("load_report") if isinstance(given, Mapping) else None
+    report = report if isinstance(report, Mapping) else {}
+    split = report.get("split") if isinstance(report.get("split"), str) else None
+    policy = report.get("multi_turn_policy")
+    mapped = report.get("mapping")
+    mapping = None
+    if isinstance(mapped, Mapping):
+        try:
+            mapping = ColumnMapping(**{k: v for k, v in mapped.items() if isinstance(v, str)})
+        except TypeError:
+            raise DatasetError(f"the manifest's column mapping {dict(mapped)!r} is not one the loader took") from None
+    multi_turn = policy if policy in MULTI_TURN_POLICIES else "first"
+    return load_dataset(Source.from_path(source, split), mapping, multi_turn=multi_turn)
+
+
 def verify_export(output: Path, source: Path | None = None, manifest_file: Path | None = None) -> ExportCheck:
     """Check every mosaic row of an export against its plan, recipe and budget.
 
@@ -81,7 +101,7 @@ def verify_export(output: Path, source: Path | None = None, manifest_file: Path 
     counter = get_tokenizer(config.tokenizer)
     sources = None
     if source is not None:
-        sources = {r.id: r for r in load_dataset(Source.from_path(source)).records}
+        sources = {r.id: r for r in _load_as_exported(source, manifest).records}
     provenance = export.get("provenance") is True
     check = ExportCheck()
     for number, row in iter_export_rows(output):

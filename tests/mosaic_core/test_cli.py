@@ -283,3 +283,25 @@ class TestWhatTheTerminalShows:
         reading.stdout.close()
         err = reading.stderr.read().decode()
         assert reading.wait() == 141 and err == ""
+
+    def test_stats_reads_one_split_of_a_source_that_holds_several(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A save_to_disk folder with two splits: stats asks which, and ``--split`` reads that one alone."""
+        import datasets
+
+        def rows(count: int, start: int) -> list[dict[str, str]]:
+            return [
+                {"instruction": f"Say {i} twice.", "input": "", "output": f"{i} {i}"}
+                for i in range(start, start + count)
+            ]
+
+        folder = tmp_path / "parts"
+        splits = {"train": rows(20, 0), "test": rows(7, 100)}
+        datasets.DatasetDict({k: datasets.Dataset.from_list(v) for k, v in splits.items()}).save_to_disk(str(folder))
+        capsys.readouterr()
+        assert main(["stats", str(folder)]) == 2
+        assert "--split" in capsys.readouterr().err
+        assert main(["stats", str(folder), "--split", "test", "--json"]) == 0
+        document = json.loads(capsys.readouterr().out)
+        assert document["sets"]["original"]["records"] == 7

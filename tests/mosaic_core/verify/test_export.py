@@ -12,6 +12,7 @@ from mosaic_core.errors import DatasetError
 from mosaic_core.io.digest import file_sha256
 from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.load import load_dataset
+from mosaic_core.io.schemas import ColumnMapping
 from mosaic_core.pipeline import ExportOptions, export_mosaics
 from mosaic_core.verify.export import ExportCheck, verify_export
 from tests.conftest import DEMO
@@ -92,6 +93,22 @@ class TestVerifyExport:
         assert verify_export(output).ok
         check = verify_export(output, DEMO)
         assert not check.ok and "is not the text of source" in check.failures[0]
+
+    def test_a_source_read_through_a_mapping_is_read_as_the_export_read_it(self, tmp_path: Path) -> None:
+        """An export made with a column mapping is checked against its source read through the same mapping (the
+        manifest records it): it passes, and a response changed in the source then fails."""
+        rows = [{"q": f"Spell the number {i} in words.", "a": f"It is {i}.", "key": f"k{i}"} for i in range(30)]
+        source = tmp_path / "mapped.jsonl"
+        source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        loaded = load_dataset(source, ColumnMapping(instruction="q", output="a", id="key"))
+        output = tmp_path / "out.jsonl"
+        export_mosaics(loaded, MosaicConfig(epochs=1), output, ExportOptions(workers=1), file_sha256(source))
+        check = verify_export(output, source)
+        assert check.ok and check.mosaics > 0
+        rows[0]["a"] = "It is none."
+        source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        check = verify_export(output, source)
+        assert not check.ok and "is not the response of source 'k0'" in " ".join(check.failures)
 
     def test_an_answer_changed_to_another_of_its_length_fails_against_the_source(self, tmp_path: Path) -> None:
         """Same length, same tokens: the mosaic reads well, but with the source given the answer is not its

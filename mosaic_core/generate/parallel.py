@@ -23,7 +23,7 @@ from mosaic_core.generate.report import RunReport
 from mosaic_core.generate.walk import MosaicRun
 from mosaic_core.io.export import mosaic_row, write_rows
 from mosaic_core.io.rows import RowShape
-from mosaic_core.tokenize.parallel import worker_pool
+from mosaic_core.workers import worker_pool
 
 __all__ = ["EpochPart", "append_part", "default_workers", "generate_epochs_in_parallel"]
 

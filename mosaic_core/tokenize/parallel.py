@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import os
-import signal
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from multiprocessing.pool import Pool
 from typing import Any
 
 from mosaic_core.text.decoration import text_clashes
@@ -18,54 +12,12 @@ from mosaic_core.tokenize.counter import TokenCounter
 from mosaic_core.tokenize.joined import concat_counts, count_texts
 from mosaic_core.tokenize.pieces import Corrections
 from mosaic_core.tokenize.tiktoken_counter import TiktokenCounter
+from mosaic_core.workers import worker_pool
 
-__all__ = ["Counted", "count_in_parallel", "default_signals", "worker_pool"]
+__all__ = ["Counted", "count_in_parallel"]
 
 # Set by the parent just before forking; read by the children.
 _JOB: dict[str, Any] = {}
-
-
-def default_signals() -> None:
-    """In a forked worker: die on SIGTERM as usual (the parent alone turns it into a clean interrupt), and leave
-    Ctrl-C to the parent, which stops the pool: a worker's KeyboardInterrupt would print its traceback."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@contextlib.contextmanager
-def worker_pool(workers: int) -> Iterator[Pool]:
-    """A pool of forked workers, stopped (and waited for) when the block ends, however it ends.
-
-    Ctrl-C is the parent's alone: the workers ignore it (``default_signals``), and while they are forked or
-    stopped a Ctrl-C waits for that to finish, then interrupts. Stopping them half way would leave a worker
-    writing its result into a pipe its parent closed, printing a traceback after the CLI's last line.
-    """
-    context = multiprocessing.get_context("fork")
-    with _interrupt_after():
-        pool = context.Pool(workers, initializer=default_signals)
-    try:
-        yield pool
-    finally:
-        with _interrupt_after():
-            pool.terminate()  # waits for the workers too
-
-
-@contextlib.contextmanager
-def _interrupt_after() -> Iterator[None]:
-    """Hold a Ctrl-C that comes during the block until it ends (in the main thread, where signals are set)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    caught: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-    if caught and callable(previous):
-        previous(signal.SIGINT, None)  # Python's own handler raises KeyboardInterrupt
-    elif caught and previous == signal.SIG_DFL:
-        os.kill(os.getpid(), signal.SIGINT)
 
 
 @dataclass

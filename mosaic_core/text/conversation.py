@@ -30,14 +30,14 @@ from functools import cache
 
 from mosaic_core.text.pack import Pack
 
-__all__ = ["conversation_phrases"]
+__all__ = ["CLOSING_TAIL", "conversation_phrases"]
 
 _SEPARATOR = "\x00"
 _END_MARKS = " \t\r\n.!?…,:;。！？，：；、\"'“”»«)"
 _LONGEST = 60
 _OPENING = 100
 _CLOSING = 100
-_CLOSE = "[\\s.:?!…。：？！]*(?=\x00)"
+CLOSING_TAIL = "[\\s.:?!…。：？！]*(?=\x00)"
 """What may follow a closing pattern up to the end of the instruction (the separator after each text joined)."""
 _SENTENCE_END = re.compile(r"[.!?;:]\s|[。！？；：]")
 _LEFTOVERS = re.compile(r"(?:\s*(?:\d+ / \d+|share prompt|copy to clipboard|translate now|지금 번역하기|\+?→))+\s*$")
@@ -213,7 +213,7 @@ def _search_closings(
     tails = [texts[i].rstrip()[-_CLOSING:] for i in chosen]
     joined = _SEPARATOR.join(tails) + _SEPARATOR
     starts = list(itertools.accumulate((len(tail) + 1 for tail in tails), initial=0))
-    for pattern in _compiled(tuple(pattern + _CLOSE for pattern in patterns)):
+    for pattern in _compiled(tuple(pattern + CLOSING_TAIL for pattern in patterns)):
         for match in pattern.finditer(joined):
             position = positions[chosen[bisect.bisect_right(starts, match.start()) - 1]]
             if not found[position]:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from mosaic_core.config import MosaicConfig
 from mosaic_core.generate.walk import MosaicRun
-from mosaic_core.records import SourceRecord
+from mosaic_core.records import Mosaic, SourceRecord
 from mosaic_core.rules.features import char_readings, first_letter, word_count, word_readings
 from mosaic_core.table import SourceTable
+
+
+def _pair_mosaics(records: list[SourceRecord], language: str, mix: dict[str, float]) -> Iterator[Mosaic]:
+    """Every mosaic of the two ``records`` together (k = 2), in ``language``, over 300 seeds of one epoch each."""
+    table = SourceTable.build(records, "cl100k_base")
+    table.set_languages([language] * len(records))
+    for seed in range(300):
+        config = MosaicConfig(seed=seed, epochs=1, k_mode="fix_max", max_k=2, mix=mix)
+        yield from MosaicRun(table, config).mosaics()
 
 
 class TestFirstLetter:
@@ -78,18 +89,14 @@ class TestReadings:
             SourceRecord("a", "Qui a écrit « Les Misérables » ?", "", "Victor Hugo."),  # 8 pieces, 5 with letters
             SourceRecord("b", "Donne un synonyme de « rapide ».", "", "Vite."),  # 7 pieces, 5 with letters
         ]
-        table = SourceTable.build(records, "cl100k_base")
-        table.set_languages(["fr", "fr"])
         rules = set()
-        for seed in range(300):
-            config = MosaicConfig(seed=seed, epochs=1, k_mode="fix_max", max_k=2, mix={"permute": 1, "maskout": 1})
-            for mosaic in MosaicRun(table, config).mosaics():
-                rule, ids = mosaic.plan.rule, mosaic.plan.source_ids
-                rules.add(rule)
-                # With lone signs b is shorter; without them the two tie, and a tie keeps the given order.
-                assert rule not in ("maskout.shortest_words", "maskout.longest_words"), mosaic.prompt
-                assert rule != "permute.shortest_words" or ids == ("b", "a"), mosaic.prompt
-                assert rule != "permute.longest_words" or ids == ("a", "b"), mosaic.prompt
+        for mosaic in _pair_mosaics(records, "fr", {"permute": 1, "maskout": 1}):
+            rule, ids = mosaic.plan.rule, mosaic.plan.source_ids
+            rules.add(rule)
+            # With lone signs b is shorter; without them the two tie, and a tie keeps the given order.
+            assert rule not in ("maskout.shortest_words", "maskout.longest_words"), mosaic.prompt
+            assert rule != "permute.shortest_words" or ids == ("b", "a"), mosaic.prompt
+            assert rule != "permute.longest_words" or ids == ("a", "b"), mosaic.prompt
         assert {"permute.shortest_words", "permute.longest_words"} <= rules  # where both readings agree, they apply
 
     def test_a_lone_dash_is_a_reading_in_english_too(self) -> None:
@@ -98,14 +105,10 @@ class TestReadings:
             SourceRecord("a", "I don't - know", "", "Fine."),
             SourceRecord("b", "Tell me your name", "", "Sam."),
         ]
-        table = SourceTable.build(records, "cl100k_base")
-        table.set_languages(["en", "en"])
         shortest = set()
-        for seed in range(300):
-            config = MosaicConfig(seed=seed, epochs=1, k_mode="fix_max", max_k=2, mix={"permute": 1})
-            for mosaic in MosaicRun(table, config).mosaics():
-                if mosaic.plan.rule == "permute.shortest_words":
-                    shortest.add(mosaic.plan.source_ids)
+        for mosaic in _pair_mosaics(records, "en", {"permute": 1}):
+            if mosaic.plan.rule == "permute.shortest_words":
+                shortest.add(mosaic.plan.source_ids)
         assert shortest == {("a", "b")}  # a first: a tie keeps it first, and 3 < 4 puts it first
 
     def test_char_readings(self) -> None:
@@ -138,12 +141,6 @@ class TestLongTexts:
             SourceRecord("a", "Sort this table:\nname\tage\tcity\nAda\t36\tLondon", "", "Done."),  # 9 pieces, 5 runs
             SourceRecord("b", "Name the seven colours of a rainbow", "", "Red..."),  # 7 either way
         ]
-        table = SourceTable.build(records, "cl100k_base")
-        table.set_languages(["en", "en"])
-        rules = set()
-        for seed in range(300):
-            config = MosaicConfig(seed=seed, epochs=1, k_mode="fix_max", max_k=2, mix={"permute": 1, "maskout": 1})
-            for mosaic in MosaicRun(table, config).mosaics():
-                rules.add(mosaic.plan.rule)
+        rules = {mosaic.plan.rule for mosaic in _pair_mosaics(records, "en", {"permute": 1, "maskout": 1})}
         assert not rules & {"permute.shortest_words", "permute.longest_words"}, rules
         assert {"permute.shortest_chars", "permute.reverse"} <= rules  # the other rules still apply

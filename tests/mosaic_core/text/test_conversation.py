@@ -17,7 +17,7 @@ from mosaic_core.io.load import load_dataset
 from mosaic_core.pipeline import ExportOptions, export_mosaics
 from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
-from mosaic_core.text.conversation import _CLOSE, Finder, conversation_phrases
+from mosaic_core.text.conversation import CLOSING_TAIL, Finder, conversation_phrases
 from mosaic_core.text.pack import Pack
 from mosaic_core.text.templates import builtin_library
 from tests.conftest import REPO
@@ -375,7 +375,7 @@ class TestKeptApart:
 # Every pattern the packs search with, and a few shapes a pack may hold: a top-level "|", a class, no "\\b".
 PATTERNS = sorted(
     {p for pack in builtin_library().packs.values() for p in pack.conversation[0] + pack.conversation[3]}
-    | {p + _CLOSE for pack in builtin_library().packs.values() for p in pack.conversation[4]}
+    | {p + CLOSING_TAIL for pack in builtin_library().packs.values() for p in pack.conversation[4]}
     | {r"\bsay|hi\b", r"\b[|a]b", r"\b_x", r"\b\.end", r"\b(?:a|b)c", r"\b(?=x)", r"ab\b"}
 )
 # Pieces of text near the patterns' words, hits and misses, with the characters a boundary turns on.

@@ -123,7 +123,7 @@ def paragraphed(text: str) -> bool:
     So where the last instruction is ``paragraphed``, the sentences stand before the instructions
     (``generate/sentences.py``), and the verifier holds a mosaic to that (``verify/prompt.py``).
 
-    >>> paragraphed("Summarize this.\nThe text."), paragraphed("Summarize this.\n \nThe text.")
+    >>> paragraphed("Summarize this.\\nThe text."), paragraphed("Summarize this.\\n \\nThe text.")
     (False, True)
     """
     return _BLANK_LINE.search(text) is not None

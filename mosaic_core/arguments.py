@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--map", help="column mapping: instruction=COL,output=COL[,input=COL,id=COL]")
     gen.add_argument("--on-invalid", choices=["skip", "fail"], help="a broken record: skip (default) or fail")
     gen.add_argument("--multi-turn", choices=["first", "skip", "keep"], help="first (default), skip or keep")
+    gen.add_argument(
+        "--chat-leftovers",
+        choices=["keep", "strip"],
+        help='what chat sites leave at the end of a user\'s turn ("Share Prompt", a "2 / 2" counter): kept as '
+        "it is (keep, the default; the load report counts it) or taken off (strip)",
+    )
     gen.add_argument("--card", action="store_true", default=None, help="also write a dataset card README.md")
     gen.add_argument(
         "--force",

@@ -154,6 +154,7 @@ def _job(args: argparse.Namespace) -> Any:
         mapping=_mapping(_given(args.map, load.map_flag())),
         on_invalid=_given(args.on_invalid, load.on_invalid),
         multi_turn=_given(args.multi_turn, load.multi_turn),
+        chat_leftovers=_given(args.chat_leftovers, load.chat_leftovers),
         engine=args.engine,
         ray_address=args.ray_address,
         blocks=args.blocks,

@@ -231,6 +231,7 @@ class Job:
     mapping: ColumnMapping | None = None
     on_invalid: str = "skip"
     multi_turn: str = "first"
+    chat_leftovers: str = "keep"
     engine: str = "local"
     ray_address: str = "local"
     blocks: int | None = None
@@ -253,7 +254,9 @@ def run_job(
     if job.engine == "local":  # before reading anything: the output must be ours to write
         finish_interrupted(job.output)
         check_output(job.output, job.options.file_type, job.options.force, [path] if path is not None else [])
-    loaded = load_dataset(job.source, job.mapping, job.on_invalid, job.multi_turn, progress=loading)
+    loaded = load_dataset(
+        job.source, job.mapping, job.on_invalid, job.multi_turn, progress=loading, chat_leftovers=job.chat_leftovers
+    )
     if say is not None:
         say(loaded.report.summary())
     digest = file_sha256(path) if path is not None and path.is_file() else None

@@ -45,15 +45,18 @@ def _text_or_none(name: str, value: object) -> None:
 
 @dataclass(frozen=True)
 class LoadSettings:
-    """How the input is read (the CLI's ``--multi-turn``, ``--map``, ``--split``, ``--on-invalid``)."""
+    """How the input is read (the CLI's ``--multi-turn``, ``--map``, ``--split``, ``--on-invalid``,
+    ``--chat-leftovers``)."""
 
     multi_turn: str = "first"
     map: Mapping[str, str] | None = None
     split: str | None = None
     on_invalid: str = "skip"
+    chat_leftovers: str = "keep"
 
     def __post_init__(self) -> None:
         _one_of("load.multi_turn", self.multi_turn, ("first", "skip", "keep"))
+        _one_of("load.chat_leftovers", self.chat_leftovers, ("keep", "strip"))
         _one_of("load.on_invalid", self.on_invalid, ("skip", "fail"))
         _text_or_none("load.split", self.split)
         if self.map is not None:
@@ -177,6 +180,7 @@ class RecipeFile:
                     multi_turn=report.get("multi_turn_policy", "first"),
                     map={k: v for k, v in mapping.items() if v} if isinstance(mapping, Mapping) else None,
                     split=report.get("split"),
+                    chat_leftovers=report.get("chat_leftovers_policy", "keep"),
                 ),
                 ExportSettings(
                     to=export.get("record_format", "alpaca"),

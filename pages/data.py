@@ -64,6 +64,16 @@ with st.container(border=True):
         help="Later turns lean on earlier ones, so by default only the first user-assistant exchange is used.",
         key="load_multi_turn",
     )
+    leftovers = (
+        "strip"
+        if st.toggle(
+            "Take off what chat sites left at the end of a turn",
+            help='Copied chats often end a user\'s turn with the page\'s own words: "Share Prompt", a "2 / 2" version '
+            "counter, a translate button. Off, they stay in the text (and are counted); on, they are taken off.",
+            key="load_chat_leftovers",
+        )
+        else "keep"
+    )
     with st.expander("Column mapping (only for files no schema fits)"):
         use_mapping = st.toggle("Use my own columns", key="use_mapping")
         left, right = st.columns(2)
@@ -84,7 +94,7 @@ with st.container(border=True):
             upload = st.file_uploader("JSON, JSONL, CSV or Parquet", type=["json", "jsonl", "csv", "tsv", "parquet"])
             if upload is not None and st.button("Load the uploaded file"):
                 data = upload.getvalue()
-                loaded = load_from(Source.from_bytes(upload.name, data), mapping, multi_turn)
+                loaded = load_from(Source.from_bytes(upload.name, data), mapping, multi_turn, leftovers)
                 set_dataset(loaded, f"upload: {upload.name}", hashlib.sha256(data).hexdigest(), cli_input=upload.name)
                 st.rerun()
         elif way == "Local path":
@@ -92,7 +102,7 @@ with st.container(border=True):
             text = st.text_input("Path", placeholder="datasets/train.jsonl")
             if text and st.button("Load this path"):
                 path = confine(data_dir(), text)
-                loaded = load_from(Source.from_path(path), mapping, multi_turn)
+                loaded = load_from(Source.from_path(path), mapping, multi_turn, leftovers)
                 digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
                 set_dataset(loaded, f"path: {text}", digest, cli_input=str(path))
                 st.rerun()
@@ -100,7 +110,7 @@ with st.container(border=True):
             hub_id = st.text_input("Dataset id", placeholder="owner/name")
             split = st.text_input("Split", "train")
             if hub_id and st.button("Load from the hub"):
-                loaded = load_from(Source.from_hub(hub_id, split), mapping, multi_turn)
+                loaded = load_from(Source.from_hub(hub_id, split), mapping, multi_turn, leftovers)
                 set_dataset(loaded, f"hub: {hub_id}", cli_input=f"hf://{hub_id} --split {split}")
                 st.rerun()
     except MosaicError as exc:

@@ -605,13 +605,14 @@ class TestWholeRecipe:
             "leave_out_rejected": True,
         }
         assert whole["load"]["multi_turn"] == "first" and whole["seed"] == 0
+        assert whole["load"]["chat_leftovers"] == "keep"
         visit(app, "export")
         assert app.selectbox(key="export_to").value == "messages"
 
     def test_using_a_recipe_sets_export_options_marks_and_load_options(self, app: AppTest) -> None:
         recipe = {
             "seed": 4,
-            "load": {"multi_turn": "keep"},
+            "load": {"multi_turn": "keep", "chat_leftovers": "strip"},
             "export": {"to": "sharegpt", "file_type": "parquet", "provenance": False, "originals": 0.3},
             "curation": {"accepted": [0, 2], "only_accepted": True},
         }
@@ -620,6 +621,7 @@ class TestWholeRecipe:
         assert app.session_state.recipe["seed"] == 4
         said = " ".join(str(i.value) for i in app.info)
         assert "multi-turn conversations: keep (the dataset was read with first)" in said
+        assert "chat-site leftovers: strip (the dataset was read with keep)" in said
         visit(app, "export")
         assert app.selectbox(key="export_to").value == "sharegpt"
         assert app.selectbox(key="export_file_type").value == "parquet"
@@ -629,6 +631,7 @@ class TestWholeRecipe:
         assert (app.session_state.accepted, app.session_state.rejected) == ({0, 2}, set())
         visit(app, "data")
         assert app.selectbox(key="load_multi_turn").value == "keep"
+        assert app.toggle(key="load_chat_leftovers").value is True
 
     def use(self, app: AppTest, recipe: dict[str, object]) -> None:
         """Paste ``recipe`` on the Settings page and press "Use this recipe"."""

@@ -15,10 +15,12 @@ from mosaic_core.io.readers import iter_rows
 from mosaic_core.io.schemas import ColumnMapping, Exchange, Problem, detect_schema, extract, shown
 from mosaic_core.io.source import RowError, Source
 from mosaic_core.records import SourceRecord
+from mosaic_core.text.leftovers import strip_leftovers
 
-__all__ = ["MULTI_TURN_POLICIES", "Conversation", "LoadReport", "LoadResult", "load_dataset"]
+__all__ = ["LEFTOVER_POLICIES", "MULTI_TURN_POLICIES", "Conversation", "LoadReport", "LoadResult", "load_dataset"]
 
 MULTI_TURN_POLICIES = ("first", "skip", "keep")
+LEFTOVER_POLICIES = ("keep", "strip")
 _EXAMPLES = 3
 _PART = re.compile(r".+_([1-9][0-9]*)")
 """A chat record's id that marks a later part of a conversation split into parts (FastChat's ``id_1``,
@@ -52,6 +54,10 @@ class LoadReport:
     renamed_ids: int = 0
     placeholder_inputs: int = 0
     """Inputs that were a placeholder for none (``<noinput>``), left out of their records."""
+    chat_leftovers: int = 0
+    """Records whose user text ends with what a chat site left there ("Share Prompt", "2 / 2")."""
+    chat_leftovers_policy: str = "keep"
+    """``keep`` them as they are, or ``strip`` them (``text/leftovers.py``)."""
 
     @property
     def skipped(self) -> int:
@@ -84,6 +90,8 @@ class LoadReport:
             "kept_whole": self.kept_whole,
             "renamed_ids": self.renamed_ids,
             "placeholder_inputs": self.placeholder_inputs,
+            "chat_leftovers": self.chat_leftovers,
+            "chat_leftovers_policy": self.chat_leftovers_policy,
         }
 
     def summary(self) -> str:
@@ -97,6 +105,11 @@ class LoadReport:
             text += "; skipped: " + ", ".join(f"{code} {n}" for code, n in sorted(self.problems.items()))
         if self.placeholder_inputs:
             text += f"; {self.placeholder_inputs} placeholder inputs (<noinput>) left out"
+        if self.chat_leftovers:
+            done = (
+                "taken off" if self.chat_leftovers_policy == "strip" else "kept (--chat-leftovers strip takes it off)"
+            )
+            text += f'; {self.chat_leftovers} end with what a chat site left ("Share Prompt", "2 / 2"), {done}'
         return text
 
 
@@ -136,6 +149,7 @@ def load_dataset(
     on_invalid: str = "skip",
     multi_turn: str = "first",
     progress: Callable[[int, int], None] | None = None,
+    chat_leftovers: str = "keep",
 ) -> LoadResult:
     """Read, detect the schema, normalize; every row ends up loaded or counted.
 
@@ -149,12 +163,15 @@ def load_dataset(
         raise ConfigError(f"on_invalid must be 'skip' or 'fail', got {on_invalid!r}")
     if multi_turn not in MULTI_TURN_POLICIES:
         raise ConfigError(f"multi_turn must be one of {', '.join(MULTI_TURN_POLICIES)}, got {multi_turn!r}")
+    if chat_leftovers not in LEFTOVER_POLICIES:
+        raise ConfigError(f"chat_leftovers must be one of {', '.join(LEFTOVER_POLICIES)}, got {chat_leftovers!r}")
     if not isinstance(source, Source):
         source = Source.from_path(source)
     if source.path is not None:  # an export of ours whose run was killed mid-commit is finished first
         finish_interrupted(source.path)
     kind, rows = iter_rows(source, progress)
     report = LoadReport(source.name, kind=kind, multi_turn_policy=multi_turn, split=source.split)
+    report.chat_leftovers_policy = chat_leftovers
     report.mapping = mapping.to_dict() if mapping else None
     # Look at up to 50 rows, and past any run of broken lines, to find the schema.
     first_rows: list[tuple[int, Any]] = []
@@ -188,6 +205,8 @@ def load_dataset(
                 raise DatasetError(f"{source.name}: {where}: {got.message}")
             report.note(got.code, number, None if raw is None else str(raw), got.message)
             continue
+        if _leftovers(got, chat_leftovers == "strip", whole=multi_turn == "keep"):
+            report.chat_leftovers += 1
         record_id = got.raw_id if got.raw_id is not None else f"row-{number}"
         if record_id in seen:
             report.renamed_ids += 1
@@ -243,3 +262,29 @@ def load_dataset(
         detail = f"; e.g. record {example.get('row')}: {example.get('message')}" if example else ""
         raise DatasetError(f"{source.name}: no usable records ({reasons}){detail}")
     return LoadResult(records, report, conversations)
+
+
+def _leftovers(got: Exchange, strip: bool, whole: bool) -> bool:
+    """Whether the user's texts of ``got`` that a run uses (its first exchange, or with ``whole`` every turn)
+    end with what a chat site left there; with ``strip``, taken off.
+
+    A text that is nothing but such words is kept whole: taking them would leave no instruction.
+    """
+    found = False
+    bare = strip_leftovers(got.instruction)
+    if bare != got.instruction and bare.strip():
+        found = True
+        got.instruction = bare if strip else got.instruction
+    bare = strip_leftovers(got.input)
+    if bare != got.input and bare.strip():
+        found = True
+        got.input = bare if strip else got.input
+    if whole and got.whole:
+        turns = []
+        for role, said in got.whole:
+            bare = strip_leftovers(said) if role == "user" else said
+            changed = bare != said and bool(bare.strip())
+            found = found or changed
+            turns.append((role, bare if changed and strip else said))
+        got.whole = tuple(turns)
+    return found

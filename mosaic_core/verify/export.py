@@ -13,7 +13,7 @@ from mosaic_core.errors import DatasetError
 from mosaic_core.io.digest import file_sha256
 from mosaic_core.io.exported import iter_export_rows, manifest_path, plan_of, prompt_and_answer, read_manifest
 from mosaic_core.io.guard import finish_interrupted
-from mosaic_core.io.load import MULTI_TURN_POLICIES, LoadResult, load_dataset
+from mosaic_core.io.load import LEFTOVER_POLICIES, MULTI_TURN_POLICIES, LoadResult, load_dataset
 from mosaic_core.io.schemas import ColumnMapping
 from mosaic_core.io.source import RowError, Source
 from mosaic_core.records import Mosaic, Plan
@@ -64,8 +64,8 @@ class ExportCheck:
 
 
 def _load_as_exported(source: Path, manifest: Mapping[str, Any]) -> LoadResult:
-    """The source read as the export read it: with the split, column mapping and multi-turn policy its manifest
-    records, so that ids and texts are the ones the mosaics were made from."""
+    """The source read as the export read it: with the split, column mapping, multi-turn policy and chat leftovers
+    its manifest records, so that ids and texts are the ones the mosaics were made from."""
     given = manifest.get("input")
     report = given.get("load_report") if isinstance(given, Mapping) else None
     report = report if isinstance(report, Mapping) else {}
@@ -79,7 +79,9 @@ def _load_as_exported(source: Path, manifest: Mapping[str, Any]) -> LoadResult:
         except TypeError:
             raise DatasetError(f"the manifest's column mapping {dict(mapped)!r} is not one the loader took") from None
     multi_turn = policy if policy in MULTI_TURN_POLICIES else "first"
-    return load_dataset(Source.from_path(source, split), mapping, multi_turn=multi_turn)
+    leftovers = report.get("chat_leftovers_policy")
+    leftovers = leftovers if leftovers in LEFTOVER_POLICIES else "keep"
+    return load_dataset(Source.from_path(source, split), mapping, multi_turn=multi_turn, chat_leftovers=leftovers)
 
 
 def verify_export(output: Path, source: Path | None = None, manifest_file: Path | None = None) -> ExportCheck:

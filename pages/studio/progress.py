@@ -22,7 +22,7 @@ def progress_step(bar: Any, what: str, every: int = 512) -> Callable[[int, int],
     return step
 
 
-def load_from(source: Source, mapping: Any = None, multi_turn: str = "first") -> LoadResult:
+def load_from(source: Source, mapping: Any = None, multi_turn: str = "first", leftovers: str = "keep") -> LoadResult:
     """Read ``source`` (skipping bad records) under a progress bar that goes away when done."""
     bar = st.progress(0.0, text=f"Loading {source.name}")
 
@@ -30,6 +30,6 @@ def load_from(source: Source, mapping: Any = None, multi_turn: str = "first") ->
         bar.progress(min(done / max(total, 1), 1.0), text=f"Loading {source.name}")
 
     try:
-        return load_dataset(source, mapping, "skip", multi_turn, progress=step)
+        return load_dataset(source, mapping, "skip", multi_turn, progress=step, chat_leftovers=leftovers)
     finally:
         bar.empty()

@@ -23,6 +23,8 @@ def cli_command(
     words += ["-o", output, "--recipe", recipe]
     if report.multi_turn_policy != "first":
         words += ["--multi-turn", report.multi_turn_policy]
+    if report.chat_leftovers_policy != "keep":
+        words += ["--chat-leftovers", report.chat_leftovers_policy]
     if report.mapping:
         pairs = ",".join(f"{role}={column}" for role, column in report.mapping.items() if column)
         words += ["--map", pairs]

@@ -58,6 +58,7 @@ EXPORT_WIDGETS = {
 }
 LOAD_WIDGETS = {
     "load_multi_turn": "first",
+    "load_chat_leftovers": False,
     "use_mapping": False,
     "map_instruction": "instruction",
     "map_output": "output",
@@ -197,7 +198,12 @@ def recipe_file() -> RecipeFile:
     license_id = str(chosen["export_license"]).strip() if CARD in extras else ""
     return RecipeFile(
         config(),
-        LoadSettings(multi_turn=report.multi_turn_policy, map=mapping or None, split=report.split),
+        LoadSettings(
+            multi_turn=report.multi_turn_policy,
+            map=mapping or None,
+            split=report.split,
+            chat_leftovers=report.chat_leftovers_policy,
+        ),
         ExportSettings(
             to=chosen["export_to"],
             file_type=chosen["export_file_type"],
@@ -238,6 +244,7 @@ def apply_recipe_file(whole: RecipeFile) -> list[str]:
         _select_marks()
     state.load_choice = {
         "load_multi_turn": load.multi_turn,
+        "load_chat_leftovers": load.chat_leftovers == "strip",
         "use_mapping": load.map is not None,
         **{f"map_{role}": (load.map or {}).get(role, default) for role, default in _MAP_DEFAULTS.items()},
     }
@@ -248,6 +255,9 @@ def apply_recipe_file(whole: RecipeFile) -> list[str]:
     if load.multi_turn != report.multi_turn_policy:
         was = report.multi_turn_policy
         pending.append(f"multi-turn conversations: {load.multi_turn} (the dataset was read with {was})")
+    if load.chat_leftovers != report.chat_leftovers_policy:
+        was = report.chat_leftovers_policy
+        pending.append(f"chat-site leftovers: {load.chat_leftovers} (the dataset was read with {was})")
     if (load.map or None) != ({k: v for k, v in (report.mapping or {}).items() if v} or None):
         pending.append("a column mapping other than the one the dataset was read with")
     return pending

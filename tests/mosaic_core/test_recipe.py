@@ -26,7 +26,7 @@ def rows(path: Path) -> list[dict[str, object]]:
 class TestRecipeFile:
     def test_round_trip(self) -> None:
         whole = RecipeFile(
-            load=LoadSettings(multi_turn="keep", map={"instruction": "q", "output": "a"}),
+            load=LoadSettings(multi_turn="keep", map={"instruction": "q", "output": "a"}, chat_leftovers="strip"),
             export=ExportSettings(to="messages", file_type="parquet", originals=0.25, card=True, license="cc0-1.0"),
             curation=Curation(accepted=(3, 1), rejected=(2,), only_accepted=True),
         )
@@ -49,6 +49,7 @@ class TestRecipeFile:
             ({"export": {"originals": float("nan")}}, "export.originals"),
             ({"export": {"card": "yes"}}, "export.card must be true or false"),
             ({"load": {"multi_turn": "all"}}, "load.multi_turn must be one of"),
+            ({"load": {"chat_leftovers": "clean"}}, "load.chat_leftovers must be one of"),
             ({"load": {"map": {"instruction": "q"}}}, "needs at least instruction and output"),
             ({"load": []}, "load section must be a JSON object"),
             ({"curation": {"rejected": [-1]}}, "curation.rejected"),

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from mosaic_core.cli import main
-from mosaic_core.errors import DatasetError
+from mosaic_core.errors import ConfigError, DatasetError
 from mosaic_core.io.load import LoadResult, load_dataset
 from mosaic_core.io.schemas import ColumnMapping
 from mosaic_core.io.source import Source
@@ -429,3 +429,59 @@ class TestMappedColumns:
         fields = {"instruction": "question", "output": "answer", role: "contxt"}
         with pytest.raises(DatasetError, match=f"--map {role}=contxt: no such column .*answer, context, question"):
             load_dataset(self._source(), mapping=ColumnMapping(**fields))
+
+
+def _chats(folder: Path) -> Path:
+    """Three ShareGPT chats copied from a site: two of their user turns end with the page's own words."""
+    chats = [
+        {
+            "id": "a",
+            "conversations": [{"from": "human", "value": "Name a prime.Share Prompt"}, {"from": "gpt", "value": "7"}],
+        },
+        {"id": "b", "conversations": [{"from": "human", "value": "What is 2 / 2"}, {"from": "gpt", "value": "1"}]},
+        {
+            "id": "c",
+            "conversations": [
+                {"from": "human", "value": "Say hi."},
+                {"from": "gpt", "value": "Hi."},
+                {"from": "human", "value": "Again.\n2 / 2"},
+                {"from": "gpt", "value": "Hi again."},
+            ],
+        },
+        {"id": "d", "conversations": [{"from": "human", "value": "Share Prompt"}, {"from": "gpt", "value": "?"}]},
+    ]
+    path = folder / "chats.json"
+    path.write_text(json.dumps(chats), encoding="utf-8")
+    return path
+
+
+class TestChatLeftovers:
+    def test_kept_by_default_and_counted(self, tmp_path: Path) -> None:
+        """By default the texts are the source's own; the report counts the records whose used text ends so."""
+        result = load_dataset(_chats(tmp_path))
+        assert [r.prompt_text for r in result.records] == [
+            "Name a prime.Share Prompt",
+            "What is 2 / 2",
+            "Say hi.",
+            "Share Prompt",
+        ]
+        assert (result.report.chat_leftovers, result.report.chat_leftovers_policy) == (1, "keep")
+        assert "1 end with what a chat site left" in result.report.summary()
+        assert result.report.to_dict()["chat_leftovers"] == 1
+
+    def test_strip_takes_them_off_the_users_turns_only(self, tmp_path: Path) -> None:
+        """``strip``: the leftovers go, a fraction stays, a turn that is nothing else is kept whole; with whole
+        conversations kept, their later user turns are read too."""
+        result = load_dataset(_chats(tmp_path), chat_leftovers="strip")
+        assert [r.prompt_text for r in result.records] == ["Name a prime.", "What is 2 / 2", "Say hi.", "Share Prompt"]
+        assert result.report.chat_leftovers == 1 and "taken off" in result.report.summary()
+        kept = load_dataset(_chats(tmp_path), multi_turn="keep", chat_leftovers="strip")
+        assert kept.report.chat_leftovers == 2
+        assert [turn for c in kept.conversations for turn in c.turns if turn[0] == "user"] == [
+            ("user", "Say hi."),
+            ("user", "Again."),
+        ]
+
+    def test_an_unknown_policy_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(ConfigError, match="chat_leftovers must be one of keep, strip"):
+            load_dataset(_chats(tmp_path), chat_leftovers="clean")

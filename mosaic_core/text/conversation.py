@@ -28,6 +28,7 @@ import re
 from collections.abc import Mapping, Sequence
 from functools import cache
 
+from mosaic_core.text.leftovers import SITE_WORDS
 from mosaic_core.text.pack import Pack
 
 __all__ = ["CLOSING_TAIL", "conversation_phrases"]
@@ -40,10 +41,13 @@ _CLOSING = 100
 CLOSING_TAIL = "[\\s.:?!…。：？！]*(?=\x00)"
 """What may follow a closing pattern up to the end of the instruction (the separator after each text joined)."""
 _SENTENCE_END = re.compile(r"[.!?;:]\s|[。！？；：]")
-_LEFTOVERS = re.compile(r"(?:\s*(?:\d+ / \d+|share prompt|copy to clipboard|translate now|지금 번역하기|\+?→))+\s*$")
+_SITE_WORDS = tuple(word.lower() for word in SITE_WORDS)
+_LEFTOVERS = re.compile(r"(?:\s*(?:\d+ / \d+|" + "|".join(map(re.escape, _SITE_WORDS)) + r"|\+?→))+\s*$")
 """What chat sites leave at the end of a turn copied from their page (a page counter "2 / 2", "Share Prompt",
-a translate button): read past it, so that "continue please+→" is still a bare "continue please"."""
-_LEFTOVER_ENDS = (*"0123456789→ \n", "share prompt", "copy to clipboard", "translate now", "지금 번역하기")
+a translate button): read past it, so that "continue please+→" is still a bare "continue please". More
+leniently than ``strip_leftovers`` takes them off the text: here a counter after a word ("continue 1 / 1") is
+read past too, since only finding turns depends on it."""
+_LEFTOVER_ENDS = (*"0123456789→ \n", *_SITE_WORDS)
 
 
 @cache

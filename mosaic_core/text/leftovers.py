@@ -16,7 +16,7 @@ SITE_WORDS = ("Share Prompt", "Copy to Clipboard", "Translate now", "지금 번�
 """Labels of chat-site buttons found glued to the end of copied turns."""
 
 _COUNTER = (
-    r"(?<=[^\s\d])\d{1,3} / \d{1,3}"  # glued to the word before: "ls1 / 1", "route1 / 3"
+    r"(?:(?<=[^\W\d_]{2})|(?<=[.?!:;)\]\u200b]))\d{1,3} / \d{1,3}"  # glued to a word or a sentence: "ls1 / 1"
     r"|(?:(?<=[.?!:;)\]]\s)|(?<=\n)|^)(?P<n>\d{1,3}) / (?P=n)"  # a line or sentence of its own: "done. 2 / 2"
 )
 _LEFTOVER = re.compile(
@@ -31,8 +31,9 @@ _LAST_CHARACTERS = (*"0123456789→", *(word[-1] for word in SITE_WORDS))
 def strip_leftovers(text: str) -> str:
     """``text`` without what chat sites leave at its end, or ``text`` itself where nothing is left there.
 
-    A version counter is taken only where it cannot be the user's: glued to the word before it, or, both
-    numbers equal, after a line break or the end of a sentence ("What is 2 / 2" keeps its fraction).
+    A version counter is taken only where it cannot be the user's: glued to the word (of two letters or more)
+    or the sentence before it, or, both numbers equal, after a line break or the end of a sentence ("What is
+    2 / 2" keeps its fraction, "x = a1 / 2" its variable).
 
     >>> [strip_leftovers(text) for text in ("cd Desktop1 / 1", "Is it?\\n\\n 지금 번역하기", "What is 2 / 2")]
     ['cd Desktop', 'Is it?', 'What is 2 / 2']

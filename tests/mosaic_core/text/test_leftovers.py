@@ -35,6 +35,7 @@ def test_what_a_site_left_is_taken_off(text: str, bare: str) -> None:
         "What is 2 / 2",  # a fraction after a word: the user's
         "Simplify 3 / 4.",
         "Compute 6/6",
+        "Let y = a1 / 2",  # a one-letter variable
         "Please advise how to fix it 1 / 1",  # after a word and a space: maybe the user's, so kept
         "what can i use inside vim to copy to clipboard",  # the user's words, not the button's label
         "Share Prompt",  # nothing but the label: no instruction would be left, kept (the loader keeps it too)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from mosaic_core.rules.base import Outcome, RuleInput
 from mosaic_core.rules.registry import RULES
+from mosaic_core.text.decoration import LETTERED_STYLES
 
 if TYPE_CHECKING:
     from mosaic_core.generate.draft import Draft
@@ -32,7 +33,10 @@ def first_outcome(run: MosaicRun, draft: Draft, language: str) -> tuple[str | No
         data = RuleInput(
             words=list(map(table.words.__getitem__, items)),
             chars=table.no_space_chars(items) if exact else list(map(table.lengths.__getitem__, items)),
-            letters=list(map(table.letters.__getitem__, items)),
+            # Beside a tag with letters ("Q1"), "the first letter" could be the tag's: no letter rule applies.
+            letters=[""] * n
+            if draft.decoration.tag_style in LETTERED_STYLES
+            else [*map(table.letters.__getitem__, items)],
             keys=draft.keys,
             mask_ratio=draft.mask_ratio,
             readings=table.readings_of(

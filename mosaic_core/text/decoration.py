@@ -13,6 +13,7 @@ from functools import cache
 __all__ = [
     "DRAWN_STYLES",
     "LANGUAGE_STYLES",
+    "LETTERED_STYLES",
     "SEPARATORS",
     "STARTS_BLOCK",
     "TAG_PUNCTUATION",
@@ -55,6 +56,9 @@ _TASK_LABELS = {
 TAG_STYLES += tuple(_TASK_LABELS.values())
 _BARE, _TASK, _STAND_IN = TAG_STYLES.index("{n}"), TAG_STYLES.index("Task {n}"), TAG_STYLES.index("[{n}]")
 _Q, _HEADING = TAG_STYLES.index("Q{n}"), TAG_STYLES.index("### {n}")
+LETTERED_STYLES = frozenset(s for s, form in enumerate(TAG_STYLES) if any(c.isalpha() for c in form.format(n="")))
+"""Styles whose tag holds letters ("Q1", "Task 1"): beside them, "the first letter of each instruction" could be
+read as the tag's, so the alphabetical rules stay away (``generate/choose.py``)."""
 LANGUAGE_STYLES = frozenset((_TASK, _Q))
 """The drawn styles that follow the mosaic's language ("Task n", "Anweisung n"), not only its items."""
 _TASK_IN = {language: TAG_STYLES.index(label) for language, label in _TASK_LABELS.items()}

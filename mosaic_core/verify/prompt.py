@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from mosaic_core.records import Plan
 from mosaic_core.text.compose import Layout, paragraphed
+from mosaic_core.text.decoration import LETTERED_STYLES, TAG_STYLES
 from mosaic_core.text.meaning import compatible, disagreement, fits_place, highest_named
 from mosaic_core.text.templates import TemplateLibrary
 
@@ -93,6 +94,11 @@ def prompt_problems(
                     f"its words say {template.place}",
                 )
             )
+    if plan.rule is not None and "alphabetical" in plan.rule and deco.tag_style in LETTERED_STYLES:
+        tag = TAG_STYLES[deco.tag_style].format(n=1)
+        found.append(
+            ("one_reading", f"{plan.rule} beside the tag {tag!r}: the first letter could be read as the tag's")
+        )
     follows = (layout.format_meta and not deco.format_before) or (layout.outer_meta and not deco.outer_before)
     if follows and paragraphed(last_instruction):
         found.append(

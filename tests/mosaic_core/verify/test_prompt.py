@@ -159,6 +159,17 @@ class TestMutations:
                     moved += 1
         assert last_apart >= 30 and moved >= 10 and after >= 10
 
+    def test_letter_rules_stay_away_from_tags_with_letters(self, mosaics: list[Mosaic]) -> None:
+        """Beside "Q1" or "Task 1", "the first letter of each instruction" could be the tag's: no generated mosaic
+        puts an alphabetical rule there, and one numbered so fails the one_reading check."""
+        lettered = {TAG_STYLES.index("Q{n}"), TAG_STYLES.index("Task {n}")}
+        alphabetical = [m for m in mosaics if "alphabetical" in (m.plan.rule or "")]
+        assert alphabetical and any(m.plan.decoration.tag_style in lettered for m in mosaics)
+        for mosaic in alphabetical:
+            assert mosaic.plan.decoration.tag_style not in lettered
+        broken = _renumbered(alphabetical[0], TAG_STYLES.index("Q{n}"), newline=True)
+        assert _failed(broken) == {"one_reading"}
+
     def test_answer_all_beside_a_mask_fails_clash(self, mosaics: list[Mosaic]) -> None:
         """A plain "answer every instruction" sentence put beside a mask sentence fails the clash check."""
         library = builtin_library()

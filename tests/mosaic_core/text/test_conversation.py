@@ -71,6 +71,15 @@ class TestFound:
             ("Do you understand?1 / 1", "do you understand"),
             ("continue please+→", "continue please"),
             ("Continue\n \n \n \n Translate now", "continue"),
+            ("that seems too long, are you sure?", "are you sure?"),
+            ("Are you sure", "are you sure"),
+            ("more #2", "more #2"),
+            ("tell me more about it from what you didnt mention, more details pls", "from what you didnt mention"),
+            ("please continue and make the list shorter", "please continue and"),
+            ("What are the pros and cons of doing this?", "what are the pros and cons of doing this"),
+            ("Answer all my questions in British english", "answer all my questions"),
+            ("forget about any prior conversations", "forget about any prior conversations"),
+            ("can you give an example for hte above", "hte above"),
         ],
     )
     def test_set_up_turns_and_follow_ups(self, text: str, phrase: str) -> None:
@@ -89,6 +98,10 @@ class TestFound:
             "Explain the rules of chess, one step after another.",
             "What is 3 / 4",
             "Write the first sentence of a novel. Share prompt ideas too.",
+            "Tell me more about congratulatory messages.",
+            "Are you sure-footed on ice? Describe how to walk safely.",
+            "What are the pros and cons of remote work?",
+            "List three fruits and continue and end with a vegetable.",
         ],
     )
     def test_tasks_that_only_look_like_turns(self, text: str) -> None:

@@ -81,7 +81,10 @@ def talking(table: SourceTable, languages: Languages, library: TemplateLibrary) 
             reading = [codes[vote] if vote >= 0 else main for vote in languages.votes]
         instructions = [record.instruction for record in table.records]
         open_ended = [not record.input.strip() for record in table.records]
-        known = table.memo[key] = conversation_phrases(instructions, reading, packs, open_ended=open_ended)
+        answers = [record.response_text for record in table.records]
+        known = table.memo[key] = conversation_phrases(
+            instructions, reading, packs, open_ended=open_ended, answers=answers
+        )
         for index, record in enumerate(table.records):
             if record.metadata.get("part") and not known[index]:
                 known[index] = LATER_PART

@@ -38,6 +38,7 @@ _END_MARKS = " \t\r\n.!?…,:;。！？，：；、\"'“”»«)"
 _LONGEST = 60
 _OPENING = 100
 _CLOSING = 100
+_ANSWER_LONGEST = 400
 CLOSING_TAIL = "[\\s.:?!…。：？！]*(?=\x00)"
 """What may follow a closing pattern up to the end of the instruction (the separator after each text joined)."""
 _SENTENCE_END = re.compile(r"[.!?;:]\s|[。！？；：]")
@@ -131,12 +132,15 @@ def conversation_phrases(
     packs: Mapping[str, Pack],
     every: str = "en",
     open_ended: Sequence[bool] | None = None,
+    answers: Sequence[str] | None = None,
 ) -> list[str]:
     """Per instruction, the words by which it speaks to the whole conversation ("" where it does not).
 
     ``languages[i]`` names the pack instruction i is read with, besides ``every``'s (read for all).
     ``open_ended[i]``: instruction i has no input, so words that close it pointing to a text after it point
-    to nothing of its own (None: no instruction is read so).
+    to nothing of its own (None: no instruction is read so). ``answers[i]``: the response to instruction i,
+    found when it only waits for the user's text ("Please provide the article."): the instruction set up a
+    later turn (None: no answer is read).
 
     >>> from mosaic_core.text.templates import builtin_library
     >>> packs = builtin_library().packs
@@ -153,15 +157,20 @@ def conversation_phrases(
         if language != every and language in packs:
             groups.setdefault(language, []).append(position)
     for language, positions in groups.items():
-        _search([instructions[p].lower() for p in positions], positions, packs[language], found, open_ended)
+        _search([instructions[p].lower() for p in positions], positions, packs[language], found, open_ended, answers)
     return found
 
 
 def _search(
-    texts: list[str], positions: list[int], pack: Pack, found: list[str], open_ended: Sequence[bool] | None
+    texts: list[str],
+    positions: list[int],
+    pack: Pack,
+    found: list[str],
+    open_ended: Sequence[bool] | None,
+    answers: Sequence[str] | None = None,
 ) -> None:
     """Mark ``found[positions[i]]`` for every text the pack's words find (texts lower-cased)."""
-    anywhere, endings, whole, opening, closing = pack.conversation
+    anywhere, endings, whole, opening, closing, waiting = pack.conversation
     if anywhere:
         # One pass of each pattern over all the texts joined: far fewer calls than a search per text.
         joined = _SEPARATOR.join(texts)
@@ -176,6 +185,8 @@ def _search(
         _search_openings(texts, positions, opening, found)
     if closing and open_ended is not None:
         _search_closings(texts, positions, closing, open_ended, found)
+    if waiting and answers is not None:
+        _search_answers([answers[p] for p in positions], positions, waiting, found)
     if endings or whole:
         ends, alone = tuple(endings), frozenset(whole)
         for index, text in enumerate(texts):
@@ -188,6 +199,27 @@ def _search(
                 found[position] = bare[:_LONGEST]
             elif ends and bare.endswith(ends):
                 found[position] = _ending(bare, ends, pack.has_words)
+
+
+def _search_answers(answers: list[str], positions: list[int], patterns: tuple[str, ...], found: list[str]) -> None:
+    """Mark the items whose answer only waits for the user's text ("Sure! Please provide the article.",
+    "Acknowledged."): their instruction sets up a later turn. Only short answers are read, from their start."""
+    matchers = _matchers(patterns)
+    for answer, position in zip(answers, positions, strict=True):
+        text = answer.strip()
+        if found[position] or len(text) > _ANSWER_LONGEST:
+            continue
+        text = text.lower()
+        for matcher in matchers:
+            match = matcher.match(text)
+            if match is not None:
+                found[position] = f"answer: {match.group().strip()}"[:_LONGEST]
+                break
+
+
+@cache
+def _matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(map(re.compile, patterns))
 
 
 def _search_openings(texts: list[str], positions: list[int], patterns: tuple[str, ...], found: list[str]) -> None:

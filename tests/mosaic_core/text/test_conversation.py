@@ -255,7 +255,43 @@ class TestFound:
         assert {i for i, phrase in found.items() if phrase} == {"talk-1"}
         assert _phrases(records[-1:], ["zh"])["talk-1"] == "from now on"
 
-    def test_a_pack_states_its_words_in_five_parts(self) -> None:
+    @pytest.mark.parametrize(
+        ("answer", "phrase"),
+        [
+            ("Acknowledged.", "answer: acknowledged."),
+            (
+                "Sure! Please provide the list of ingredients you would like recipes for.",
+                "answer: sure! please provide the",
+            ),
+            ("Understood. I'm ready to receive your queries.", "answer: understood. i'm ready"),
+            (
+                "Of course! I'd be happy to help. Please paste it here.",
+                "answer: of course! i'd be happy to help. please paste it",
+            ),
+        ],
+    )
+    def test_an_answer_that_only_waits_for_the_users_text_marks_a_set_up_turn(self, answer: str, phrase: str) -> None:
+        """The turn asked for nothing yet ("I will give you an article…"), so its answer waits for the text: in a
+        mosaic that answer would ask the reader for something no instruction holds."""
+        found = conversation_phrases(["I will send you a text."], ["en"], builtin_library().packs, answers=[answer])
+        assert found == [phrase]
+
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            "Yes.",
+            "Please send me 100 yellow notebooks.",
+            "I understand your frustration with the support team's response time.",
+            "Sure! Please provide the list. " + "Here is a first idea of what it could hold. " * 12,
+        ],
+    )
+    def test_answers_that_answer_are_left_alone(self, answer: str) -> None:
+        """A plain "Yes", an order form that says "please send me", empathy, and a long answer: all answer."""
+        assert conversation_phrases(["Reply to the customer."], ["en"], builtin_library().packs, answers=[answer]) == [
+            ""
+        ]
+
+    def test_a_pack_states_its_words_in_six_parts(self) -> None:
         with pytest.raises(TemplateError, match="conversation holds only"):
             Pack.from_json({"language": "xx", "conversation": {"everywhere": ["from now on"]}})
         for part in ("anywhere", "opening", "closing"):

@@ -62,7 +62,9 @@ read as the tag's, so the alphabetical rules stay away (``generate/choose.py``).
 LANGUAGE_STYLES = frozenset((_TASK, _Q))
 """The drawn styles that follow the mosaic's language ("Task n", "Anweisung n"), not only its items."""
 _TASK_IN = {language: TAG_STYLES.index(label) for language, label in _TASK_LABELS.items()}
-_NUMBERED_LINE = re.compile(r"^[ \t]*[0-9]+[.:]?(?:[ \t]|$)", re.MULTILINE)
+_NUMBERED_LINE = re.compile(r"^[ \t]*[0-9]+(?:[.:)](?![0-9])|[ \t]|$)", re.MULTILINE)
+"""A line that starts like a bare number tag, or a list number: "1. Service", "3 colors", "1) Mix", "3.”Song”"
+(not a decimal or a time: "3.14", "12:30")."""
 _SHAPES = {style: TAG_STYLES[style].format(n="\0").split("\0") for style in range(len(TAG_STYLES)) if style != _BARE}
 """Each style's text before and after its number ("{{{n}}}" is "{" and "}")."""
 _STYLE_LINES = {
@@ -71,7 +73,7 @@ _STYLE_LINES = {
 }
 _LEADS = "|".join(sorted({re.escape(before) for before, _ in _SHAPES.values()}, key=len, reverse=True))
 _TAGGED_LINE = re.compile(rf"^[ \t]*(?:{_LEADS})[0-9]", re.MULTILINE)
-_ANY_LINE = re.compile(rf"^[ \t]*(?:([0-9]+[.:]?(?:[ \t]|$))|(?:{_LEADS})[0-9])", re.MULTILINE)
+_ANY_LINE = re.compile(rf"^[ \t]*(?:([0-9]+(?:[.:)](?![0-9])|[ \t]|$))|(?:{_LEADS})[0-9])", re.MULTILINE)
 """A line that starts like a bare number (group 1) or like another style's tag: one scan finds the first."""
 _BLOCK_START = re.compile(r"(?: {0,3}(?:```|~~~|\||#{1,6}(?:[ \t]|$)|[-*+][ \t]|[0-9]{1,9}[.)](?:[ \t]|$)|>)| {4}|\t)")
 _CODE_WORDS = re.compile(
@@ -122,6 +124,8 @@ def looks_numbered(text: str) -> bool:
     does ("1. Service", "3 colors"), or the text itself starts with a digit ("7 3, 7, 19" after the tag "7").
 
     >>> looks_numbered("Rate these:\\n1. Service"), looks_numbered("3, 7, 19"), looks_numbered("In 1990 and 2000.")
+    (True, True, False)
+    >>> looks_numbered("Best:\\n1) Endurance"), looks_numbered("Songs:\\n3.”Speak Now”"), looks_numbered("Pi:\\n3.14")
     (True, True, False)
     """
     return text[:1].isdigit() or _NUMBERED_LINE.search(text) is not None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mosaic_core.text.decoration import SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, number_tag
+from mosaic_core.text.decoration import SEPARATORS, TAG_PUNCTUATION, TAG_STYLES, looks_numbered, number_tag
 from mosaic_core.text.wrappers import BRACKETS, CHAT_TOKENS, WRAPPER_WORDS, wrapper_tags
 
 ALL_WRAPPERS = [
@@ -44,3 +44,23 @@ class TestMarkers:
     def test_separators_are_newline_runs(self, sep: str) -> None:
         """Separators are runs of newlines only."""
         assert sep and set(sep) == {"\n"}
+
+
+@pytest.mark.parametrize(
+    ("text", "numbered"),
+    [
+        ("Rate these:\n1. Service", True),
+        ("Best picks:\n1) Endurance\n2) Check your fridge", True),
+        ("Albums:\n3.”Speak Now” (2010)", True),
+        ("3 colors", True),
+        ("Values:\n2:", True),
+        ("Pi is about\n3.14", False),
+        ("Meet at\n12:30", False),
+        ("In 1990 and 2000.", False),
+        ("About\n1,000 people", False),
+    ],
+)
+def test_lines_a_bare_number_tag_could_be_taken_for(text: str, numbered: bool) -> None:
+    """A line that starts like a list number ("1.", "1)", "3.”Song”", "3 colors") rules out the bare tag beside
+    it; a decimal, a time or a thousands separator does not."""
+    assert looks_numbered(text) is numbered

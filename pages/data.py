@@ -153,6 +153,12 @@ if report.kept_whole:
     notes.append(f"{report.kept_whole:,} multi-turn conversations are kept whole as plain samples.")
 if report.placeholder_inputs:
     notes.append(f"{report.placeholder_inputs:,} inputs only said there was none (`<noinput>`), so they are left out.")
+if report.chat_leftovers:
+    done = "taken off" if report.chat_leftovers_policy == "strip" else "kept (the toggle above takes them off)"
+    notes.append(
+        f"{report.chat_leftovers:,} records end a user's turn with what a chat site left there "
+        f'("Share Prompt", a "2 / 2" counter): {done}.'
+    )
 for note in notes:
     st.info(note)
 

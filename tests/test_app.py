@@ -91,6 +91,29 @@ class TestDataPage:
         visit(app, "data")
         assert "yet the recipe lets them into mosaics" in texts(app)
 
+    def test_chat_leftovers_are_counted_and_taken_off_with_the_toggle(self, app: AppTest, tmp_path: Path) -> None:
+        """A copied chat whose turn ends "Share Prompt": counted and kept by default; with the toggle on, taken
+        off."""
+        chats = [
+            {"id": f"c{i}", "conversations": [{"from": "human", "value": v}, {"from": "gpt", "value": "Done."}]}
+            for i, v in enumerate(["Name a prime.Share Prompt", "Name a colour.", "Name a city.2 / 2"])
+        ]
+        (tmp_path / "chats.json").write_text(json.dumps(chats), encoding="utf-8")
+        app.radio(key="source_kind").set_value("Local path").run()
+        app.text_input[-2].input("chats.json").run()
+        app.button[-1].click().run()
+        assert not app.exception and "2 records end a user's turn with what a chat site left" in texts(app)
+        assert app.session_state.loaded.records[0].instruction == "Name a prime.Share Prompt"
+        app.toggle(key="load_chat_leftovers").set_value(True).run()
+        app.button[-1].click().run()
+        assert not app.exception and "taken off" in texts(app)
+        assert [r.instruction for r in app.session_state.loaded.records] == [
+            "Name a prime.",
+            "Name a colour.",
+            "Name a city.",
+        ]
+        assert app.session_state.loaded.report.chat_leftovers_policy == "strip"
+
     def test_path_outside_data_folder_refused(self, app: AppTest) -> None:
         """Paths leading out of the data folder are refused with a clear message."""
         app.radio(key="source_kind").set_value("Local path").run()

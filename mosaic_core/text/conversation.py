@@ -204,22 +204,19 @@ def _search(
 def _search_answers(answers: list[str], positions: list[int], patterns: tuple[str, ...], found: list[str]) -> None:
     """Mark the items whose answer only waits for the user's text ("Sure! Please provide the article.",
     "Acknowledged."): their instruction sets up a later turn. Only short answers are read, from their start."""
-    matchers = _matchers(patterns)
+    matcher = _matcher(patterns)
     for answer, position in zip(answers, positions, strict=True):
-        text = answer.strip()
-        if found[position] or len(text) > _ANSWER_LONGEST:
+        if found[position] or (len(answer) > _ANSWER_LONGEST and len(answer.strip()) > _ANSWER_LONGEST):
             continue
-        text = text.lower()
-        for matcher in matchers:
-            match = matcher.match(text)
-            if match is not None:
-                found[position] = f"answer: {match.group().strip()}"[:_LONGEST]
-                break
+        match = matcher.match(answer.strip().lower())
+        if match is not None:
+            found[position] = f"answer: {match.group().strip()}"[:_LONGEST]
 
 
 @cache
-def _matchers(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
-    return tuple(map(re.compile, patterns))
+def _matcher(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """The patterns as one, tried in their order: one call per answer."""
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns))
 
 
 def _search_openings(texts: list[str], positions: list[int], patterns: tuple[str, ...], found: list[str]) -> None:

@@ -25,7 +25,9 @@ _LEFTOVER = re.compile(
 
 
 _TAIL = 200
-_LAST_CHARACTERS = (*"0123456789→", *(word[-1] for word in SITE_WORDS))
+_ENDS = (*"0123456789→", *SITE_WORDS)
+_LOOK_CLOSER = frozenset("0123456789→\u200b" + "".join(word[-1] for word in SITE_WORDS))
+"""Last characters worth a closer look: most texts end otherwise, and are returned at once."""
 
 
 def strip_leftovers(text: str) -> str:
@@ -38,10 +40,13 @@ def strip_leftovers(text: str) -> str:
     >>> [strip_leftovers(text) for text in ("cd Desktop1 / 1", "Is it?\\n\\n 지금 번역하기", "What is 2 / 2")]
     ['cd Desktop', 'Is it?', 'What is 2 / 2']
     """
+    last = text[-1:]
+    if not last or (last not in _LOOK_CLOSER and not last.isspace()):
+        return text
     bare = text.rstrip()
     while bare.endswith("\u200b"):  # a zero-width space, which is not white space to str.strip
         bare = bare[:-1].rstrip()
-    if not bare.endswith(_LAST_CHARACTERS):
+    if not bare.endswith(_ENDS):
         return text
     found = _LEFTOVER.search(bare, max(0, len(bare) - _TAIL))  # leftovers are short: a long text costs nothing
     return text if found is None else bare[: found.start()]

@@ -39,6 +39,7 @@ def unreachable(endpoint: str, seconds: float = PROBE_SECONDS) -> str | None:
 
 
 def hub_rows(source: Source) -> Iterator[tuple[int, Any]]:
+    """The rows of ``source``'s hub dataset: from the local cache, or with ``MOSAIC_HUB_ONLINE=1`` from the hub."""
     online = os.environ.get("MOSAIC_HUB_ONLINE") == "1"
     if not online:
         os.environ["HF_HUB_OFFLINE"] = "1"

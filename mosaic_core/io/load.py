@@ -270,21 +270,17 @@ def _leftovers(got: Exchange, strip: bool, whole: bool) -> bool:
 
     A text that is nothing but such words is kept whole: taking them would leave no instruction.
     """
-    found = False
-    bare = strip_leftovers(got.instruction)
-    if bare != got.instruction and bare.strip():
-        found = True
-        got.instruction = bare if strip else got.instruction
-    bare = strip_leftovers(got.input)
-    if bare != got.input and bare.strip():
-        found = True
-        got.input = bare if strip else got.input
+
+    def bare(text: str) -> str | None:
+        taken = strip_leftovers(text)
+        return taken if taken != text and taken.strip() else None
+
+    found = [bare(got.instruction), bare(got.input)]
+    if strip:
+        got.instruction, got.input = found[0] or got.instruction, found[1] or got.input
     if whole and got.whole:
-        turns = []
-        for role, said in got.whole:
-            bare = strip_leftovers(said) if role == "user" else said
-            changed = bare != said and bool(bare.strip())
-            found = found or changed
-            turns.append((role, bare if changed and strip else said))
-        got.whole = tuple(turns)
-    return found
+        turns = [(role, bare(said) if role == "user" else None) for role, said in got.whole]
+        found += [taken for _, taken in turns]
+        if strip:
+            got.whole = tuple((role, taken or said) for (role, said), (_, taken) in zip(got.whole, turns, strict=True))
+    return any(taken is not None for taken in found)

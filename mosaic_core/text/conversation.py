@@ -13,11 +13,15 @@ patterns found anywhere in the instruction, endings, whole instructions,
 patterns found in its opening sentence (at most the first line's first
 ``_OPENING`` characters), where words like "the above passage" can only point
 before the item: a text the instruction pastes first may be what "the above" means,
-and patterns that close an instruction with no input ("Caption the following
+patterns that close an instruction with no input ("Caption the following
 photo.", "Summarize the text below."): in a mosaic the next instruction, or the
-meta-instruction, is what follows it. English is looked for in every record,
-since it turns up in data of any language. Only the instruction is read, not its
-input: an input may be a chat log that the task is about.
+meta-instruction, is what follows it. Two more read the answer's opening: one
+that only waits for the user's text ("Please provide the article.") and one that
+takes up an earlier turn ("I apologize for the confusion. Here is the fixed
+code"): a chat cut into pieces starts one piece with a follow-up ("same error,
+revise") whose own words may not show it. English is looked for in every record,
+since it turns up in data of any language. Of the instruction, only its own words
+are read, not its input: an input may be a chat log that the task is about.
 """
 
 from __future__ import annotations
@@ -140,7 +144,8 @@ def conversation_phrases(
     ``open_ended[i]``: instruction i has no input, so words that close it pointing to a text after it point
     to nothing of its own (None: no instruction is read so). ``answers[i]``: the response to instruction i,
     found when it only waits for the user's text ("Please provide the article."): the instruction set up a
-    later turn (None: no answer is read).
+    later turn; or when it takes up an earlier one ("I apologize for the confusion."): the instruction
+    follows up on a turn the record does not hold (None: no answer is read).
 
     >>> from mosaic_core.text.templates import builtin_library
     >>> packs = builtin_library().packs
@@ -170,7 +175,7 @@ def _search(
     answers: Sequence[str] | None = None,
 ) -> None:
     """Mark ``found[positions[i]]`` for every text the pack's words find (texts lower-cased)."""
-    anywhere, endings, whole, opening, closing, waiting = pack.conversation
+    anywhere, endings, whole, opening, closing, waiting, resuming = pack.conversation
     if anywhere:
         # One pass of each pattern over all the texts joined: far fewer calls than a search per text.
         joined = _SEPARATOR.join(texts)
@@ -185,8 +190,12 @@ def _search(
         _search_openings(texts, positions, opening, found)
     if closing and open_ended is not None:
         _search_closings(texts, positions, closing, open_ended, found)
-    if waiting and answers is not None:
-        _search_answers([answers[p] for p in positions], positions, waiting, found)
+    if (waiting or resuming) and answers is not None:
+        replies = [answers[p] for p in positions]
+        if waiting:
+            _search_answers(replies, positions, waiting, found, _ANSWER_LONGEST)
+        if resuming:
+            _search_answers(replies, positions, resuming, found)
     if endings or whole:
         ends, alone = tuple(endings), frozenset(whole)
         for index, text in enumerate(texts):
@@ -201,14 +210,25 @@ def _search(
                 found[position] = _ending(bare, ends, pack.has_words)
 
 
-def _search_answers(answers: list[str], positions: list[int], patterns: tuple[str, ...], found: list[str]) -> None:
-    """Mark the items whose answer only waits for the user's text ("Sure! Please provide the article.",
-    "Acknowledged."): their instruction sets up a later turn. Only short answers are read, from their start."""
+def _search_answers(
+    answers: list[str], positions: list[int], patterns: tuple[str, ...], found: list[str], longest: int = 0
+) -> None:
+    """Mark the items whose answer opens with one of ``patterns``: an answer that only waits for the user's text
+    ("Sure! Please provide the article.", "Acknowledged."; read only in answers of at most ``longest``
+    characters), or one that takes up an earlier turn ("I apologize for the confusion. Here is…"; ``longest``
+    0: any answer, from its first ``_OPENING`` characters). Either way, the instruction leans on a turn the
+    mosaic does not hold."""
     matcher = _matcher(patterns)
     for answer, position in zip(answers, positions, strict=True):
-        if found[position] or (len(answer) > _ANSWER_LONGEST and len(answer.strip()) > _ANSWER_LONGEST):
+        if found[position]:
             continue
-        match = matcher.match(answer.strip().lower())
+        if longest:
+            if len(answer) > longest and len(answer.strip()) > longest:
+                continue
+            opening = answer.strip().lower()
+        else:
+            opening = answer.lstrip()[:_OPENING].lower()
+        match = matcher.match(opening)
         if match is not None:
             found[position] = f"answer: {match.group().strip()}"[:_LONGEST]
 

@@ -23,7 +23,7 @@ __all__ = ["CUE_KINDS", "REFERENCE_COUNTS", "Pack", "plural_category"]
 CUE_KINDS = ("before", "after", "all", "given_order", "plural", "answers", "each", "rest", "classes")
 """What cues reveal: the two places a sentence can point to, and the seven claims (``text/meaning.py``)."""
 _UNITS = ("words", "chars")
-_TALK = ("anywhere", "ending", "whole", "opening", "closing", "waiting")
+_TALK = ("anywhere", "ending", "whole", "opening", "closing", "waiting", "resuming")
 REFERENCE_COUNTS = {
     "format.wrapper": 30,
     "format.plain": 7,
@@ -93,11 +93,12 @@ class Pack:
     noun_one: str = "instruction"
     noun_other: str = "instructions"
     cues: Mapping[str, re.Pattern[str] | None] | None = None
-    conversation: tuple[tuple[str, ...], ...] = ((), (), (), (), (), ())
+    conversation: tuple[tuple[str, ...], ...] = ((), (), (), (), (), (), ())
     """How an instruction in this language speaks to the whole conversation (``text/conversation.py``): patterns
     found anywhere, endings, whole instructions, patterns found at its opening, patterns that close an
-    instruction with no input by pointing to a text after it, and patterns of an answer that only waits for
-    the user's text ("Please provide the article."); all lower case."""
+    instruction with no input by pointing to a text after it, patterns of an answer that only waits for the
+    user's text ("Please provide the article."), and patterns of an answer that takes up an earlier turn
+    ("I apologize for the confusion."); all lower case."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Pack:
@@ -111,7 +112,7 @@ class Pack:
             if set(talk) - set(_TALK):
                 raise TemplateError(f"pack {language!r}: conversation holds only {', '.join(_TALK)}")
             conversation = tuple(tuple(str(p) for p in talk.get(part) or ()) for part in _TALK)
-            for pattern in conversation[0] + conversation[3] + conversation[4] + conversation[5]:
+            for pattern in conversation[0] + conversation[3] + conversation[4] + conversation[5] + conversation[6]:
                 re.compile(pattern)  # matched against lower-cased text, so written in lower case (escapes aside)
             if any(re.sub(r"\\.", "", p) != re.sub(r"\\.", "", p).lower() for part in conversation for p in part):
                 raise TemplateError(f"pack {language!r}: write the conversation words in lower case")

@@ -291,10 +291,46 @@ class TestFound:
             ""
         ]
 
-    def test_a_pack_states_its_words_in_six_parts(self) -> None:
+    @pytest.mark.parametrize(
+        ("answer", "phrase"),
+        [
+            (
+                "I apologize for the confusion. Here is the fixed loop:\n" + "for x in y: pass\n" * 40,
+                "answer: i apologize for the confusion",
+            ),
+            ("You're right, I apologize for leaving that out. Here's an updated table.", "answer: you're right"),
+            ("Apologies for the incomplete response. Here's the rest of it.", "answer: apologies for the incomplete"),
+            ("Thank you for pointing that out. Here is the updated code:", "answer: thank you for pointing that out"),
+            ("Sure, here's the continuation of the essay:\n\nIn the end…", "answer: sure, here's the continuation"),
+            ("My apologies for the mistake. The query should read:", "answer: my apologies for the mistake"),
+        ],
+    )
+    def test_an_answer_that_takes_up_an_earlier_turn_marks_a_follow_up(self, answer: str, phrase: str) -> None:
+        """A chat cut into pieces opens a piece with a follow-up ("Same error, revise"): its answer, of any length,
+        shows it leans on a turn the record does not hold."""
+        found = conversation_phrases(["Same error, revise."], ["en"], builtin_library().packs, answers=[answer])
+        assert found == [phrase]
+
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            "I apologize for my mistake. I should have given you the correct information.",
+            "I apologize for the misunderstanding. Is there something else I can get for you?",
+            "I'm sorry for what I said and did. I regret it.",
+            "I apologize for the inconvenience caused. We take customer satisfaction very seriously.",
+            "Rest your dog and inspect its paws.",
+            "The rest of the team agreed. You're right to ask, though.",
+        ],
+    )
+    def test_apologies_a_task_asks_for_are_left_alone(self, answer: str) -> None:
+        """Alpaca asks for apologies and customer-service replies: an apology for the reader's own trouble, or
+        one the task wrote, answers the task (and "You're right" further on is not an opening)."""
+        assert conversation_phrases(["Write an apology."], ["en"], builtin_library().packs, answers=[answer]) == [""]
+
+    def test_a_pack_states_its_words_in_seven_parts(self) -> None:
         with pytest.raises(TemplateError, match="conversation holds only"):
             Pack.from_json({"language": "xx", "conversation": {"everywhere": ["from now on"]}})
-        for part in ("anywhere", "opening", "closing"):
+        for part in ("anywhere", "opening", "closing", "waiting", "resuming"):
             with pytest.raises(TemplateError, match="malformed"):
                 Pack.from_json({"language": "xx", "conversation": {part: ["from (now on"]}})
         # The text is lower-cased before it is read, so a capital would never match (escapes such as \S aside).

@@ -93,6 +93,9 @@ class Rule:
     classes: bool = False
     """Its answer is a class of numbers (odd, even), which a sentence may speak of as several ("every odd one",
     claim ``classes``): such a sentence needs both classes to hold two instructions."""
+    letters: bool = False
+    """Its answer is read from the instructions' first letters: it means something only in a language with an
+    alphabetical order, and not beside a tag with letters ("Q1"), whose "Q" could be read as the first letter."""
 
     @property
     def strategy(self) -> str:

@@ -77,8 +77,8 @@ def _by_size(data: RuleInput, unit: str, descending: bool) -> Outcome | None:
 PERMUTE_RULES: tuple[Rule, ...] = (
     Rule("permute.fix", _fixed_order, ("order",), check_drawn=_check_fixed),
     Rule("permute.reverse", _reverse, positional=True),
-    Rule("permute.alphabetical", lambda data: _by_letter(data, descending=False)),
-    Rule("permute.reverse_alphabetical", lambda data: _by_letter(data, descending=True)),
+    Rule("permute.alphabetical", lambda data: _by_letter(data, descending=False), letters=True),
+    Rule("permute.reverse_alphabetical", lambda data: _by_letter(data, descending=True), letters=True),
     Rule("permute.shortest_words", lambda data: _by_size(data, "words", descending=False), unit="words"),
     Rule("permute.longest_words", lambda data: _by_size(data, "words", descending=True), unit="words"),
     Rule("permute.shortest_chars", lambda data: _by_size(data, "chars", descending=False), unit="chars"),

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mosaic_core.errors import TemplateError
+from mosaic_core.rules.registry import RULES
 
 __all__ = ["CUE_KINDS", "REFERENCE_COUNTS", "Pack", "plural_category"]
 
@@ -167,11 +168,12 @@ class Pack:
         >>> Pack("zh", "中文", alphabet="", size_units=("chars",)).uses_family("permute.longest_words")
         False
         """
-        if "alphabetical" in family:
+        rule = RULES.get(family)
+        if rule is None:  # a format family: every language has them
+            return True
+        if rule.letters:
             return bool(self.alphabet)
-        if family.endswith("_words"):
-            return self.has_words
-        return True
+        return rule.unit != "words" or self.has_words
 
     # -- how this language writes a rule's values ---------------------------------------------
 

@@ -8,6 +8,7 @@ problem is reported under the name of its check.
 from __future__ import annotations
 
 from mosaic_core.records import Plan
+from mosaic_core.rules.registry import RULES
 from mosaic_core.text.compose import Layout, paragraphed
 from mosaic_core.text.decoration import LETTERED_STYLES, TAG_STYLES
 from mosaic_core.text.meaning import compatible, disagreement, fits_place, highest_named
@@ -94,7 +95,8 @@ def prompt_problems(
                     f"its words say {template.place}",
                 )
             )
-    if plan.rule is not None and "alphabetical" in plan.rule and deco.tag_style in LETTERED_STYLES:
+    rule = RULES.get(plan.rule or "")
+    if rule is not None and rule.letters and deco.tag_style in LETTERED_STYLES:
         tag = TAG_STYLES[deco.tag_style].format(n=1)
         found.append(
             ("one_reading", f"{plan.rule} beside the tag {tag!r}: the first letter could be read as the tag's")

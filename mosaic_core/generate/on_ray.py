@@ -61,6 +61,16 @@ class RayResult:
     manifest_data: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """What each epoch's rows are: their format and file type, and the dataset's main language ("" if fixed)."""
+
+    record_format: str
+    provenance: bool
+    file_type: str
+    main: str
+
+
 def _derived(*parts: object) -> int:
     """A 63-bit seed from several values (stable across processes, unlike hash())."""
     digest = hashlib.blake2b(":".join(map(str, parts)).encode(), digest_size=8).digest()
@@ -216,9 +226,8 @@ def generate_on_ray(
         staging = staging_folder(output)
         (staging / "data").mkdir()
         try:
-            _write_epochs(
-                usable, staging / "data", config, report, record_format, provenance, file_type, main, blocks, say
-            )
+            rows_of = _Rows(record_format, provenance, file_type, main)
+            _write_epochs(usable, staging / "data", config, report, rows_of, blocks, say)
             pair.folder(staging / "data", output)
             export = {
                 "file": output.name,
@@ -244,10 +253,7 @@ def _write_epochs(
     folder: Path,
     config: MosaicConfig,
     report: RunReport,
-    record_format: str,
-    provenance: bool,
-    file_type: str,
-    main: str,
+    rows: _Rows,
     blocks: int | None,
     say: Callable[[str], None],
 ) -> None:
@@ -266,9 +272,9 @@ def _write_epochs(
             fn_kwargs={
                 "recipe": config.to_recipe(),
                 "epoch": epoch,
-                "record_format": record_format,
-                "provenance": provenance,
-                "main": main,
+                "record_format": rows.record_format,
+                "provenance": rows.provenance,
+                "main": rows.main,
             },
         ).materialize()
         # Count and write one epoch at a time, so only one epoch's output is ever held.
@@ -281,7 +287,7 @@ def _write_epochs(
         for r in made.select_columns(["strategy", "rule", "language"]).iter_rows():
             report.count(r["strategy"], r["rule"] or None, r["language"])
         shards = made.map(_export_row)
-        if file_type == "jsonl":
+        if rows.file_type == "jsonl":
             shards.write_json(str(folder), force_ascii=False)
         else:
             shards.write_parquet(str(folder))

@@ -320,12 +320,62 @@ class TestFound:
             "I apologize for the inconvenience caused. We take customer satisfaction very seriously.",
             "Rest your dog and inspect its paws.",
             "The rest of the team agreed. You're right to ask, though.",
+            "You're right to ask: the tax is due in April.",
         ],
     )
     def test_apologies_a_task_asks_for_are_left_alone(self, answer: str) -> None:
         """Alpaca asks for apologies and customer-service replies: an apology for the reader's own trouble, or
         one the task wrote, answers the task (and "You're right" further on is not an opening)."""
         assert conversation_phrases(["Write an apology."], ["en"], builtin_library().packs, answers=[answer]) == [""]
+
+    @pytest.mark.parametrize(
+        ("language", "answer"),
+        [
+            ("zh", "好的，请提供您要翻译的文章。"),
+            ("zh", "非常抱歉给您造成了困惑。以下是修改后的代码："),
+            ("zh", "您说得对，我刚才漏掉了一步。"),
+            ("ja", "承知しました。"),
+            ("ja", "申し訳ありません、先ほどの回答に誤りがありました。"),
+            ("ja", "ご指摘ありがとうございます。修正版は以下の通りです。"),
+            ("de", "Klar! Bitte senden Sie mir den Text."),
+            ("de", "Entschuldigen Sie die Verwirrung. Hier ist der korrigierte Code:"),
+            ("de", "Du hast völlig recht, das fehlte."),
+            ("fr", "Bien sûr ! Veuillez me fournir l’article."),
+            ("fr", "Je m’excuse pour la confusion. Voici la version corrigée :"),
+            ("fr", "Vous avez tout à fait raison, j’ai oublié ce point."),
+            ("es", "¡Claro! Por favor, proporciona el texto."),
+            ("es", "Pido disculpas por la confusión. Aquí está el código corregido:"),
+            ("es", "Tienes razón, faltaba ese paso."),
+            ("ru", "Конечно! Пожалуйста, пришлите текст статьи."),
+            ("ru", "Прошу прощения за путаницу. Вот исправленный код:"),
+            ("ru", "Вы совершенно правы, я пропустил этот шаг."),
+        ],
+    )
+    def test_each_pack_reads_answers_that_wait_or_take_up_a_turn(self, language: str, answer: str) -> None:
+        """Read with the item's own pack (English words do not find these); the phrase names what was found."""
+        packs = builtin_library().packs
+        found = conversation_phrases(["…"], [language], packs, answers=[answer])
+        assert found[0].startswith("answer: ")
+        assert conversation_phrases(["…"], ["en"], packs, answers=[answer]) == [""]
+
+    @pytest.mark.parametrize(
+        ("language", "answer"),
+        [
+            ("zh", "抱歉给您带来不便，我们会尽快为您处理退款。"),
+            ("zh", "请提供身份证明以便我们核实。" + "此外还需要填写申请表并附上近期照片。" * 30),
+            ("ja", "ご不便をおかけして申し訳ございません。"),
+            ("de", "Es tut mir leid für die Verspätung Ihrer Bestellung."),
+            ("de", "Verstanden zu werden ist ein Grundbedürfnis."),
+            ("fr", "Désolé pour le retard de votre commande."),
+            ("fr", "Tu as raison de demander : voici pourquoi."),
+            ("es", "Lo siento por el retraso de su pedido."),
+            ("ru", "Приносим извинения за задержку заказа."),
+            ("ru", "Вы правильно поступили, обратившись к врачу."),
+        ],
+    )
+    def test_apologies_and_requests_a_task_asks_for_stay_in_every_pack(self, language: str, answer: str) -> None:
+        """Customer-service apologies, a long answer that asks for documents, "you are right to ask"."""
+        assert conversation_phrases(["…"], [language], builtin_library().packs, answers=[answer]) == [""]
 
     def test_a_pack_states_its_words_in_seven_parts(self) -> None:
         with pytest.raises(TemplateError, match="conversation holds only"):

@@ -175,7 +175,7 @@ def _search(
     answers: Sequence[str] | None = None,
 ) -> None:
     """Mark ``found[positions[i]]`` for every text the pack's words find (texts lower-cased)."""
-    anywhere, endings, whole, opening, closing, waiting, resuming = pack.conversation
+    anywhere, endings, whole, opening, closing, waiting, leaning = pack.conversation
     if anywhere:
         # One pass of each pattern over all the texts joined: far fewer calls than a search per text.
         joined = _SEPARATOR.join(texts)
@@ -190,12 +190,12 @@ def _search(
         _search_openings(texts, positions, opening, found)
     if closing and open_ended is not None:
         _search_closings(texts, positions, closing, open_ended, found)
-    if (waiting or resuming) and answers is not None:
+    if (waiting or leaning) and answers is not None:
         replies = [answers[p] for p in positions]
         if waiting:
             _search_answers(replies, positions, waiting, found, _ANSWER_LONGEST)
-        if resuming:
-            _search_answers(replies, positions, resuming, found)
+        if leaning:
+            _search_answers(replies, positions, leaning, found)
     if endings or whole:
         ends, alone = tuple(endings), frozenset(whole)
         for index, text in enumerate(texts):

@@ -24,7 +24,7 @@ __all__ = ["CUE_KINDS", "REFERENCE_COUNTS", "Pack", "plural_category"]
 CUE_KINDS = ("before", "after", "all", "given_order", "plural", "answers", "each", "rest", "classes")
 """What cues reveal: the two places a sentence can point to, and the seven claims (``text/meaning.py``)."""
 _UNITS = ("words", "chars")
-_TALK = ("anywhere", "ending", "whole", "opening", "closing", "waiting", "resuming")
+_TALK = ("anywhere", "ending", "whole", "opening", "closing", "waiting", "leaning")
 REFERENCE_COUNTS = {
     "format.wrapper": 30,
     "format.plain": 7,

@@ -358,6 +358,9 @@ class TestFound:
             ("ru", "Конечно! Пожалуйста, пришлите текст статьи."),
             ("ru", "Прошу прощения за путаницу. Вот исправленный код:"),
             ("ru", "Вы совершенно правы, я пропустил этот шаг."),
+            ("es", "Lamento la confusión. Aquí está el resto del código:"),
+            ("de", "Danke, dass du mich darauf hingewiesen hast."),
+            ("ja", "混乱を招いてしまい、申し訳ありません。"),
         ],
     )
     def test_each_pack_reads_answers_that_wait_or_take_up_a_turn(self, language: str, answer: str) -> None:
@@ -380,6 +383,12 @@ class TestFound:
             ("es", "Lo siento por el retraso de su pedido."),
             ("ru", "Приносим извинения за задержку заказа."),
             ("ru", "Вы правильно поступили, обратившись к врачу."),
+            ("ru", "Я готов поспорить, что завтра будет дождь."),
+            ("fr", "Voici la suite de Fibonacci jusqu'à 100 :"),
+            ("de", "Sie haben Recht auf eine Erstattung."),
+            ("de", "Hier ist der Rest der Division: 3."),
+            ("es", "Tiene razón Juan porque el agua hierve a 100 grados."),
+            ("zh", "以下是后续内容：小明推开门，看见了一只猫。"),
         ],
     )
     def test_apologies_and_requests_a_task_asks_for_stay_in_every_pack(self, language: str, answer: str) -> None:
@@ -389,7 +398,7 @@ class TestFound:
     def test_a_pack_states_its_words_in_seven_parts(self) -> None:
         with pytest.raises(TemplateError, match="conversation holds only"):
             Pack.from_json({"language": "xx", "conversation": {"everywhere": ["from now on"]}})
-        for part in ("anywhere", "opening", "closing", "waiting", "resuming"):
+        for part in ("anywhere", "opening", "closing", "waiting", "leaning"):
             with pytest.raises(TemplateError, match="malformed"):
                 Pack.from_json({"language": "xx", "conversation": {part: ["from (now on"]}})
         # The text is lower-cased before it is read, so a capital would never match (escapes such as \S aside).

@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--meta-language",
         help="language of the meta-instructions: auto (each mosaic in its items' language, the default) "
-        "or a pack: en (the paper's behaviour), zh, ja, es, fr, de, ru",
+        "or a pack: en (the paper's behaviour), zh, zh-Hant, ja, es, fr, de, ru",
     )
     gen.add_argument(
         "--mixed-languages",

@@ -38,6 +38,7 @@ from mosaic_core.io.manifest import build_manifest, write_manifest
 from mosaic_core.io.rows import RowShape
 from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
+from mosaic_core.text.chinese import SIMPLIFIED, main_script
 from mosaic_core.text.language import AUTO, CONFIDENT, confident_main, raw_labels, settle
 from mosaic_core.tokenize.registry import get_tokenizer
 
@@ -63,12 +64,14 @@ class RayResult:
 
 @dataclass(frozen=True)
 class _Rows:
-    """What each epoch's rows are: their format and file type, and the dataset's main language ("" if fixed)."""
+    """What each epoch's rows are: their format and file type, the dataset's main language ("" if fixed) and the
+    script of its Chinese (``text/chinese.py``)."""
 
     record_format: str
     provenance: bool
     file_type: str
     main: str
+    chinese: str
 
 
 def _derived(*parts: object) -> int:
@@ -102,7 +105,7 @@ def _sources(
 
 
 def _walk_block(
-    batch: Any, recipe: dict[str, Any], epoch: int, record_format: str, provenance: bool, main: str
+    batch: Any, recipe: dict[str, Any], epoch: int, record_format: str, provenance: bool, main: str, chinese: str
 ) -> dict[str, list[Any]]:
     """The walk over one shuffled block; rows of the export plus bookkeeping columns."""
     data = batch.to_pydict()
@@ -117,8 +120,8 @@ def _walk_block(
     table = SourceTable.from_counts(
         records, get_tokenizer(config.tokenizer), list(data["prompt_tokens"]) + list(data["response_tokens"])
     )
-    # Languages are settled against the whole dataset's main language, not the block's.
-    table.set_languages(settle(list(zip(data["label"], data["label_p"], strict=True)), main), main)
+    # Languages are settled against the whole dataset's main language and Chinese script, not the block's.
+    table.set_languages(settle(list(zip(data["label"], data["label_p"], strict=True)), main, chinese), main)
     run = MosaicRun(table, config)
     shape = RowShape(record_format, provenance)
     for mosaic in run.walk(epoch, order=list(range(len(records)))):
@@ -204,14 +207,15 @@ def generate_on_ray(
         .map_batches(_count, batch_format="pyarrow", fn_kwargs={"tokenizer": config.tokenizer, "detect": detect})
         .materialize()
     )
-    main, settled = "", None
+    main, settled, chinese = "", None, SIMPLIFIED
     columns = ["id", "prompt_tokens", "response_tokens", "label", "label_p"]
     by_id = {r["id"]: r for r in counted.select_columns(columns).iter_rows()}
     ordered = [by_id[record.id] for record in loaded.records]
     if detect:
         confident = counted.filter(expr=col("label_p") >= lit(CONFIDENT)).groupby("label").count().take_all()
         main = confident_main((row["label"], 1.0) for row in confident for _ in range(row["count()"]))
-        settled = settle([(r["label"], r["label_p"]) for r in ordered], main)
+        chinese = main_script(r["label"] for r in ordered)
+        settled = settle([(r["label"], r["label_p"]) for r in ordered], main, chinese)
         report.source_languages = dict(Counter(settled))
     sources = _sources(loaded, config, ordered, settled, main)
     report.usable, report.unusable = len(sources.usable), sources.unusable
@@ -226,7 +230,7 @@ def generate_on_ray(
         staging = staging_folder(output)
         (staging / "data").mkdir()
         try:
-            rows_of = _Rows(record_format, provenance, file_type, main)
+            rows_of = _Rows(record_format, provenance, file_type, main, chinese)
             _write_epochs(usable, staging / "data", config, report, rows_of, blocks, say)
             pair.folder(staging / "data", output)
             export = {
@@ -275,6 +279,7 @@ def _write_epochs(
                 "record_format": rows.record_format,
                 "provenance": rows.provenance,
                 "main": rows.main,
+                "chinese": rows.chinese,
             },
         ).materialize()
         # Count and write one epoch at a time, so only one epoch's output is ever held.

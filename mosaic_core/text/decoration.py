@@ -62,6 +62,7 @@ read as the tag's, so the alphabetical rules stay away (``generate/choose.py``).
 LANGUAGE_STYLES = frozenset((_TASK, _Q))
 """The drawn styles that follow the mosaic's language ("Task n", "Anweisung n"), not only its items."""
 _TASK_IN = {language: TAG_STYLES.index(label) for language, label in _TASK_LABELS.items()}
+_TASK_IN["zh-Hant"] = _TASK_IN["zh"]  # Traditional Chinese writes 指令 as Simplified does
 _NUMBERED_LINE = re.compile(r"^[ \t]*[0-9]+(?:[.:)](?![0-9])|[ \t]|$)", re.MULTILINE)
 """A line that starts like a bare number tag, or a list number: "1. Service", "3 colors", "1) Mix", "3.”Song”"
 (not a decimal or a time: "3.14", "12:30")."""

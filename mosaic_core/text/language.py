@@ -13,6 +13,8 @@ instructions that quote another language, which are English. Chinese and
 Japanese are told apart by script first: text written mostly in
 Han characters and kana is Japanese if it has any kana, else Chinese (the model
 is unsure on short Han-only text, and Japanese is rarely written without kana).
+Chinese is then Simplified (``zh``) or Traditional (``zh-Hant``) by its
+characters' forms (``text/chinese.py``).
 
 A label is kept only when the model is confident: at least ``CONFIDENT`` for a
 language common in the dataset (at least ``COMMON`` of the confident labels, or
@@ -34,6 +36,8 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from mosaic_core.text.chinese import resolve, script_of
 
 __all__ = [
     "AUTO",
@@ -146,13 +150,15 @@ def _label(model: Any, text: str) -> tuple[str, float]:
         return "en", 1.0
     hint = _script_hint(head)
     if hint is not None:
-        return hint, 1.0
+        return (script_of(head) if hint == "zh" else hint), 1.0
     line = " ".join(head.split()) + "\n"
     found = model.predict(line, 1, 0.0, "replace")
     if not found:
         return UNDETERMINED, 0.0
     probability, label = found[0]
     code = label.removeprefix("__label__")
+    if code == "zh":
+        code = script_of(head)
     if code != "en" and CONFIDENT <= probability < CONFIDENT_OTHER and _plainly_foreign(model, head, line):
         return code, CONFIDENT_OTHER
     return code, float(probability)
@@ -179,23 +185,26 @@ def detect_languages(texts: Sequence[str], progress: Callable[[int, int], None] 
 
 
 def confident_main(labels: Iterable[tuple[str, float]]) -> str:
-    """The most common label among the confident ones (ties: the first in code order)."""
-    confident = Counter(code for code, p in labels if p >= CONFIDENT)
+    """The most common label among the confident ones (ties: the first in code order), Chinese ones settled."""
+    confident = Counter(code for code, p in resolve(list(labels)) if p >= CONFIDENT)
     return min(confident, key=lambda code: (-confident[code], code)) if confident else UNDETERMINED
 
 
-def settle(labels: Sequence[tuple[str, float]], main: str | None = None) -> list[str]:
+def settle(labels: Sequence[tuple[str, float]], main: str | None = None, chinese: str | None = None) -> list[str]:
     """Labels kept where confident enough: more so for a language that is rare in the dataset.
 
     A language with at least ``COMMON`` of the confident labels (the main one, or each of a mixed
     dataset's) needs ``CONFIDENT``; a rare one needs ``CONFIDENT_OTHER``, so an English instruction
-    that quotes French stays English in an English dataset.
+    that quotes French stays English in an English dataset. Chinese becomes ``zh`` or ``zh-Hant``
+    (``text/chinese.py``); Chinese that reads the same in both takes ``chinese`` if given, else the script
+    most of these labels' Chinese uses.
 
     >>> settle([("en", 0.6)] * 60 + [("fr", 0.7), ("fr", 0.95), ("de", 0.3)])[-3:]
     ['', 'fr', '']
     >>> settle([("de", 0.6)] * 10 + [("zh", 0.99)] * 10)[:2]
     ['de', 'de']
     """
+    labels = resolve(labels, chinese)
     main = confident_main(labels) if main is None else main
     confident = Counter(code for code, p in labels if p >= CONFIDENT)
     total = sum(confident.values())

@@ -55,6 +55,7 @@ def plural_category(language: str, count: int) -> str:
     >>> plural_category("en", 1), plural_category("fr", 0), plural_category("zh", 1)
     ('one', 'one', 'other')
     """
+    language = language.split("-", 1)[0]  # a script (zh-Hant) writes the language's numbers as it does
     if language in ("zh", "ja"):
         return "other"
     if language == "ru":
@@ -142,8 +143,11 @@ class Pack:
             )
         except (KeyError, TypeError, ValueError, re.error) as exc:
             raise TemplateError(f"template pack {data.get('language', '?')!r} is malformed: {exc}") from None
-        if not re.fullmatch(r"[a-z]{2,3}", pack.language):
-            raise TemplateError(f"pack language {pack.language!r} must be a two- or three-letter code")
+        if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Z][a-z]{3})?", pack.language):
+            raise TemplateError(
+                f"pack language {pack.language!r} must be a two- or three-letter code, with a script if need be "
+                "(zh-Hant)"
+            )
         if len(pack.sentence_end) != 1 or pack.sentence_end not in pack.terminals:
             raise TemplateError(f"pack {language!r}: sentence_end must be one of its terminals")
         if set(units) - set(_UNITS) or "chars" not in units:

@@ -40,7 +40,7 @@ __all__ = [
     "validate_text",
 ]
 
-BUILTIN_LANGUAGES = ("en", "zh", "ja", "es", "fr", "de", "ru")
+BUILTIN_LANGUAGES = ("en", "zh", "zh-Hant", "ja", "es", "fr", "de", "ru")
 """The packs shipped in ``text/packs/``, English first (the paper's language and the fallback)."""
 
 

@@ -16,7 +16,7 @@ from mosaic_core.text.packs.__main__ import main as packs_main
 from mosaic_core.text.templates import BUILTIN_LANGUAGES, PLACEHOLDERS, builtin_library, read_pack
 
 PACKS = Path(__file__).resolve().parents[3] / "mosaic_core" / "text" / "packs"
-NO_ALPHABET = ("zh", "ja")
+NO_ALPHABET = ("zh", "zh-Hant", "ja")
 
 
 class TestShippedPacks:
@@ -79,7 +79,7 @@ class TestShippedPacks:
         """No alphabetical order and no word counts where the script has neither; the character unit is exact."""
         pack = builtin_library().pack(language)
         assert pack.alphabet == "" and pack.size_units == ("chars",) and pack.char_unit == "no_space"
-        units = ("字数", "字符") if language == "zh" else ("文字数",)
+        units = {"zh": ("字数", "字符"), "zh-Hant": ("字數", "字元"), "ja": ("文字数",)}[language]
         for family in ("permute.shortest_chars", "permute.longest_chars"):
             for template in builtin_library().family(family, language):
                 assert any(unit in template.text for unit in units), template.id
@@ -92,7 +92,8 @@ class TestShippedPacks:
         pack = builtin_library().pack(language)
         assert pack.char_unit == "no_space" and pack.word_unit == ("spaces" if "words" in pack.size_units else "")
         line_break = {"en": "line break", "de": "Zeilenumbr", "es": "salto", "fr": "retour", "ru": "перенос"}
-        marker = line_break.get(language, "换行" if language == "zh" else "改行")
+        line_break.update({"zh": "换行", "zh-Hant": "換行", "ja": "改行"})
+        marker = line_break[language]
         for family, templates in builtin_library().families(language).items():
             if family.endswith(("_words", "_chars")):
                 for template in templates:

@@ -71,7 +71,7 @@ class TestReadings:
         """Mosaics in English with a Chinese item take no word-count rule (the answer would depend on the reading)."""
         records = [SourceRecord(f"e{i}", f"Explain topic {i} in a few plain words.", "", "Sure.") for i in range(20)]
         chinese = "请用三句话解释光合作用是什么以及它为什么对地球上的生命如此重要"
-        records.append(SourceRecord("zh", chinese, "", "好的。"))
+        records.append(SourceRecord("zh", chinese, "", "光合作用把光能变成化学能。"))  # "好的。" alone only waits
         table = SourceTable.build(records, "cl100k_base")
         table.set_languages(["en"] * 20 + ["zh"])
         worded = 0

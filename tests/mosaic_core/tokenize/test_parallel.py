@@ -64,4 +64,4 @@ class TestDetectionInWorkers:
         heard = ["Schreibe ein Gedicht über das Meer.", "写诗。", "Écris un poème."]
         labels = count_in_parallel(counter, texts, 2, detect=heard).labels
         assert labels == raw_labels(heard)
-        assert [label for label, _ in labels] == ["de", "zh", "fr"]
+        assert [label for label, _ in labels] == ["de", "zh-Hans", "fr"]  # raw: Chinese by script, settled later

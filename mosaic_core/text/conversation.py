@@ -17,9 +17,10 @@ patterns that close an instruction with no input ("Caption the following
 photo.", "Summarize the text below."): in a mosaic the next instruction, or the
 meta-instruction, is what follows it. Two more read the answer's opening: one
 that only waits for the user's text ("Please provide the article.") and one that
-takes up an earlier turn ("I apologize for the confusion. Here is the fixed
-code"): a chat cut into pieces starts one piece with a follow-up ("same error,
-revise") whose own words may not show it. English is looked for in every record,
+shows the item leans on what the record does not hold: an earlier turn ("I
+apologize for the confusion. Here is the fixed code"; a chat cut into pieces
+starts one piece with a follow-up, "same error, revise", whose own words may not
+show it), or a text it never gave ("You haven't provided any code."). English is looked for in every record,
 since it turns up in data of any language. Of the instruction, only its own words
 are read, not its input: an input may be a chat log that the task is about.
 """
@@ -43,6 +44,7 @@ _LONGEST = 60
 _OPENING = 100
 _CLOSING = 100
 _ANSWER_LONGEST = 400
+_ANSWER_OPENING = 100
 CLOSING_TAIL = "[\\s.:?!…。：？！]*(?=\x00)"
 """What may follow a closing pattern up to the end of the instruction (the separator after each text joined)."""
 _SENTENCE_END = re.compile(r"[.!?;:]\s|[。！？；：]")
@@ -144,8 +146,9 @@ def conversation_phrases(
     ``open_ended[i]``: instruction i has no input, so words that close it pointing to a text after it point
     to nothing of its own (None: no instruction is read so). ``answers[i]``: the response to instruction i,
     found when it only waits for the user's text ("Please provide the article."): the instruction set up a
-    later turn; or when it takes up an earlier one ("I apologize for the confusion."): the instruction
-    follows up on a turn the record does not hold (None: no answer is read).
+    later turn; or when it takes up an earlier turn or says the text is missing ("I apologize for the
+    confusion.", "You haven't provided any code."): the instruction leans on what the record does not hold
+    (None: no answer is read).
 
     >>> from mosaic_core.text.templates import builtin_library
     >>> packs = builtin_library().packs
@@ -215,9 +218,9 @@ def _search_answers(
 ) -> None:
     """Mark the items whose answer opens with one of ``patterns``: an answer that only waits for the user's text
     ("Sure! Please provide the article.", "Acknowledged."; read only in answers of at most ``longest``
-    characters), or one that takes up an earlier turn ("I apologize for the confusion. Here is…"; ``longest``
-    0: any answer, from its first ``_OPENING`` characters). Either way, the instruction leans on a turn the
-    mosaic does not hold."""
+    characters), or one that takes up an earlier turn or says the text is missing ("I apologize for the
+    confusion. Here is…", "You haven't provided any code."; ``longest`` 0: any answer, from its first
+    ``_ANSWER_OPENING`` characters). Either way, the instruction leans on what the mosaic does not hold."""
     matcher = _matcher(patterns)
     for answer, position in zip(answers, positions, strict=True):
         if found[position]:
@@ -227,7 +230,7 @@ def _search_answers(
                 continue
             opening = answer.strip().lower()
         else:
-            opening = answer.lstrip()[:_OPENING].lower()
+            opening = answer.lstrip()[:_ANSWER_OPENING].lower()
         match = matcher.match(opening)
         if match is not None:
             found[position] = f"answer: {match.group().strip()}"[:_LONGEST]

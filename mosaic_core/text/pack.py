@@ -99,8 +99,9 @@ class Pack:
     """How an instruction in this language speaks to the whole conversation (``text/conversation.py``): patterns
     found anywhere, endings, whole instructions, patterns found at its opening, patterns that close an
     instruction with no input by pointing to a text after it, patterns of an answer that only waits for the
-    user's text ("Please provide the article."), and patterns of an answer that takes up an earlier turn
-    ("I apologize for the confusion."); all lower case."""
+    user's text ("Please provide the article."), and patterns of an answer that takes up an earlier turn or
+    says the text is missing ("I apologize for the confusion.", "You haven't provided any code."); all lower
+    case."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Pack:

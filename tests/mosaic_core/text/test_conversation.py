@@ -268,18 +268,22 @@ class TestFound:
                 "Of course! I'd be happy to help. Please paste it here.",
                 "answer: of course! i'd be happy to help. please paste it",
             ),
-            ("Of course! I'd be happy to help you with math questions. Please go ahead and ask.", None),
-            ("Sure, I'd be happy to help! Could you please provide the website name?", None),
+            (
+                "Of course! I'd be happy to help you with math questions. Please go ahead and ask.",
+                "answer: of course! i'd be happy to help you with math questi",  # shown to 60 characters
+            ),
+            (
+                "Sure, I'd be happy to help! Could you please provide the website name?",
+                "answer: sure, i'd be happy to help! could you please provide",
+            ),
             ("Sure! What would you like to share?", "answer: sure! what would you like to share"),
         ],
     )
-    def test_an_answer_that_only_waits_for_the_users_text_marks_a_set_up_turn(
-        self, answer: str, phrase: str | None
-    ) -> None:
+    def test_an_answer_that_only_waits_for_the_users_text_marks_a_set_up_turn(self, answer: str, phrase: str) -> None:
         """The turn asked for nothing yet ("I will give you an article…"), so its answer waits for the text: in a
         mosaic that answer would ask the reader for something no instruction holds."""
         found = conversation_phrases(["I will send you a text."], ["en"], builtin_library().packs, answers=[answer])
-        assert found[0].startswith("answer: ") if phrase is None else found == [phrase]
+        assert found == [phrase]
 
     @pytest.mark.parametrize(
         "answer",
@@ -310,15 +314,21 @@ class TestFound:
             ("Thank you for pointing that out. Here is the updated code:", "answer: thank you for pointing that out"),
             ("Sure, here's the continuation of the essay:\n\nIn the end…", "answer: sure, here's the continuation"),
             ("My apologies for the mistake. The query should read:", "answer: my apologies for the mistake"),
-            ("Unfortunately, you haven't provided any code. Please provide it.", None),
-            ("I'm sorry, but I cannot answer your question as there are no facts provided for me to assess.", None),
+            (
+                "Unfortunately, you haven't provided any code. Please provide it.",
+                "answer: unfortunately, you haven't provided",
+            ),
+            (
+                "I'm sorry, but I cannot answer your question as there are no facts provided for me to assess.",
+                "answer: i'm sorry, but i cannot answer your question as ther",
+            ),
         ],
     )
-    def test_an_answer_that_takes_up_an_earlier_turn_marks_a_follow_up(self, answer: str, phrase: str | None) -> None:
+    def test_an_answer_that_takes_up_an_earlier_turn_marks_a_follow_up(self, answer: str, phrase: str) -> None:
         """A chat cut into pieces opens a piece with a follow-up ("Same error, revise"): its answer, of any length,
         shows it leans on a turn the record does not hold."""
         found = conversation_phrases(["Same error, revise."], ["en"], builtin_library().packs, answers=[answer])
-        assert found[0].startswith("answer: ") if phrase is None else found == [phrase]
+        assert found == [phrase]
 
     @pytest.mark.parametrize(
         "answer",

@@ -213,15 +213,16 @@ class TemplateLibrary:
         return TemplateLibrary([*self._by_id.values(), *extra], self.packs)
 
 
-def read_pack(raw: str) -> tuple[Pack, list[Template]]:
-    """A pack file's text, parsed: its conventions and its templates (each checked when the library loads)."""
+def read_pack(raw: str, compile_words: bool = True) -> tuple[Pack, list[Template]]:
+    """A pack file's text, parsed: its conventions and its templates (each checked when the library loads);
+    ``compile_words``: as ``Pack.from_json``'s."""
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as exc:
         raise TemplateError(f"the template pack is not valid JSON: {exc}") from None
     if not isinstance(data, dict) or not isinstance(data.get("templates"), dict):
         raise TemplateError("a template pack is a JSON object with a 'templates' object")
-    pack = Pack.from_json(data)
+    pack = Pack.from_json(data, compile_words)
     templates = []
     for family, items in data["templates"].items():
         if family not in PLACEHOLDERS:
@@ -244,7 +245,7 @@ def builtin_library() -> TemplateLibrary:
         entry = folder.joinpath(f"{language}.json")
         if not entry.is_file():
             continue
-        pack, found = read_pack(entry.read_text(encoding="utf-8"))
+        pack, found = read_pack(entry.read_text(encoding="utf-8"), compile_words=False)
         packs[pack.language] = pack
         templates += found
     return TemplateLibrary(templates, packs)

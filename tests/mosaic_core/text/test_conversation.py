@@ -19,7 +19,7 @@ from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
 from mosaic_core.text.conversation import CLOSING_TAIL, Finder, conversation_phrases
 from mosaic_core.text.pack import Pack
-from mosaic_core.text.templates import builtin_library
+from mosaic_core.text.templates import BUILTIN_LANGUAGES, builtin_library, read_pack
 from tests.conftest import REPO
 
 FOLDER = REPO / "tests/fixtures/conversation"
@@ -415,6 +415,19 @@ class TestFound:
         with pytest.raises(TemplateError, match="lower case"):
             Pack.from_json({"language": "xx", "conversation": {"whole": ["Continue"]}})
         assert Pack.from_json({"language": "xx", "conversation": {"anywhere": [r"from now on\S*"]}})
+
+    @pytest.mark.parametrize("language", BUILTIN_LANGUAGES)
+    def test_every_shipped_pattern_compiles(self, language: str) -> None:
+        """The shipped packs load without compiling their conversation patterns (a run compiles those it reads):
+        here each one is compiled, as a user's pack is when it loads."""
+        raw = (REPO / "mosaic_core" / "text" / "packs" / f"{language}.json").read_text(encoding="utf-8")
+        pack, _ = read_pack(raw)
+        assert pack == builtin_library().pack(language)
+        for part in pack.conversation:
+            for pattern in part:
+                assert re.compile(pattern)
+        unread = {"language": "xx", "conversation": {"anywhere": ["from (now on"]}}
+        assert Pack.from_json(unread, compile_words=False).conversation[0] == ("from (now on",)
 
 
 class TestPointingAfter:

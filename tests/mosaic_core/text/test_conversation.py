@@ -35,6 +35,11 @@ def _phrases(records: list[SourceRecord], languages: list[str]) -> dict[str, str
     return {r.id: phrase for r, phrase in zip(records, found, strict=True)}
 
 
+def _read_answer(answer: str, language: str = "en") -> str:
+    """The words found for an item whose answer is ``answer``, read with ``language``'s pack (and English's)."""
+    return conversation_phrases(["…"], [language], builtin_library().packs, answers=[answer])[0]
+
+
 class TestFound:
     def test_english_items_and_near_misses(self) -> None:
         """The four that talk to the conversation are found; "easily understood", "answer with yes or no", a
@@ -282,8 +287,7 @@ class TestFound:
     def test_an_answer_that_only_waits_for_the_users_text_marks_a_set_up_turn(self, answer: str, phrase: str) -> None:
         """The turn asked for nothing yet ("I will give you an article…"), so its answer waits for the text: in a
         mosaic that answer would ask the reader for something no instruction holds."""
-        found = conversation_phrases(["I will send you a text."], ["en"], builtin_library().packs, answers=[answer])
-        assert found == [phrase]
+        assert _read_answer(answer) == phrase
 
     @pytest.mark.parametrize(
         "answer",
@@ -298,9 +302,7 @@ class TestFound:
     )
     def test_answers_that_answer_are_left_alone(self, answer: str) -> None:
         """A plain "Yes", an order form that says "please send me", empathy, and a long answer: all answer."""
-        assert conversation_phrases(["Reply to the customer."], ["en"], builtin_library().packs, answers=[answer]) == [
-            ""
-        ]
+        assert _read_answer(answer) == ""
 
     @pytest.mark.parametrize(
         ("answer", "phrase"),
@@ -327,8 +329,7 @@ class TestFound:
     def test_an_answer_that_takes_up_an_earlier_turn_marks_a_follow_up(self, answer: str, phrase: str) -> None:
         """A chat cut into pieces opens a piece with a follow-up ("Same error, revise"): its answer, of any length,
         shows it leans on a turn the record does not hold."""
-        found = conversation_phrases(["Same error, revise."], ["en"], builtin_library().packs, answers=[answer])
-        assert found == [phrase]
+        assert _read_answer(answer) == phrase
 
     @pytest.mark.parametrize(
         "answer",
@@ -345,7 +346,7 @@ class TestFound:
     def test_apologies_a_task_asks_for_are_left_alone(self, answer: str) -> None:
         """Alpaca asks for apologies and customer-service replies: an apology for the reader's own trouble, or
         one the task wrote, answers the task (and "You're right" further on is not an opening)."""
-        assert conversation_phrases(["Write an apology."], ["en"], builtin_library().packs, answers=[answer]) == [""]
+        assert _read_answer(answer) == ""
 
     @pytest.mark.parametrize(
         ("language", "answer"),
@@ -375,10 +376,8 @@ class TestFound:
     )
     def test_each_pack_reads_answers_that_wait_or_take_up_a_turn(self, language: str, answer: str) -> None:
         """Read with the item's own pack (English words do not find these); the phrase names what was found."""
-        packs = builtin_library().packs
-        found = conversation_phrases(["…"], [language], packs, answers=[answer])
-        assert found[0].startswith("answer: ")
-        assert conversation_phrases(["…"], ["en"], packs, answers=[answer]) == [""]
+        assert _read_answer(answer, language).startswith("answer: ")
+        assert _read_answer(answer) == ""
 
     @pytest.mark.parametrize(
         ("language", "answer"),
@@ -403,7 +402,7 @@ class TestFound:
     )
     def test_apologies_and_requests_a_task_asks_for_stay_in_every_pack(self, language: str, answer: str) -> None:
         """Customer-service apologies, a long answer that asks for documents, "you are right to ask"."""
-        assert conversation_phrases(["…"], [language], builtin_library().packs, answers=[answer]) == [""]
+        assert _read_answer(answer, language) == ""
 
     def test_a_pack_states_its_words_in_seven_parts(self) -> None:
         with pytest.raises(TemplateError, match="conversation holds only"):

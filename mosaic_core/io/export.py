@@ -159,7 +159,9 @@ def original_rows(loaded: LoadResult, share: float, seed: int, shape: RowShape, 
         rows.append(shape.row(record.prompt_text, record.response_text, record.system, record.tools, plan, losses))
     for conversation in loaded.conversations:
         plan = {"strategy": "conversation", "source_ids": [conversation.id]}
-        row = shape.conversation(conversation.turns, conversation.system, conversation.tools, plan, losses)
+        row = shape.conversation(
+            conversation.turns, conversation.system, conversation.tools, plan, losses, conversation.links
+        )
         if row is not None:
             rows.append(row)
     return rows

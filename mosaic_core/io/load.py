@@ -14,6 +14,7 @@ from mosaic_core.io.guard import finish_interrupted
 from mosaic_core.io.readers import iter_rows
 from mosaic_core.io.schemas import ColumnMapping, Exchange, Problem, detect_schema, extract, shown
 from mosaic_core.io.source import RowError, Source
+from mosaic_core.io.turns import Link
 from mosaic_core.records import SourceRecord
 from mosaic_core.text.leftovers import strip_leftovers
 
@@ -51,6 +52,8 @@ class LoadReport:
     split: str | None = None
     """The split read, where the input held several."""
     kept_whole: int = 0
+    kept_later_parts: int = 0
+    """Conversations kept whole that are a later part of a split chat: they begin with turns that answer others."""
     renamed_ids: int = 0
     placeholder_inputs: int = 0
     """Inputs that were a placeholder for none (``<noinput>``), left out of their records."""
@@ -88,6 +91,7 @@ class LoadReport:
             "multi_turn_policy": self.multi_turn_policy,
             "split": self.split,
             "kept_whole": self.kept_whole,
+            "kept_later_parts": self.kept_later_parts,
             "renamed_ids": self.renamed_ids,
             "placeholder_inputs": self.placeholder_inputs,
             "chat_leftovers": self.chat_leftovers,
@@ -101,6 +105,10 @@ class LoadReport:
         'x.json: 2 of 3 records loaded; skipped: empty_field 1'
         """
         text = f"{self.source}: {self.loaded} of {self.rows} records loaded"
+        if self.kept_whole:
+            text += f" as items, {self.kept_whole} kept whole as conversations"
+            if self.kept_later_parts:
+                text += f" ({self.kept_later_parts} of them later parts of a split chat, which begin mid-conversation)"
         if self.problems:
             text += "; skipped: " + ", ".join(f"{code} {n}" for code, n in sorted(self.problems.items()))
         if self.placeholder_inputs:
@@ -121,6 +129,8 @@ class Conversation:
     turns: tuple[tuple[str, str], ...]
     system: str = ""
     tools: str = ""
+    links: tuple[Link | None, ...] = ()
+    """Per turn, what an OpenAI tool turn holds beyond its text: call ids, words beside the calls."""
 
 
 @dataclass
@@ -226,7 +236,8 @@ def load_dataset(
             report.multi_turn += got.turns > 1
             if multi_turn == "keep":
                 report.kept_whole += 1
-                conversations.append(Conversation(record_id, got.whole, got.system, got.tools))
+                report.kept_later_parts += report.schema in ("sharegpt", "openai") and bool(_PART.fullmatch(record_id))
+                conversations.append(Conversation(record_id, got.whole, got.system, got.tools, got.links))
                 continue
             if multi_turn == "skip" and got.turns > 1:
                 report.note(

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import orjson
 
 from mosaic_core.errors import ConfigError
-from mosaic_core.io.turns import TOOL_ROLES
+from mosaic_core.io.turns import TOOL_ROLES, Link
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = ["RECORD_FORMATS", "Losses", "RowShape", "tool_calls"]
 
 RECORD_FORMATS = ("alpaca", "sharegpt", "messages", "prompt_completion")
+_ROLES = {"function_call": "assistant", "observation": "tool"}  # OpenAI messages' roles for our tool turns
 _SHAREGPT_ROLES = {"user": "human", "assistant": "gpt", "function_call": "function_call", "observation": "observation"}
 
 Turns = tuple[tuple[str, str], ...]
@@ -64,6 +65,9 @@ class Losses:
         "conversations_with_tool_turns": "conversations that call tools are left out: alpaca has no place for "
         "tool turns",
         "unreadable_tool_calls": "conversations are left out: a tool call is not JSON with a name",
+        "tool_call_ids": "tool turns are written without their call ids: the format has no place for them",
+        "words_beside_tool_calls": "assistant words beside a tool call are not in the export: the format has no "
+        "place for them",
     }
     """Each kind, said in a sentence (the CLI's notes)."""
 
@@ -109,6 +113,8 @@ class RowShape:
     """alpaca: a ``history`` column of earlier [instruction, response] pairs."""
     tool_calls: bool = False
     """messages: a ``tool_calls`` field on every message (null where a message calls nothing)."""
+    call_ids: bool = False
+    """messages: calls carry their ``id`` and every message a ``tool_call_id`` (null but on a tool's result)."""
 
     def __post_init__(self) -> None:
         if self.record_format not in RECORD_FORMATS:
@@ -122,6 +128,7 @@ class RowShape:
         report, conversations = loaded.report, loaded.conversations
         holds = record_format == "alpaca"  # the chat formats open with a system turn instead
         calls = any(role == "function_call" for c in conversations for role, _ in c.turns)
+        ids = any(link is not None and link.ids for c in conversations for link in c.links)
         return cls(
             record_format,
             provenance,
@@ -129,6 +136,7 @@ class RowShape:
             tools=record_format != "prompt_completion" and (report.tools > 0),
             history=record_format == "alpaca" and bool(conversations),
             tool_calls=record_format == "messages" and calls,
+            call_ids=record_format == "messages" and calls and ids,
         )
 
     @property
@@ -164,7 +172,10 @@ class RowShape:
         message: list[tuple[str, pa.DataType]] = [("role", text), ("content", text)]
         if self.tool_calls:
             function = pa.struct([("name", text), ("arguments", text)])
-            message.append(("tool_calls", pa.list_(pa.struct([("type", text), ("function", function)]))))
+            call = [("id", text)] if self.call_ids else []
+            message.append(("tool_calls", pa.list_(pa.struct([*call, ("type", text), ("function", function)]))))
+        if self.call_ids:
+            message.append(("tool_call_id", text))
         types: dict[str, pa.DataType] = {
             "conversations": pa.list_(pa.struct([("from", text), ("value", text)])),
             "messages": pa.list_(pa.struct(message)),
@@ -191,9 +202,19 @@ class RowShape:
         tools: str = "",
         plan: dict[str, Any] | None = None,
         losses: Losses | None = None,
+        links: tuple[Link | None, ...] = (),
     ) -> dict[str, Any] | None:
-        """A conversation kept whole; None when the format has no place for its tool turns (counted)."""
-        return self._row("", "", turns, system, tools, plan, losses)
+        """A conversation kept whole; None when the format has no place for its tool turns (counted).
+
+        ``links``: per turn, what an OpenAI tool turn held beyond its text (``io/turns.py``): ``messages``
+        gives it back; the other formats count what they have no place for.
+        """
+        lost = losses if losses is not None else Losses()
+        row = self._row("", "", turns, system, tools, plan, lost, links)
+        if row is not None and self.record_format != "messages":
+            lost.add("tool_call_ids", sum(any(link.ids) for link in links if link is not None))
+            lost.add("words_beside_tool_calls", sum(bool(link.said) for link in links if link is not None))
+        return row
 
     def mosaic(self, mosaic: Mosaic) -> dict[str, Any]:
         """A mosaic's row (what it cannot carry is counted from the run's report: ``with_system``, ``with_tools``)."""
@@ -209,6 +230,7 @@ class RowShape:
         tools: str,
         plan: dict[str, Any] | None,
         losses: Losses | None,
+        links: tuple[Link | None, ...] = (),
     ) -> dict[str, Any] | None:
         fmt = self.record_format
         pairs = turns or (("user", prompt), ("assistant", answer))
@@ -228,7 +250,7 @@ class RowShape:
             first = [{"from": "system", "value": system}] if system.strip() else []
             row = {"conversations": first + [{"from": _SHAREGPT_ROLES[role], "value": t} for role, t in pairs]}
         elif fmt == "messages":
-            messages = self._messages(pairs, system)
+            messages = self._messages(pairs, system, links)
             if messages is None:
                 lost.add("unreadable_tool_calls")
                 return None
@@ -251,21 +273,28 @@ class RowShape:
             row["mosaic"] = orjson.dumps(plan).decode() if plan is not None else None
         return row
 
-    def _messages(self, pairs: Turns, system: str) -> list[dict[str, Any]] | None:
-        messages: list[dict[str, Any]] = []
-        if system.strip():
-            messages.append({"role": "system", "content": system})
-        for role, text in pairs:
-            if role == "function_call":
-                calls = tool_calls(text)
+    def _messages(self, pairs: Turns, system: str, links: tuple[Link | None, ...]) -> list[dict[str, Any]] | None:
+        messages: list[dict[str, Any]] = [{"role": "system", "content": system}] if system.strip() else []
+        for position, (turn, said) in enumerate(pairs):
+            link = links[position] if position < len(links) else None
+            ids = link.ids if link is not None and self.call_ids else ()
+            role, text, calls = _ROLES.get(turn, turn), said, None
+            if turn == "function_call":
+                calls = tool_calls(said)
                 if calls is None or not self.tool_calls:
                     return None
-                messages.append({"role": "assistant", "content": "", "tool_calls": calls})
-            elif role == "observation":
-                messages.append({"role": "tool", "content": text})
-            else:
-                messages.append({"role": role, "content": text})
-        if self.tool_calls:
-            for message in messages:
-                message.setdefault("tool_calls", None)
+                ids = ids if len(ids) == len(calls) else ()
+                if self.call_ids:
+                    calls = [{"id": ids[i] or None if ids else None, **call} for i, call in enumerate(calls)]
+                text = link.said if link is not None else ""
+            message: dict[str, Any] = {"role": role, "content": text}
+            if self.tool_calls:
+                message["tool_calls"] = calls
+            if self.call_ids:
+                message["tool_call_id"] = ids[0] if turn == "observation" and ids else None
+            messages.append(message)
+        if self.tool_calls and messages[0]["role"] == "system":
+            messages[0]["tool_calls"] = None
+            if self.call_ids:
+                messages[0]["tool_call_id"] = None
         return messages

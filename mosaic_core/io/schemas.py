@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mosaic_core.errors import DatasetError
-from mosaic_core.io.turns import TOOL_ROLES, Problem, blank, json_type, read_turns, shown, tool_text
+from mosaic_core.io.turns import TOOL_ROLES, Link, Problem, blank, json_type, read_turns, shown, tool_text
 
 __all__ = ["SCHEMAS", "ColumnMapping", "Exchange", "Problem", "detect_schema", "extract", "json_type", "shown"]
 
@@ -74,6 +74,8 @@ class Exchange:
     tool_turns: bool = False
     placeholder_input: bool = False
     """The input was a placeholder for "none" (Alpaca's ``<noinput>``), left out."""
+    links: tuple[Link | None, ...] = ()
+    """Per turn of ``whole``, what an OpenAI tool turn holds beyond its text (``io/turns.py``)."""
 
 
 def detect_schema(rows: Iterable[Any], name: str) -> str:
@@ -185,6 +187,7 @@ def _conversation(row: Mapping[str, Any], field: str, role_key: str, text_key: s
     exchange.trimmed = trimmed
     exchange.first_calls_tool = parsed[1][0] == "function_call"
     exchange.tool_turns = any(role in TOOL_ROLES for role, _ in whole)
+    exchange.links = got.links[: len(whole)]
     return exchange
 
 

@@ -16,7 +16,18 @@ from typing import Any
 
 import orjson
 
-__all__ = ["ANSWERS", "TOOL_ROLES", "Problem", "Turns", "blank", "json_type", "read_turns", "shown", "tool_text"]
+__all__ = [
+    "ANSWERS",
+    "TOOL_ROLES",
+    "Link",
+    "Problem",
+    "Turns",
+    "blank",
+    "json_type",
+    "read_turns",
+    "shown",
+    "tool_text",
+]
 
 _USER_ROLES = {"human": "user", "user": "user"}
 _ASSISTANT_ROLES = {"gpt": "assistant", "assistant": "assistant"}
@@ -44,12 +55,26 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class Link:
+    """What an OpenAI tool turn holds beyond our (role, text), so a ``messages`` export gives it back.
+
+    A tool call: its calls' ``id`` ("" where a call has none) and the assistant's words beside the calls.
+    A tool result: the ``tool_call_id`` it answers (one id).
+    """
+
+    ids: tuple[str, ...] = ()
+    said: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Turns:
     """A conversation's system prompt, its turns as (role, text), and its tools as JSON text ("" when none)."""
 
     system: str
     turns: tuple[tuple[str, str], ...]
     tools: str
+    links: tuple[Link | None, ...] = ()
+    """Per turn, what an OpenAI tool turn holds beyond its text (``Link``); () when no turn holds any."""
 
 
 _VISIBLE = re.compile(r"[^\s\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
@@ -131,12 +156,14 @@ def read_turns(row: Mapping[str, Any], field: str, role_key: str, text_key: str)
         return Problem("bad_turns", f"field {field!r} is not a non-empty list of turns")
     system = ""
     parsed: list[tuple[str, str]] = []
+    links: list[Link | None] = []
     for position, turn in enumerate(turns, start=1):
         if not isinstance(turn, Mapping):
             return Problem("bad_turns", f"turn {position} is not an object")
         role, text = turn.get(role_key), turn.get(text_key)
         if not isinstance(role, str):
             return Problem("bad_turns", f"turn {position} has no {role_key!r}")
+        link = _link(turn, role, text)
         if role in _ASSISTANT_ROLES and (call := _openai_calls(turn)) is not None:
             role, text = "function_call", call
         if not isinstance(text, str):
@@ -159,6 +186,7 @@ def read_turns(row: Mapping[str, Any], field: str, role_key: str, text_key: str)
                 return Problem("bad_turns", f"two {_SAID[role]} turns in a row (turn {position})")
             return Problem("bad_turns", f"a {_SAID[role]} right after a {_SAID[before]} (turn {position})")
         parsed.append((role, text))
+        links.append(link)
     if not parsed:
         return Problem("bad_turns", "the conversation has no user or assistant turns")
     if len(parsed) < 2:
@@ -170,4 +198,17 @@ def read_turns(row: Mapping[str, Any], field: str, role_key: str, text_key: str)
     tool_list = tool_text(tools) if tools not in (None, "", []) else ""
     if tool_list is None:
         return Problem("bad_tools", f"field 'tools' is {json_type(tools)}, not a tool list")
-    return Turns(system, tuple(parsed), tool_list)
+    return Turns(system, tuple(parsed), tool_list, tuple(links) if any(links) else ())
+
+
+def _link(turn: Mapping[str, Any], role: str, text: object) -> Link | None:
+    """An OpenAI tool call's ids and words, or a tool result's call id (None: the turn holds neither)."""
+    if role == "tool":
+        called = turn.get("tool_call_id")
+        return Link((called,)) if isinstance(called, str) and called else None
+    calls = turn.get("tool_calls")
+    if role not in _ASSISTANT_ROLES or not isinstance(calls, list) or not calls:
+        return None
+    ids = tuple(str(call.get("id") or "") if isinstance(call, Mapping) else "" for call in calls)
+    said = text if isinstance(text, str) and not blank(text) else ""
+    return Link(ids if any(ids) else (), said) if any(ids) or said else None

@@ -32,7 +32,7 @@ class ReferenceRun(MosaicRun):
     """
 
     def grow(self, draft: Draft, order: list[int], position: int) -> State | None:
-        budget = self.config.max_tokens
+        budget = self.budget(order[position])
         limit = len(order) - position
         if draft.k_target is not None:
             limit = min(limit, draft.k_target)

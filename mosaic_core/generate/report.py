@@ -24,9 +24,10 @@ class Unusable:
     """The epoch whose walk met it; None for an item over the budget on its own (every epoch)."""
 
     @classmethod
-    def over_budget(cls, item_id: str, tokens: int, budget: int) -> Unusable:
-        """An item whose instruction and response alone exceed the budget."""
-        return cls(item_id, tokens, f"{tokens} tokens on its own, over the budget of {budget}")
+    def over_budget(cls, item_id: str, tokens: int, budget: int, context: bool = False) -> Unusable:
+        """An item whose instruction and response alone (and its system prompt and tools) exceed the budget."""
+        alone = "with its system prompt and tools" if context else "on its own"
+        return cls(item_id, tokens, f"{tokens} tokens {alone}, over the budget of {budget}")
 
     @classmethod
     def conversation(cls, item_id: str, tokens: int, phrase: str) -> Unusable:

@@ -2,11 +2,12 @@
 
 Two kinds stay out of every epoch, each listed in the manifest with its reason
 (and written as a plain sample under ``keep_unusable``): an item over the
-token budget on its own, and, under ``conversation_items: apart``, an item
-whose instruction speaks to the whole conversation (``text/conversation.py``),
-points to a text it does not hold ("the above", or "the following photo" with no
-input), or starts a later part of a chat split into parts (its first turn answers
-turns in another part; ``io/load.py``).
+token budget on its own (with the system prompt and tools it would carry), and,
+under ``conversation_items: apart``, an item whose instruction speaks to the
+whole conversation (``text/conversation.py``), points to a text it does not hold
+("the above", or "the following photo" with no input), or starts a later part of
+a chat split into parts (its first turn answers turns in another part;
+``io/load.py``).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from mosaic_core.table import SourceTable
 from mosaic_core.text.conversation import conversation_phrases
 from mosaic_core.text.templates import TemplateLibrary
 
-__all__ = ["LATER_PART", "Sources", "sort_sources", "talking_items"]
+__all__ = ["LATER_PART", "Sources", "context_tokens", "sort_sources", "talking_items"]
 
 LATER_PART = "(a later part of a split conversation)"
 """What stands for the words found where an item starts a later part of a chat split into parts."""
@@ -35,6 +36,8 @@ class Sources:
     unusable: list[Unusable]
     """Why each of ``left_out`` is (the same order)."""
     conversation: int = 0
+    context: list[int] | None = None
+    """Per item, the tokens of the system prompt and tools a mosaic of it carries (None: no item has any)."""
     """How many of them speak to the whole conversation or start a later part of a split chat."""
 
 
@@ -42,6 +45,7 @@ def sort_sources(table: SourceTable, config: MosaicConfig, languages: Languages,
     """The run's usable items and the ones left out, with their reasons."""
     budget, n = config.max_tokens, table.size
     phrases = talking(table, languages, library) if config.conversation_items == "apart" else None
+    context = context_tokens(table)
     usable: list[int] = []
     left_out: list[int] = []
     unusable: list[Unusable] = []
@@ -49,8 +53,10 @@ def sort_sources(table: SourceTable, config: MosaicConfig, languages: Languages,
     counts = table.counts
     for i in range(n):
         bare = counts[i] + counts[n + i]
+        if context is not None:
+            bare += context[i]
         if bare > budget:
-            unusable.append(Unusable.over_budget(table.ids[i], bare, budget))
+            unusable.append(Unusable.over_budget(table.ids[i], bare, budget, context is not None and context[i] > 0))
         elif phrases is not None and phrases[i]:
             if phrases[i] == LATER_PART:
                 unusable.append(Unusable.later_part(table.ids[i], bare))
@@ -61,7 +67,21 @@ def sort_sources(table: SourceTable, config: MosaicConfig, languages: Languages,
             usable.append(i)
             continue
         left_out.append(i)
-    return Sources(usable, left_out, unusable, talkers)
+    return Sources(usable, left_out, unusable, talkers, context)
+
+
+def context_tokens(table: SourceTable) -> list[int] | None:
+    """Per record, the tokens of its system prompt and its tools' JSON text, which a mosaic of it carries and the
+    budget counts (None when no record has either). A mosaic carries its first item's, or none
+    (``mixed_contexts: mix``), so the first item's is what its budget leaves out."""
+    counter, seen = table.counter, {}
+    found = []
+    for record in table.records:
+        key = (record.system if record.system.strip() else "", record.tools)
+        if key not in seen:
+            seen[key] = sum(counter.count(text) for text in key if text)
+        found.append(seen[key])
+    return found if any(found) else None
 
 
 def talking(table: SourceTable, languages: Languages, library: TemplateLibrary) -> list[str]:

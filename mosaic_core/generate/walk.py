@@ -66,6 +66,7 @@ class MosaicRun:
         self.left_out: list[Unusable] = sources.unusable
         """Items over the budget on their own, or speaking to the whole conversation (``sources.py``)."""
         self.conversation = sources.conversation
+        self.context_tokens = sources.context  # the budget counts a mosaic's system prompt and tools
         self.report = self._new_report()
         self.response_chars = table.lengths[n:]
         self.contexts, self.context_values = _contexts(table.records)
@@ -146,7 +147,7 @@ class MosaicRun:
 
     def grow(self, draft: Draft, order: list[int], position: int) -> State | None:
         """Add items from ``order[position:]`` while the mosaic stays within the budget."""
-        budget = self.config.max_tokens
+        budget = self.budget(order[position])
         limit = len(order) - position
         if draft.k_target is not None:
             limit = min(limit, draft.k_target)
@@ -173,6 +174,11 @@ class MosaicRun:
             draft.drop_last()
             state = draft.tally()
         return state if state.sizing_tokens <= budget else None
+
+    def budget(self, first: int) -> int:
+        """The tokens a mosaic opening with item ``first`` may spend on its prompt and answer."""
+        context = self.context_tokens
+        return self.config.max_tokens - (context[first] if context is not None else 0)
 
     def finish(self, draft: Draft, state: State) -> Mosaic:
         rule, outcome, layout = state.rule, state.outcome, state.layout

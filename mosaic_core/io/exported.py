@@ -85,3 +85,14 @@ def prompt_and_answer(row: Mapping[str, Any]) -> tuple[str, str]:
             if len(turns) == 2 and all(isinstance(t, Mapping) for t in turns):
                 return str(turns[0].get(text_key)), str(turns[1].get(text_key))
     raise DatasetError(f"a row of unknown shape (keys: {', '.join(sorted(map(str, row)))})")
+
+
+def context_of(row: Mapping[str, Any]) -> tuple[str, str]:
+    """The system prompt and tools (JSON text) an exported row carries ("" for each it has not)."""
+    system = row.get("system")
+    for key, role_key, text_key in (("messages", "role", "content"), ("conversations", "from", "value")):
+        turns = row.get(key)
+        if isinstance(turns, list) and turns and isinstance(turns[0], Mapping) and turns[0].get(role_key) == "system":
+            system = turns[0].get(text_key)
+    tools = row.get("tools")
+    return system if isinstance(system, str) else "", tools if isinstance(tools, str) else ""

@@ -11,7 +11,14 @@ from typing import Any
 from mosaic_core.config import MosaicConfig
 from mosaic_core.errors import DatasetError
 from mosaic_core.io.digest import file_sha256
-from mosaic_core.io.exported import iter_export_rows, manifest_path, plan_of, prompt_and_answer, read_manifest
+from mosaic_core.io.exported import (
+    context_of,
+    iter_export_rows,
+    manifest_path,
+    plan_of,
+    prompt_and_answer,
+    read_manifest,
+)
 from mosaic_core.io.guard import finish_interrupted
 from mosaic_core.io.load import LEFTOVER_POLICIES, MULTI_TURN_POLICIES, LoadResult, load_dataset
 from mosaic_core.io.schemas import ColumnMapping
@@ -127,10 +134,8 @@ def verify_export(output: Path, source: Path | None = None, manifest_file: Path 
         language = str(raw.get("language", "en"))
         check.languages[language] += 1
         try:
-            prompt, answer = prompt_and_answer(row)
-            verdict = verify_mosaic(
-                Mosaic(prompt, answer, Plan.from_dict(raw)), library, counter, config.max_tokens, sources
-            )
+            mosaic = Mosaic(*prompt_and_answer(row), Plan.from_dict(raw), *context_of(row))
+            verdict = verify_mosaic(mosaic, library, counter, config.max_tokens, sources)
         except DatasetError as exc:
             check.failures.append(f"row {number}: {exc}")
             check.failed_checks["layout"] += 1

@@ -172,6 +172,8 @@ def verify_mosaic(
                 f"recorded tokens {plan.prompt_tokens}+{plan.answer_tokens}, real {prompt_tokens}+{answer_tokens}",
                 "tokens",
             )
-        if max_tokens is not None and prompt_tokens + answer_tokens > max_tokens:
-            verdict.fail(f"{prompt_tokens + answer_tokens} tokens, over the budget of {max_tokens}", "budget")
+        context = sum(counter.count(text) for text in (mosaic.system, mosaic.tools) if text)
+        spent = prompt_tokens + answer_tokens + context  # the budget counts the system prompt and tools too
+        if max_tokens is not None and spent > max_tokens:
+            verdict.fail(f"{spent} tokens, over the budget of {max_tokens}", "budget")
     return verdict

@@ -9,20 +9,17 @@ keeps such records out of mosaics (``conversation_items: apart``, listed in
 the manifest with the words found) unless the recipe mixes them in.
 
 Each pack lists its language's words (``conversation`` in ``text/packs/*.json``):
-patterns found anywhere in the instruction, endings, whole instructions,
-patterns found in its opening sentence (at most the first line's first
-``_OPENING`` characters), where words like "the above passage" can only point
-before the item: a text the instruction pastes first may be what "the above" means,
-patterns that close an instruction with no input ("Caption the following
-photo.", "Summarize the text below."): in a mosaic the next instruction, or the
-meta-instruction, is what follows it. Two more read the answer's opening: one
-that only waits for the user's text ("Please provide the article.") and one that
-shows the item leans on what the record does not hold: an earlier turn ("I
-apologize for the confusion. Here is the fixed code"; a chat cut into pieces
-starts one piece with a follow-up, "same error, revise", whose own words may not
-show it), or a text it never gave ("You haven't provided any code."). English is looked for in every record,
-since it turns up in data of any language. Of the instruction, only its own words
-are read, not its input: an input may be a chat log that the task is about.
+patterns found anywhere in the instruction, endings, whole instructions, patterns
+found in its opening sentence (the first line's first ``_OPENING`` characters),
+where "the above passage" can only point before the item, and patterns that close
+an instruction with no input ("Caption the following photo."): in a mosaic the next
+instruction is what follows it. Three more read the answer: its opening, where it
+only waits for the user's text ("Please provide the article."), or shows the item
+leans on what the record does not hold, an earlier turn ("I apologize for the
+confusion.") or a text never given ("You haven't provided any code."); and a short
+answer's last sentence, which asks for that text ("…Please provide the transcript.").
+English is read in every record, since it turns up in data of any language. Of the
+instruction, only its own words are read, not its input (it may be a chat log).
 """
 
 from __future__ import annotations
@@ -41,12 +38,13 @@ __all__ = ["CLOSING_TAIL", "conversation_phrases"]
 _SEPARATOR = "\x00"
 _END_MARKS = " \t\r\n.!?…,:;。！？，：；、\"'“”»«)"
 _LONGEST = 60
-_OPENING = 100
+_OPENING = 200
 _CLOSING = 100
 _ANSWER_LONGEST = 400
 _ANSWER_OPENING = 100
 CLOSING_TAIL = "[\\s.:?!…。：？！]*(?=\x00)"
 """What may follow a closing pattern up to the end of the instruction (the separator after each text joined)."""
+_LAST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=\S)|(?<=[。！？])")  # where one sentence ends and the next begins
 _SENTENCE_END = re.compile(r"[.!?;:]\s|[。！？；：]")
 _SITE_WORDS = tuple(word.lower() for word in SITE_WORDS)
 _LEFTOVERS = re.compile(r"(?:\s*(?:\d+ / \d+|" + "|".join(map(re.escape, _SITE_WORDS)) + r"|\+?→))+\s*$")
@@ -178,7 +176,7 @@ def _search(
     answers: Sequence[str] | None = None,
 ) -> None:
     """Mark ``found[positions[i]]`` for every text the pack's words find (texts lower-cased)."""
-    anywhere, endings, whole, opening, closing, waiting, leaning = pack.conversation
+    anywhere, endings, whole, opening, closing, waiting, leaning, asking = pack.conversation
     if anywhere:
         # One pass of each pattern over all the texts joined: far fewer calls than a search per text.
         joined = _SEPARATOR.join(texts)
@@ -193,12 +191,14 @@ def _search(
         _search_openings(texts, positions, opening, found)
     if closing and open_ended is not None:
         _search_closings(texts, positions, closing, open_ended, found)
-    if (waiting or leaning) and answers is not None:
+    if (waiting or leaning or asking) and answers is not None:
         replies = [answers[p] for p in positions]
         if waiting:
             _search_answers(replies, positions, waiting, found, _ANSWER_LONGEST)
         if leaning:
             _search_answers(replies, positions, leaning, found)
+        if asking:
+            _search_last_sentences(replies, positions, asking, found)
     if endings or whole:
         ends, alone = tuple(endings), frozenset(whole)
         for index, text in enumerate(texts):
@@ -234,6 +234,21 @@ def _search_answers(
         match = matcher.match(opening)
         if match is not None:
             found[position] = f"answer: {match.group().strip()}"[:_LONGEST]
+
+
+def _search_last_sentences(
+    answers: list[str], positions: list[int], patterns: tuple[str, ...], found: list[str]
+) -> None:
+    """Mark the items whose short answer closes on a one-line sentence that opens with one of ``patterns``: it
+    asks for the user's text ("Sure, I can do that. Please provide me with the transcript.")."""
+    matcher = _matcher(patterns)
+    for answer, position in zip(answers, positions, strict=True):
+        text = answer.strip()
+        if found[position] or len(text) > _ANSWER_LONGEST:
+            continue
+        last = _LAST_SENTENCE.split(text.lower())[-1]
+        if "\n" not in last and matcher.match(last) is not None:
+            found[position] = f"answer: {last}"[:_LONGEST]
 
 
 @cache

@@ -24,7 +24,7 @@ __all__ = ["CUE_KINDS", "REFERENCE_COUNTS", "Pack", "plural_category"]
 CUE_KINDS = ("before", "after", "all", "given_order", "plural", "answers", "each", "rest", "classes")
 """What cues reveal: the two places a sentence can point to, and the seven claims (``text/meaning.py``)."""
 _UNITS = ("words", "chars")
-_TALK = ("anywhere", "ending", "whole", "opening", "closing", "waiting", "leaning")
+_TALK = ("anywhere", "ending", "whole", "opening", "closing", "waiting", "leaning", "asking")
 REFERENCE_COUNTS = {
     "format.wrapper": 30,
     "format.plain": 7,
@@ -95,13 +95,14 @@ class Pack:
     noun_one: str = "instruction"
     noun_other: str = "instructions"
     cues: Mapping[str, re.Pattern[str] | None] | None = None
-    conversation: tuple[tuple[str, ...], ...] = ((), (), (), (), (), (), ())
+    conversation: tuple[tuple[str, ...], ...] = ((), (), (), (), (), (), (), ())
     """How an instruction in this language speaks to the whole conversation (``text/conversation.py``): patterns
     found anywhere, endings, whole instructions, patterns found at its opening, patterns that close an
     instruction with no input by pointing to a text after it, patterns of an answer that only waits for the
     user's text ("Please provide the article."), and patterns of an answer that takes up an earlier turn or
-    says the text is missing ("I apologize for the confusion.", "You haven't provided any code."); all lower
-    case."""
+    says the text is missing ("I apologize for the confusion.", "You haven't provided any code."), and patterns
+    of a short answer's last sentence that asks for the user's text ("…Please provide me with the transcript.");
+    all lower case."""
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any], compile_words: bool = True) -> Pack:
@@ -121,8 +122,9 @@ class Pack:
                 raise TemplateError(f"pack {language!r}: conversation holds only {', '.join(_TALK)}")
             conversation = tuple(tuple(str(p) for p in talk.get(part) or ()) for part in _TALK)
             if compile_words:
-                for pattern in conversation[0] + conversation[3] + conversation[4] + conversation[5] + conversation[6]:
-                    re.compile(pattern)  # matched against lower-cased text, so in lower case (escapes aside)
+                for part in (0, 3, 4, 5, 6, 7):
+                    for pattern in conversation[part]:
+                        re.compile(pattern)  # matched against lower-cased text, so in lower case (escapes aside)
             if any(re.sub(r"\\.", "", p) != re.sub(r"\\.", "", p).lower() for part in conversation for p in part):
                 raise TemplateError(f"pack {language!r}: write the conversation words in lower case")
             cues: dict[str, re.Pattern[str] | None] = {}

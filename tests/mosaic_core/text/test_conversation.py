@@ -85,6 +85,12 @@ class TestFound:
             ("Answer all my questions in British english", "answer all my questions"),
             ("forget about any prior conversations", "forget about any prior conversations"),
             ("can you give an example for hte above", "hte above"),
+            (
+                "In my messages that I send you later, I will refer to this information as the Target Audience.",
+                "i will refer to this information as",
+            ),
+            ("I'll call these notes the brief. They are for a bakery.", ""),  # "call ... as" only
+            ("Here is some context. I will refer to it as Unit 1 from here on.", "i will refer to it as"),
         ],
     )
     def test_set_up_turns_and_follow_ups(self, text: str, phrase: str) -> None:
@@ -173,6 +179,9 @@ class TestFound:
             "Sort the list above by length.",
             "Summarise the story you wrote before in two sentences.",
             "Make your last answer shorter.",
+            # a long opening sentence: its passage comes after it, as the item's input
+            "Measured in feet, what was the length of the gun barrel made by the firm in Birmingham named in the "
+            "above passage?",
         ]
         tasks = [
             "The Nile is the longest river in Africa. Summarise the above in five words.",
@@ -181,9 +190,9 @@ class TestFound:
             "Please provide details about a web application that you created.",
             "Translate the previous sentence into French: Il pleut.",
         ]
-        found = conversation_phrases([*turns, *tasks], ["en"] * 10, builtin_library().packs)
+        found = conversation_phrases([*turns, *tasks], ["en"] * 11, builtin_library().packs)
         assert found[:3] == ["the above", "the above", "list above"]
-        assert all(found[:5]) and not any(found[5:]), found
+        assert all(found[:6]) and not any(found[6:]), found
 
     @pytest.mark.parametrize(
         ("language", "turns", "tasks"),
@@ -404,10 +413,50 @@ class TestFound:
         """Customer-service apologies, a long answer that asks for documents, "you are right to ask"."""
         assert _read_answer(answer, language) == ""
 
-    def test_a_pack_states_its_words_in_seven_parts(self) -> None:
+    @pytest.mark.parametrize(
+        ("answer", "phrase"),
+        [
+            (
+                "Sure, I can break up the transcript of your friend's message into line items or check boxes to make "
+                "it easier for you to follow the instructions. Please provide me with the transcript.",
+                "answer: please provide me with the transcript.",
+            ),
+            (
+                "Sure, I'll do my best to answer your questions in detail as if you were taking a mechatronics exam. "
+                "Please go ahead and ask your questions.",
+                "answer: please go ahead and ask your questions.",
+            ),
+            (
+                "Thank you for providing me with context. Please feel free to provide me with the list of roles and "
+                "responsibilities you have in mind, and I'll do my best to help.",
+                "answer: please feel free to provide me with the list of role",
+            ),
+        ],
+    )
+    def test_a_short_answer_that_closes_asking_for_the_text_marks_a_set_up_turn(self, answer: str, phrase: str) -> None:
+        """The answer's opening may say anything ("Sure, I can break it up…"): its last sentence asks for the text
+        the turn only announced."""
+        assert _read_answer(answer) == phrase
+
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            # a customer-service reply a task asked for: "more details" is no text the turn announced
+            "We are sorry you are having trouble. Please provide me with more details, and we will help you.",
+            # a survey a task asked for: the request opens the form that follows it
+            "Thank you for shopping with us. Please provide your ratings below:\n\n- Speed:\n- Price:\n- Service:",
+            "Here is a short poem about autumn. Please give it a read.",
+            "The form is ready. " * 25 + "Please provide your email address.",  # over 400 characters
+            "The form opens. Please provide your name. Then it asks for your age.",  # not the last sentence
+        ],
+    )
+    def test_answers_that_close_on_a_request_a_task_asked_for_stay(self, answer: str) -> None:
+        assert _read_answer(answer) == ""
+
+    def test_a_pack_states_its_words_in_eight_parts(self) -> None:
         with pytest.raises(TemplateError, match="conversation holds only"):
             Pack.from_json({"language": "xx", "conversation": {"everywhere": ["from now on"]}})
-        for part in ("anywhere", "opening", "closing", "waiting", "leaning"):
+        for part in ("anywhere", "opening", "closing", "waiting", "leaning", "asking"):
             with pytest.raises(TemplateError, match="malformed"):
                 Pack.from_json({"language": "xx", "conversation": {part: ["from (now on"]}})
         # The text is lower-cased before it is read, so a capital would never match (escapes such as \S aside).

@@ -151,6 +151,11 @@ if report.renamed_ids:
     notes.append(f"{report.renamed_ids:,} duplicate ids were made unique (suffix ~2, ~3, ...).")
 if report.kept_whole:
     notes.append(f"{report.kept_whole:,} multi-turn conversations are kept whole as plain samples.")
+    if report.kept_later_parts:
+        notes.append(
+            f"{report.kept_later_parts:,} of them are later parts of a chat split into parts: they begin with turns "
+            "that answer others they do not hold."
+        )
 if report.placeholder_inputs:
     notes.append(f"{report.placeholder_inputs:,} inputs only said there was none (`<noinput>`), so they are left out.")
 if report.chat_leftovers:

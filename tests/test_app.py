@@ -114,6 +114,25 @@ class TestDataPage:
         ]
         assert app.session_state.loaded.report.chat_leftovers_policy == "strip"
 
+    def test_conversations_kept_whole_say_how_many_begin_mid_chat(self, app: AppTest, tmp_path: Path) -> None:
+        """With multi-turn "keep", the page says how many conversations are kept whole, and how many of them are
+        a later part of a split chat (FastChat's ``id_1``), which begins with turns answering others."""
+        turns = [
+            {"from": f, "value": v}
+            for f, v in [("human", "Hi."), ("gpt", "Hello."), ("human", "Bye."), ("gpt", "Bye!")]
+        ]
+        single = [{"from": "human", "value": "Name a colour."}, {"from": "gpt", "value": "Red."}]
+        chats = [{"id": "a_0", "conversations": turns}, {"id": "a_1", "conversations": turns}]
+        chats += [{"id": f"s{i}", "conversations": single} for i in range(3)]
+        (tmp_path / "chats.json").write_text(json.dumps(chats), encoding="utf-8")
+        app.radio(key="source_kind").set_value("Local path").run()
+        app.text_input[-2].input("chats.json").run()
+        app.selectbox(key="load_multi_turn").set_value("keep").run()
+        app.button[-1].click().run()
+        said = texts(app)
+        assert not app.exception and "2 multi-turn conversations are kept whole" in said
+        assert "1 of them are later parts of a chat split into parts" in said
+
     def test_path_outside_data_folder_refused(self, app: AppTest) -> None:
         """Paths leading out of the data folder are refused with a clear message."""
         app.radio(key="source_kind").set_value("Local path").run()

@@ -22,7 +22,13 @@ from mosaic_core.io.manifest import build_manifest, write_manifest
 from mosaic_core.io.rows import Losses, RowShape
 from mosaic_core.io.schemas import ColumnMapping
 from mosaic_core.io.source import Source
-from mosaic_core.io.trainers import TRL_FORMATS, check_llama_factory, write_llama_factory, write_trainer_configs
+from mosaic_core.io.trainers import (
+    LLAMA_FACTORY_TOOLS,
+    check_llama_factory,
+    trainer_notes,
+    write_llama_factory,
+    write_trainer_configs,
+)
 from mosaic_core.table import SourceTable
 from mosaic_core.text.language import AUTO
 
@@ -179,10 +185,10 @@ def _export(
     if options.trainer_configs:
         _, left = write_trainer_configs(output, shape, options.file_type)
         notes += [f"{path} is not a file of ours; it was left alone" for path in left]
-        if options.record_format not in TRL_FORMATS:
-            notes.append("TRL's SFTTrainer reads messages or prompt_completion rows: export with --to messages for TRL")
+        notes += trainer_notes(shape, any(r == "function_call" for c in loaded.conversations for r, _ in c.turns))
     elif options.llama_factory:
         write_llama_factory(output, shape, options.file_type)
+        notes += [LLAMA_FACTORY_TOOLS] if shape.record_format == "messages" and shape.tool_calls else []
     for kind, count in losses.to_dict().items():
         notes.append(f"{count:,} {Losses.SAID[kind]} (counted in the manifest's export.not_carried)")
     notes += run.report.notes()

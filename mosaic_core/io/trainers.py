@@ -1,8 +1,10 @@
-"""Trainer recipes written beside an export: a LLaMA-Factory ``dataset_info.json`` entry, an axolotl dataset
-block and a TRL script. Each names the export's files relative to its folder and maps every column the export
-has (system prompts, tools, history), so the trainer reads what we wrote and nothing is lost on the way.
+"""Trainer recipes written beside an export: a LLaMA-Factory ``dataset_info.json`` entry
+(``io/llama_factory.py``), an axolotl dataset block and a TRL script. Each names the export's files relative
+to its folder and maps every column the export has (system prompts, tools, history), so the trainer reads what
+we wrote and nothing is lost on the way; what a trainer would not read as written is said (``trainer_notes``).
 
-The tests in ``tests/trainers`` run LLaMA-Factory's own loader and TRL's ``SFTTrainer`` on what these write.
+The tests in ``tests/trainers`` run LLaMA-Factory's own loader, axolotl's dataset preparation and TRL's
+``SFTTrainer`` on what these write.
 """
 
 from __future__ import annotations
@@ -10,129 +12,37 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from mosaic_core.errors import ConfigError
 from mosaic_core.io.export import atomic_file
 from mosaic_core.io.guard import carries_mark
+from mosaic_core.io.llama_factory import (
+    HF_DATA_FILE,
+    LLAMA_FACTORY_TOOLS,
+    check_llama_factory,
+    data_file,
+    llama_factory_entry,
+    write_llama_factory,
+)
 from mosaic_core.io.rows import RowShape
 
 __all__ = [
     "HF_DATA_FILE",
+    "LLAMA_FACTORY_TOOLS",
     "TRL_FORMATS",
     "axolotl_block",
     "check_llama_factory",
     "data_file",
     "llama_factory_entry",
+    "trainer_notes",
     "trl_script",
     "write_llama_factory",
     "write_trainer_configs",
 ]
 
-HF_DATA_FILE = "data-00000-of-00001.arrow"
-"""The one data file of an ``hf`` export (``save_to_disk`` with one shard)."""
 TRL_FORMATS = ("messages", "prompt_completion")
 """The formats TRL's ``SFTTrainer`` reads as they are."""
 MARK = "(written by Mosaic Studio)"
 """In the first line of every recipe file we write: a file without it is not ours to replace."""
-
-
-def data_file(output: Path, file_type: str) -> str:
-    """The export's data file, relative to the folder it sits in (an ``hf`` export is a folder).
-
-    >>> data_file(Path("runs/m.jsonl"), "jsonl"), data_file(Path("runs/m"), "hf")
-    ('m.jsonl', 'm/data-00000-of-00001.arrow')
-    """
-    return f"{output.name}/{HF_DATA_FILE}" if file_type == "hf" else output.name
-
-
-def llama_factory_entry(output: Path, shape: RowShape, file_type: str) -> dict[str, Any]:
-    """The ``dataset_info.json`` entry that reads the export, every column mapped."""
-    extra = {name: name for name in ("system", "tools", "history") if name in shape.columns}
-    entry: dict[str, Any] = {"file_name": data_file(output, file_type)}
-    fmt = shape.record_format
-    if fmt == "alpaca":
-        entry |= {"formatting": "alpaca", "columns": {"prompt": "instruction", "query": "input", "response": "output"}}
-    elif fmt == "prompt_completion":
-        entry |= {"formatting": "alpaca", "columns": {"prompt": "prompt", "response": "completion"}}
-    elif fmt == "sharegpt":
-        entry |= {
-            "formatting": "sharegpt",
-            "columns": {"messages": "conversations"},
-            "tags": {
-                "role_tag": "from",
-                "content_tag": "value",
-                "user_tag": "human",
-                "assistant_tag": "gpt",
-                "observation_tag": "observation",
-                "function_tag": "function_call",
-                "system_tag": "system",
-            },
-        }
-    else:
-        entry |= {
-            "formatting": "openai",
-            "columns": {"messages": "messages"},
-            "tags": {
-                "role_tag": "role",
-                "content_tag": "content",
-                "user_tag": "user",
-                "assistant_tag": "assistant",
-                "observation_tag": "tool",
-                "function_tag": "function_call",
-                "system_tag": "system",
-            },
-        }
-    entry["columns"] |= extra
-    return entry
-
-
-def write_llama_factory(output: Path, shape: RowShape, file_type: str = "jsonl") -> Path:
-    """Add the export's entry to the ``dataset_info.json`` beside it (other entries are kept)."""
-    target = output.with_name("dataset_info.json")
-    registry = _registry(target)
-    registry[_entry_name(output)] = llama_factory_entry(output, shape, file_type)  # ours replaced, others kept
-    with atomic_file(target) as stream:
-        stream.write(orjson.dumps(registry, option=orjson.OPT_INDENT_2) + b"\n")
-    return target
-
-
-def check_llama_factory(output: Path, file_type: str, force: bool = False) -> None:
-    """Before anything is written: refuse a ``dataset_info.json`` beside the export that cannot be read, or
-    whose entry of the export's name is for another file (``force`` replaces that entry)."""
-    target = output.with_name("dataset_info.json")
-    name = _entry_name(output)
-    entry = _registry(target).get(name)
-    ours = isinstance(entry, dict) and entry.get("file_name") == data_file(output, file_type)
-    if entry is not None and not ours and not force:
-        other = entry.get("file_name") if isinstance(entry, dict) else None
-        what = f"another file, {other!r}" if other else "something else"
-        raise ConfigError(
-            f"{target} already has an entry {name!r} for {what}; it is left alone: choose another output name, "
-            "or use --force to replace that entry"
-        )
-
-
-def _registry(target: Path) -> dict[str, Any]:
-    """The entries of a ``dataset_info.json`` (none if there is no such file)."""
-    if not target.exists():
-        return {}
-    try:
-        registry = orjson.loads(target.read_bytes())
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise ConfigError(f"{target} exists but is not readable JSON ({exc}); it was left alone") from None
-    if not isinstance(registry, dict):
-        raise ConfigError(f"{target} exists but is not a JSON object; it was left alone")
-    return registry
-
-
-def _entry_name(output: Path) -> str:
-    """The registry name: the file name without its data suffix.
-
-    >>> _entry_name(Path("mix.v2.jsonl")), _entry_name(Path("folder"))
-    ('mix.v2', 'folder')
-    """
-    return output.stem if output.suffix in (".jsonl", ".json", ".parquet") else output.name
 
 
 _DS_TYPES = {"jsonl": "json", "json": "json", "parquet": "parquet", "hf": "arrow"}
@@ -191,37 +101,105 @@ def trl_script(output: Path, shape: RowShape, file_type: str) -> str:
         kind = _DS_TYPES[file_type]
         load = f'load_dataset("{kind}", data_files=str(HERE / {name}), split="train")'
         imports = "from datasets import load_dataset"
-    drop = '\ndataset = dataset.remove_columns(["mosaic"])  # provenance: for verify, not for training' * (
-        "mosaic" in shape.columns
-    )
+    keep = repr([name for name in ("tools",) if name in shape.columns])
     return f'''"""Fine-tune a model on {shown} with TRL {MARK}.
 
-usage: python {shown}.trl.py MODEL [OUTPUT_DIR] [--max-steps N]
+usage: python {shown}.trl.py MODEL [OUTPUT_DIR] [--max-steps N] [--max-length N]
 MODEL is a model name or folder whose tokenizer has a chat template.
+
+Each row becomes TRL's conversational prompt and completion: the completion is the last answer, so the loss
+is on the answers only (as LLaMA-Factory and axolotl train), never on the prompts and meta-instructions.
+Rows are not cut: TRL's default max_length of 1024 tokens would cut mosaics built to a larger budget (the
+manifest's max_tokens, counted with its tokenizer); --max-length N cuts at N tokens if you must.
 """
 
 import argparse
 from pathlib import Path
 
-import torch
+from datasets import Features, Json
 {imports}
-from trl import SFTConfig, SFTTrainer
 
 HERE = Path(__file__).resolve().parent
 
-parser = argparse.ArgumentParser()
-parser.add_argument("model")
-parser.add_argument("output_dir", nargs="?", default=str(HERE / {trained}))
-parser.add_argument("--max-steps", type=int, default=-1)
-args = parser.parse_args()
 
-dataset = {load}{drop}
-bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()  # else full precision, on the CPU if need be
-config = SFTConfig(output_dir=args.output_dir, max_steps=args.max_steps, bf16=bf16, report_to="none")
-trainer = SFTTrainer(model=args.model, train_dataset=dataset, args=config)
-trainer.train()
-trainer.save_model()
+def without_nulls(value):
+    """A message as it was written: Arrow gives every message every key, null where it had none, and a chat
+    template that asks whether a message has tool_calls would find a null there (Llama 3.1's fails on it)."""
+    if isinstance(value, dict):
+        return {{key: without_nulls(item) for key, item in value.items() if item is not None}}
+    if isinstance(value, list):
+        return [without_nulls(item) for item in value]
+    return value
+
+
+def prompt_and_completion(row):
+    """The row as a conversational prompt (every turn but the last) and completion (the last answer)."""
+    if "messages" in row:
+        turns = without_nulls(row["messages"])
+    else:
+        turns = [{{"role": "user", "content": row["prompt"]}}, {{"role": "assistant", "content": row["completion"]}}]
+    return {{"prompt": turns[:-1], "completion": turns[-1:]}}
+
+
+def training_rows(dataset):
+    """The export as SFTTrainer reads it: provenance dropped, each row a prompt and its completion, the turns
+    kept as JSON (datasets' Json type) so that no message gains a key it did not have."""
+    kept = {{name: dataset.features[name] for name in {keep}}}
+    other = [name for name in dataset.column_names if name not in kept]
+    features = Features({{"prompt": Json(), "completion": Json(), **kept}})
+    return dataset.map(prompt_and_completion, remove_columns=other, features=features)
+
+
+def load():
+    return {load}
+
+
+if __name__ == "__main__":
+    import torch
+    from trl import SFTConfig, SFTTrainer
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("model")
+    parser.add_argument("output_dir", nargs="?", default=str(HERE / {trained}))
+    parser.add_argument("--max-steps", type=int, default=-1)
+    parser.add_argument("--max-length", type=int, default=None)
+    args = parser.parse_args()
+    bf16 = torch.cuda.is_available() and torch.cuda.is_bf16_supported()  # else full precision, on the CPU if need be
+    config = SFTConfig(
+        output_dir=args.output_dir,
+        max_steps=args.max_steps,
+        max_length=args.max_length,
+        bf16=bf16,
+        report_to="none",
+    )
+    trainer = SFTTrainer(model=args.model, train_dataset=training_rows(load()), args=config)
+    trainer.train()
+    trainer.save_model()
 '''
+
+
+def trainer_notes(shape: RowShape, calls_tools: bool) -> list[str]:
+    """What a trainer will not read of this export as written, each in a sentence (the CLI's notes).
+
+    ``calls_tools``: some kept conversation calls a tool.
+    """
+    notes = []
+    if shape.record_format not in TRL_FORMATS:
+        notes.append("TRL's SFTTrainer reads messages or prompt_completion rows: export with --to messages for TRL")
+    if shape.record_format == "messages" and shape.tool_calls:
+        notes.append(LLAMA_FACTORY_TOOLS)
+    if shape.record_format == "sharegpt" and calls_tools:
+        notes.append(
+            "axolotl reads this export's tool calls as the assistant's plain text, not in the model's tool-call "
+            "format: for axolotl, export with --to messages"
+        )
+    if shape.record_format == "alpaca" and (shape.system or shape.history):
+        kept = " and ".join(name for name in ("system", "history") if getattr(shape, name))
+        notes.append(
+            f"axolotl's alpaca type reads instruction, input and output, not the {kept} column: for axolotl, "
+            "export with --to messages"
+        )
+    return notes
 
 
 def write_trainer_configs(output: Path, shape: RowShape, file_type: str) -> tuple[list[Path], list[Path]]:
@@ -235,7 +213,8 @@ def write_trainer_configs(output: Path, shape: RowShape, file_type: str) -> tupl
     texts[output.with_name(output.name + ".axolotl.yml")] = axolotl
     if shape.record_format in TRL_FORMATS:
         texts[output.with_name(output.name + ".trl.py")] = trl_script(output, shape, file_type)
-    written = [write_llama_factory(output, shape, file_type)]
+    registry = write_llama_factory(output, shape, file_type)
+    written = [registry] if registry is not None else []
     left = []
     for target, text in texts.items():
         if target.exists() and not carries_mark(target, MARK, head=300):

@@ -120,10 +120,10 @@ def trainer_sees_every_row(
     one example per row, each holding the row's pieces (``expected_pieces``). Returns the decoded examples."""
     (folder / "jobs.json").write_text(json.dumps(jobs), encoding="utf-8")
     run(python, HERE / script, folder / "jobs.json", model, folder / "tokens.json", timeout=timeout)
-    found: dict[str, list[str]] = json.loads((folder / "tokens.json").read_text(encoding="utf-8"))
+    found: dict[str, list[Any]] = json.loads((folder / "tokens.json").read_text(encoding="utf-8"))
     for job in jobs:
         written = rows(Path(job["output"]))
-        texts = found[job["name"]]
+        texts = [entry["text"] if isinstance(entry, dict) else entry for entry in found[job["name"]]]
         assert len(texts) == len(written), job["name"]
         for row, text in zip(written, texts, strict=True):
             for piece in expected_pieces(row):
@@ -133,18 +133,28 @@ def trainer_sees_every_row(
 
 class TestTrl:
     def test_sft_trainer_sees_every_row_whole(self, exports: dict[tuple[str, str], Path], tmp_path: Path) -> None:
-        """SFTTrainer tokenizes every row of the messages and prompt_completion exports, in every file type, with
-        its system prompt, tool schemas, tool calls and tool results in the tokens."""
+        """SFTTrainer, given the rows the generated script prepares, tokenizes every row of the messages and
+        prompt_completion exports, in every file type, with its system prompt, tool schemas, tool calls and tool
+        results in the tokens; its loss covers the last answer and nothing of the prompt."""
         python = environment(TRL)
         model = tiny_model(python, tmp_path)
         jobs = [
-            {"name": f"{fmt}-{ft}", "data": str(exports[fmt, ft]), "file_type": ft, "output": str(exports[fmt, ft])}
+            {"name": f"{fmt}-{ft}", "script": str(exports[fmt, ft]) + ".trl.py", "output": str(exports[fmt, ft])}
             for fmt in ("messages", "prompt_completion")
             for ft in FILE_TYPES
         ]
         found = trainer_sees_every_row(python, "trl_tokens.py", jobs, model, tmp_path)
-        calls = [t for name, texts in found.items() if name.startswith("messages") for t in texts if "<|call|>" in t]
-        assert len(calls) == 4 * 8  # the fixture's 8 conversations that call tools, in each file type
+        texts = [t["text"] for name, entries in found.items() if name.startswith("messages") for t in entries]
+        assert len([t for t in texts if "<|call|>" in t]) == 4 * 8  # the 8 conversations that call tools, 4 types
+        for job in jobs:
+            for row, entry in zip(rows(Path(job["output"])), found[job["name"]], strict=True):
+                turns = row.get("messages") or [
+                    {"role": "user", "content": row["prompt"]},
+                    {"role": "assistant", "content": row["completion"]},
+                ]
+                answer, asked = turns[-1]["content"], turns[-2]["content"]
+                assert answer.strip() in entry["loss"], (job["name"], entry["loss"])
+                assert asked.strip() not in entry["loss"], (job["name"], entry["loss"])
 
     @pytest.mark.parametrize(("record_format", "file_type"), [("messages", "jsonl"), ("prompt_completion", "hf")])
     def test_generated_trl_script_trains(
@@ -168,12 +178,22 @@ class TestLlamaFactory:
         prompt, history, tool schemas, tool calls and tool results."""
         python = environment(LLAMA_FACTORY)
         model = tiny_model(python, tmp_path)
-        jobs = []
+        # messages without tool calls (LLaMA-Factory's openai reader would change those that call tools: no entry)
+        chat = load_dataset(CHAT_TOOLS, multi_turn="keep")
+        chat.conversations = [c for c in chat.conversations if not any(r == "function_call" for r, _ in c.turns)]
+        plain = tmp_path / "plain" / "messages-plain.jsonl"
+        export_mosaics(
+            chat, MosaicConfig(epochs=1, max_k=3, seed=2), plain, ExportOptions("messages", llama_factory=True)
+        )
+        jobs = [{"name": "messages-plain", "dataset_dir": str(plain.parent), "output": str(plain)}]
         for (record_format, _), output in exports.items():
             if record_format == "prompt_completion":
                 continue
-            registry = json.loads(output.with_name("dataset_info.json").read_text(encoding="utf-8"))
-            (name,) = registry
+            registry = output.with_name("dataset_info.json")
+            if record_format == "messages":  # the fixture's conversations call tools
+                assert not registry.exists()
+                continue
+            (name,) = json.loads(registry.read_text(encoding="utf-8"))
             jobs.append({"name": name, "dataset_dir": str(output.parent), "output": str(output)})
         trainer_sees_every_row(python, "llamafactory_tokens.py", jobs, model, tmp_path)
 

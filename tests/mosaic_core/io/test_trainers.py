@@ -8,7 +8,9 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+from typing import Any
 
+import datasets
 import pytest
 import yaml
 
@@ -20,6 +22,7 @@ from mosaic_core.io.trainers import (
     MARK,
     axolotl_block,
     llama_factory_entry,
+    trainer_notes,
     trl_script,
     write_llama_factory,
     write_trainer_configs,
@@ -49,10 +52,21 @@ class TestLlamaFactoryEntry:
         """Each column the entry names exists in our rows, and every data column of ours is named."""
         shape = shape_of(record_format, full)
         entry = llama_factory_entry(Path("mix.v2.jsonl"), shape, "jsonl")
-        assert entry["file_name"] == "mix.v2.jsonl"
+        if record_format == "messages" and shape.tool_calls:  # LLaMA-Factory's openai reader would change it
+            assert entry is None
+            return
+        assert entry is not None and entry["file_name"] == "mix.v2.jsonl"
         named = set(entry["columns"].values())
         assert named | {"mosaic"} >= set(shape.columns) - ({"input"} if record_format != "alpaca" else set())
         assert named <= set(shape.columns)
+
+    def test_messages_are_read_as_written(self) -> None:
+        """LLaMA-Factory's openai reader appends "detailed thinking off" to system prompts and encodes string
+        arguments twice: messages are read by its sharegpt reader with OpenAI tags (as its own data README shows
+        OpenAI-style data), and an export that calls tools, which only the openai reader reads, gets no entry."""
+        entry = llama_factory_entry(Path("m.jsonl"), RowShape("messages", system=False), "jsonl")
+        assert entry is not None and entry["formatting"] == "sharegpt" and entry["tags"]["role_tag"] == "role"
+        assert llama_factory_entry(Path("m.jsonl"), RowShape("messages", tool_calls=True), "jsonl") is None
 
     def test_tags_name_our_roles(self) -> None:
         """sharegpt and messages tags are the role names our rows use, tool roles included."""
@@ -65,26 +79,16 @@ class TestLlamaFactoryEntry:
                     ("assistant", "a"),
                 )
             ),
-            "messages": RowShape("messages", tool_calls=True).conversation(
-                (
-                    ("user", "q"),
-                    ("function_call", '{"name": "f", "arguments": {}}'),
-                    ("observation", "r"),
-                    ("assistant", "a"),
-                ),
-                system="s",
-            ),
+            "messages": RowShape("messages").conversation((("user", "q"), ("assistant", "a")), system="s"),
         }
         for record_format, row in rows.items():
             assert row is not None
             tags = llama_factory_entry(Path("x.jsonl"), RowShape(record_format), "jsonl")["tags"]
             turns = row[record_format if record_format == "messages" else "conversations"]
             roles = [turn[tags["role_tag"]] for turn in turns]
-            known = {
-                tags[name] for name in ("user_tag", "assistant_tag", "observation_tag", "system_tag") if name in tags
-            }
-            # messages: a tool call is an assistant turn with tool_calls, which LLaMA-Factory's openai reader maps
-            assert set(roles) <= known | {"function_call"}, roles
+            names = ("user_tag", "assistant_tag", "observation_tag", "function_tag", "system_tag")
+            known = {tags[name] for name in names if name in tags}
+            assert set(roles) <= known, roles
 
     def test_hf_export_names_its_one_data_file(self) -> None:
         """A save_to_disk folder holds JSON files beside its data; the entry names the .arrow file itself."""
@@ -161,10 +165,44 @@ class TestAxolotlAndTrl:
             trl_script(Path("m.jsonl"), RowShape(record_format), "jsonl")
 
     @pytest.mark.parametrize("file_type", ["jsonl", "json", "parquet", "hf"])
-    def test_trl_script_compiles_and_drops_provenance(self, file_type: str) -> None:
+    def test_trl_script_compiles(self, file_type: str) -> None:
         text = trl_script(Path("m.jsonl"), RowShape("messages"), file_type)
         compile(text, "m.jsonl.trl.py", "exec")
-        assert 'remove_columns(["mosaic"])' in text and MARK in text.splitlines()[0]
+        assert MARK in text.splitlines()[0] and "max_length=args.max_length" in text
+
+    @pytest.mark.parametrize("record_format", ["messages", "prompt_completion"])
+    def test_trl_script_hands_the_trainer_prompt_and_completion(self, record_format: str) -> None:
+        """The script's rows: provenance dropped, the last answer the completion (the loss is on it alone), each
+        message as written, not with the null keys Arrow gives every message (tool_calls: None)."""
+        shape = RowShape(record_format, tools=record_format == "messages", tool_calls=record_format == "messages")
+        rows = [
+            shape.conversation(
+                (
+                    ("user", "q"),
+                    ("function_call", '{"name": "f", "arguments": {}}'),
+                    ("observation", "r"),
+                    ("assistant", "a"),
+                ),
+                system="s",
+            )
+            if record_format == "messages"
+            else shape.row("q", "a"),
+            shape.row("q2", "a2", plan={"strategy": "original"}),
+        ]
+        scope: dict[str, Any] = {"__name__": "export_trl", "__file__": "m.jsonl.trl.py"}
+        exec(trl_script(Path("m.jsonl"), shape, "jsonl"), scope)  # noqa: S102 - our own generated script
+        prepared = list(scope["training_rows"](datasets.Dataset.from_list(rows)))
+        assert [sorted(row) for row in prepared] == [["completion", "prompt", *(["tools"] if shape.tools else [])]] * 2
+        assert [row["completion"] for row in prepared] == [
+            [{"role": "assistant", "content": "a"}],
+            [{"role": "assistant", "content": "a2"}],
+        ]
+        first = prepared[0]["prompt"]
+        if record_format == "messages":
+            assert [m["role"] for m in first] == ["system", "user", "assistant", "tool"]
+            assert "tool_calls" not in first[1] and first[2]["tool_calls"][0]["function"]["name"] == "f"
+        else:
+            assert first == [{"role": "user", "content": "q"}]
 
     @pytest.mark.parametrize(
         "name",
@@ -208,3 +246,21 @@ class TestAxolotlAndTrl:
         _, left = write_trainer_configs(tmp_path / "m.jsonl", RowShape("messages"), "jsonl")
         assert left == [tmp_path / "m.jsonl.axolotl.yml"]
         assert (tmp_path / "m.jsonl.axolotl.yml").is_fifo()
+
+
+class TestTrainerNotes:
+    @pytest.mark.parametrize(
+        ("shape", "calls_tools", "said"),
+        [
+            (RowShape("messages", tool_calls=True), True, ["detailed thinking off"]),
+            (RowShape("messages"), False, []),
+            (RowShape("sharegpt"), True, ["TRL's SFTTrainer", "axolotl reads this export's tool calls"]),
+            (RowShape("sharegpt"), False, ["TRL's SFTTrainer"]),
+            (RowShape("alpaca", system=True, history=True), False, ["TRL's SFTTrainer", "system and history column"]),
+            (RowShape("alpaca"), False, ["TRL's SFTTrainer"]),
+            (RowShape("prompt_completion"), False, []),
+        ],
+    )
+    def test_what_a_trainer_would_not_read_is_said(self, shape: RowShape, calls_tools: bool, said: list[str]) -> None:
+        notes = trainer_notes(shape, calls_tools)
+        assert len(notes) == len(said) and all(part in note for part, note in zip(said, notes, strict=True)), notes

@@ -158,6 +158,7 @@ def _job(args: argparse.Namespace) -> Any:
         engine=args.engine,
         ray_address=args.ray_address,
         blocks=args.blocks,
+        replaying=settings.input_sha256,
     )
 
 

@@ -17,6 +17,7 @@ from mosaic_core.io.export import FILE_TYPES, RECORD_FORMATS, export_rows, jsonl
 from mosaic_core.io.exported import manifest_path
 from mosaic_core.io.guard import check_output, export_lock, finish_interrupted
 from mosaic_core.io.journal import Pair
+from mosaic_core.io.licenses import check_license
 from mosaic_core.io.load import LoadResult, load_dataset
 from mosaic_core.io.manifest import build_manifest, write_manifest
 from mosaic_core.io.rows import Losses, RowShape
@@ -69,6 +70,8 @@ class ExportOptions:
             raise ConfigError(f"unknown record format {self.record_format!r}; known: {', '.join(RECORD_FORMATS)}")
         if self.file_type not in FILE_TYPES:
             raise ConfigError(f"unknown file type {self.file_type!r}; known: {', '.join(FILE_TYPES)}")
+        if self.license is not None:
+            check_license(self.license)
 
 
 @dataclass
@@ -241,6 +244,8 @@ class Job:
     engine: str = "local"
     ray_address: str = "local"
     blocks: int | None = None
+    replaying: str | None = None
+    """The sha256 of the input a replayed manifest was made from."""
 
 
 def run_job(
@@ -266,10 +271,13 @@ def run_job(
     if say is not None:
         say(loaded.report.summary())
     digest = file_sha256(path) if path is not None and path.is_file() else None
+    other = digest is not None and job.replaying not in (None, digest)
+    notes = [f"the input differs from the manifest's (sha256 {digest}): its recipe is replayed on other data"] * other
     if job.engine == "local":
         summary = export_mosaics(
             loaded, job.config, job.output, job.options, digest, progress=progress, input_path=path
         )
+        summary.notes[:0] = notes
         return loaded, summary
     from mosaic_core.generate.on_ray import generate_on_ray  # noqa: PLC0415  (Ray is optional)
 
@@ -287,5 +295,5 @@ def run_job(
         progress=say,
     )
     return loaded, ExportSummary(
-        result.output, result.manifest, result.report.mosaics, result.report, result.manifest_data
+        result.output, result.manifest, result.report.mosaics, result.report, result.manifest_data, notes
     )

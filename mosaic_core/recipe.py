@@ -146,6 +146,8 @@ class RecipeFile:
     load: LoadSettings = LoadSettings()
     export: ExportSettings = ExportSettings()
     curation: Curation = Curation()
+    input_sha256: str | None = None
+    """Read from a manifest: the sha256 of the input it was made from (a replay on another input says so)."""
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], **overrides: Any) -> RecipeFile:
@@ -173,6 +175,7 @@ class RecipeFile:
         sidecars = export.get("sidecars") or {}
         marks = export.get("curation") or {}
         accepted, rejected = marks.get("accepted"), marks.get("rejected")
+        digest = (manifest.get("input") or {}).get("sha256")
         try:
             return cls(
                 MosaicConfig.from_recipe(manifest["recipe"], **overrides),
@@ -195,6 +198,7 @@ class RecipeFile:
                     only_accepted=accepted is not None,
                     leave_out_rejected=rejected is not None,
                 ),
+                digest if isinstance(digest, str) else None,
             )
         except (AttributeError, TypeError):
             raise ConfigError("the manifest's export or load report is not what this version writes") from None

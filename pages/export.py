@@ -105,18 +105,22 @@ if CARD in extras:
         placeholder="e.g. cc-by-4.0; left empty, the card says unknown",
     ).strip()
 remember("export_choice", EXPORT_WIDGETS)
-options = ExportOptions(
-    record_format=record_format,
-    file_type=file_type,
-    provenance=provenance,
-    originals=share,
-    accepted=set(state.accepted) if curated else None,
-    rejected=set(state.rejected) if leave_out and not curated else None,
-    card=CARD in extras,
-    llama_factory=LLAMA_FACTORY in extras,
-    trainer_configs=RECIPES in extras,
-    license=license_id or None,
-)
+try:
+    options = ExportOptions(
+        record_format=record_format,
+        file_type=file_type,
+        provenance=provenance,
+        originals=share,
+        accepted=set(state.accepted) if curated else None,
+        rejected=set(state.rejected) if leave_out and not curated else None,
+        card=CARD in extras,
+        llama_factory=LLAMA_FACTORY in extras,
+        trainer_configs=RECIPES in extras,
+        license=license_id or None,
+    )
+except MosaicError as exc:  # a license the Hub does not know
+    show_error(exc)
+    st.stop()
 try:
     folder = data_dir()
 except MosaicError as exc:

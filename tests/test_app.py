@@ -440,6 +440,16 @@ class TestReplayAndDownloads:
         assert not app.exception and not app.error, [e.value for e in app.error]
         return app
 
+    def test_a_license_the_hub_does_not_know_is_an_error_beside_the_card(self, app: AppTest) -> None:
+        visit(app, "export")
+        app.multiselect[[m.label for m in app.multiselect].index("Also write")].set_value(
+            ["dataset card (README.md)"]
+        ).run()
+        app.text_input(key="export_license").input("CC BY-NC 4.0").run()
+        assert not app.exception and any("did you mean cc-by-nc-4.0" in e.value for e in app.error)
+        app.text_input(key="export_license").input("cc-by-nc-4.0").run()
+        assert not app.exception and not app.error
+
     def test_shown_command_replays_the_export_byte_for_byte(
         self, app: AppTest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:

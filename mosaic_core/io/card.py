@@ -80,22 +80,47 @@ def dataset_card(manifest: dict[str, Any], license_id: str | None = None) -> str
     ]
     lines += [f"- {key.replace('_', ' ')}: {value}" for key, value in counts.items()]
     not_carried = export.get("not_carried") or {}
+    lines += ["", "## Export", *_rows_said(counts, export, source.get("load_report") or {})]
     lines += [
-        "",
-        "## Export",
-        f"- record format `{export.get('record_format')}`, file type `{export.get('file_type')}`, "
-        f"{export.get('rows')} rows, provenance {'on' if export.get('provenance') else 'off'}",
         f"- columns: {', '.join(f'`{c}`' for c in export.get('columns', []))}",
         "- not carried (the format has no place for them): "
         + (", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in not_carried.items()) or "nothing"),
         "",
-        "## Recipe (replay with `python -m mosaic_core generate INPUT -o OUTPUT --recipe recipe.json`)",
+        "## Recipe",
+        "The generation keys. The export's manifest holds them with its load, export and curation settings and",
+        "the input's sha256: `python -m mosaic_core generate INPUT -o OUTPUT --recipe FILE.manifest.json`",
+        "replays this export byte for byte; these keys alone replay the generation on another export format.",
         "```json",
         json.dumps(manifest.get("recipe", {}), indent=2, sort_keys=True),
         "```",
         "",
     ]
     return "\n".join(lines)
+
+
+def _rows_said(counts: dict[str, Any], export: dict[str, Any], loaded: dict[str, Any]) -> list[str]:
+    """What the export's rows are: mosaics, and the rows that are not (the budget bounds only the mosaics)."""
+    rows, mosaics, plain = (
+        int(value or 0) for value in (export.get("rows"), counts.get("mosaics"), counts.get("plain_samples"))
+    )
+    said = [
+        f"- record format `{export.get('record_format')}`, file type `{export.get('file_type')}`, {rows} rows "
+        f"({mosaics} mosaics), provenance {'on' if export.get('provenance') else 'off'}"
+    ]
+    kept, later = int(loaded.get("kept_whole") or 0), int(loaded.get("kept_later_parts") or 0)
+    others = []
+    if export.get("originals_share"):
+        others.append(f"source records as they are (a share of {export.get('originals_share')} was asked for)")
+    if kept:
+        part = f", {later} of them a later part of a split chat, which begins mid-conversation" if later else ""
+        others.append(f"{kept} conversations kept whole{part}")
+    if plain:
+        others.append(f"{plain} items left out of mosaics (the manifest lists why), kept as they are")
+    if rows > mosaics and others:
+        said.append(
+            f"- {rows - mosaics} rows are not mosaics: {'; '.join(others)}. The token budget bounds only the mosaics."
+        )
+    return said
 
 
 def write_dataset_card(output: Path, manifest: dict[str, Any], license_id: str | None = None) -> Path | None:

@@ -169,6 +169,14 @@ class TestWarnings:
         assert "warning: A budget of 100,000 tokens per mosaic is beyond common training context lengths" in err
 
 
+def test_a_license_the_hub_does_not_know_is_refused_before_anything_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out.jsonl"
+    assert main(["generate", str(DEMO), "-o", str(out), "--card", "--license", "CC BY-NC 4.0"]) == 2
+    assert "did you mean cc-by-nc-4.0?" in capsys.readouterr().err and not out.exists()
+
+
 class TestReplays:
     def test_a_manifest_is_a_recipe(self, tmp_path: Path) -> None:
         """An export's manifest, given as the recipe, replays the export byte for byte."""
@@ -178,6 +186,24 @@ class TestReplays:
         manifest = str(first.with_name(first.name + ".manifest.json"))
         assert main(["generate", str(DEMO), "-o", str(again), "--recipe", manifest]) == 0
         assert again.read_bytes() == first.read_bytes()
+
+    def test_a_manifest_replayed_on_other_data_says_so(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """The manifest names its input's sha256: a replay on a file with one record less still runs (its recipe
+        is what it replays), and says the input is another."""
+        first = tmp_path / "first.jsonl"
+        assert main(["generate", str(DEMO), "-o", str(first), "--epochs", "1"]) == 0
+        manifest = str(first.with_name(first.name + ".manifest.json"))
+        capsys.readouterr()
+        same = tmp_path / "same.jsonl"
+        assert main(["generate", str(DEMO), "-o", str(same), "--recipe", manifest]) == 0
+        assert "the input differs" not in capsys.readouterr().err
+        shorter = tmp_path / "shorter.jsonl"
+        shorter.write_text("".join(DEMO.read_text(encoding="utf-8").splitlines(keepends=True)[1:]), encoding="utf-8")
+        other = tmp_path / "other.jsonl"
+        assert main(["generate", str(shorter), "-o", str(other), "--recipe", manifest]) == 0
+        assert "the input differs from the manifest's" in capsys.readouterr().err
 
     def test_console_script_from_any_folder(self, tmp_path: Path) -> None:
         """``pip install .`` installs ``mosaic-studio``, which runs from a folder outside the repository."""

@@ -76,10 +76,32 @@ class TestDatasetCard:
         """The export line gives record format, file type, row count and provenance."""
         _, manifest = export
         card = dataset_card(manifest)
-        rows = manifest["export"]["rows"]
-        assert f"- record format `alpaca`, file type `jsonl`, {rows} rows, provenance on" in card
+        rows, mosaics = manifest["export"]["rows"], manifest["counts"]["mosaics"]
+        assert f"- record format `alpaca`, file type `jsonl`, {rows} rows ({mosaics} mosaics), provenance on" in card
+        assert "are not mosaics" not in card
         manifest_off = {**manifest, "export": {**manifest["export"], "provenance": False}}
         assert "provenance off" in dataset_card(manifest_off)
+
+    def test_rows_that_are_not_mosaics_are_said(self, tmp_path: Path) -> None:
+        """Originals and whole conversations are rows the budget does not bound: the card counts them."""
+        chats = [
+            {"id": f"c_{i}", "conversations": [{"from": f, "value": f"{f} {i}"} for f in ("human", "gpt") * 2]}
+            for i in range(2)
+        ]
+        chats += [
+            {"conversations": [{"from": "human", "value": f"Say {i}."}, {"from": "gpt", "value": f"{i}"}]}
+            for i in range(9)
+        ]
+        source = tmp_path / "chats.json"
+        source.write_text(json.dumps(chats), encoding="utf-8")
+        output = tmp_path / "out.jsonl"
+        options = ExportOptions("messages", originals=1.0, card=True, license="cc-by-4.0")
+        summary = export_mosaics(load_dataset(source, multi_turn="keep"), MosaicConfig(epochs=1), output, options)
+        card = output.with_name("README.md").read_text(encoding="utf-8")
+        others = summary.rows - summary.report.mosaics
+        assert f"- {others} rows are not mosaics: source records as they are (a share of 1.0 was asked for); " in card
+        assert "2 conversations kept whole, 1 of them a later part of a split chat" in card
+        assert others == 9 + 2
 
     def test_recipe_block_is_the_manifest_recipe(self, export: tuple[Path, dict[str, Any]]) -> None:
         """The JSON block of the card reads back to exactly the manifest's recipe."""

@@ -209,8 +209,11 @@ def test_a_journal_that_is_not_ours_is_left_alone(
 @pytest.mark.timeout(300)
 def test_sigterm_cleans_up_and_exits_130(tmp_path: Path) -> None:
     output = tmp_path / "out.jsonl"
-    run = generate(output, "--epochs", "200")
-    time.sleep(2.5)
+    run = generate(output, "--epochs", "1000")  # the most a recipe allows: the signal finds it writing
+    deadline = time.monotonic() + 120
+    while not litter(tmp_path, "out.jsonl") and run.poll() is None and time.monotonic() < deadline:  # begun
+        time.sleep(0.05)
+    time.sleep(0.5)
     run.send_signal(signal.SIGTERM)
     run.wait(timeout=120)
     err = run.printed()

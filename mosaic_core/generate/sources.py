@@ -12,16 +12,18 @@ a chat split into parts (its first turn answers turns in another part;
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mosaic_core.config import MosaicConfig
 from mosaic_core.generate.languages import Languages
 from mosaic_core.generate.report import Unusable
+from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
 from mosaic_core.text.conversation import conversation_phrases
 from mosaic_core.text.templates import TemplateLibrary
 
-__all__ = ["LATER_PART", "Sources", "context_tokens", "sort_sources", "talking_items"]
+__all__ = ["LATER_PART", "Sources", "context_tokens", "record_contexts", "sort_sources", "talking_items"]
 
 LATER_PART = "(a later part of a split conversation)"
 """What stands for the words found where an item starts a later part of a chat split into parts."""
@@ -36,9 +38,9 @@ class Sources:
     unusable: list[Unusable]
     """Why each of ``left_out`` is (the same order)."""
     conversation: int = 0
+    """How many of them speak to the whole conversation or start a later part of a split chat."""
     context: list[int] | None = None
     """Per item, the tokens of the system prompt and tools a mosaic of it carries (None: no item has any)."""
-    """How many of them speak to the whole conversation or start a later part of a split chat."""
 
 
 def sort_sources(table: SourceTable, config: MosaicConfig, languages: Languages, library: TemplateLibrary) -> Sources:
@@ -70,18 +72,20 @@ def sort_sources(table: SourceTable, config: MosaicConfig, languages: Languages,
     return Sources(usable, left_out, unusable, talkers, context)
 
 
+def record_contexts(records: Sequence[SourceRecord]) -> tuple[list[int], list[tuple[str, str]]]:
+    """Each record's context (system prompt and tools) as a small integer, and the contexts themselves."""
+    index: dict[tuple[str, str], int] = {}
+    contexts = [index.setdefault((r.system if r.system.strip() else "", r.tools), len(index)) for r in records]
+    return contexts, list(index) or [("", "")]
+
+
 def context_tokens(table: SourceTable) -> list[int] | None:
     """Per record, the tokens of its system prompt and its tools' JSON text, which a mosaic of it carries and the
     budget counts (None when no record has either). A mosaic carries its first item's, or none
     (``mixed_contexts: mix``), so the first item's is what its budget leaves out."""
-    counter, seen = table.counter, {}
-    found = []
-    for record in table.records:
-        key = (record.system if record.system.strip() else "", record.tools)
-        if key not in seen:
-            seen[key] = sum(counter.count(text) for text in key if text)
-        found.append(seen[key])
-    return found if any(found) else None
+    contexts, values = record_contexts(table.records)
+    costs = [sum(table.counter.count(text) for text in value if text) for value in values]
+    return [costs[context] for context in contexts] if any(costs) else None
 
 
 def talking(table: SourceTable, languages: Languages, library: TemplateLibrary) -> list[str]:

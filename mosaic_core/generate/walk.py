@@ -21,9 +21,9 @@ from mosaic_core.generate.costs import Costs
 from mosaic_core.generate.draft import Draft
 from mosaic_core.generate.languages import Languages
 from mosaic_core.generate.report import RunReport, Unusable
-from mosaic_core.generate.sources import sort_sources
+from mosaic_core.generate.sources import record_contexts, sort_sources
 from mosaic_core.generate.state import State
-from mosaic_core.records import Decoration, Mosaic, Plan, SourceRecord
+from mosaic_core.records import Decoration, Mosaic, Plan
 from mosaic_core.rules.registry import ORDERED_STRATEGIES
 from mosaic_core.table import SourceTable
 from mosaic_core.text.compose import answer_text, prompt_text
@@ -69,7 +69,7 @@ class MosaicRun:
         self.context_tokens = sources.context  # the budget counts a mosaic's system prompt and tools
         self.report = self._new_report()
         self.response_chars = table.lengths[n:]
-        self.contexts, self.context_values = _contexts(table.records)
+        self.contexts, self.context_values = record_contexts(table.records)
         self.clashes = table.clashes  # per record, the numbering its lines rule out (``Draft.restyle``)
         self.paragraphs = table.paragraphs  # per record, whether a sentence may follow it (``sentences.py``)
         self.group = self._groups()
@@ -278,13 +278,6 @@ class MosaicRun:
                 if len(found) == count:
                     break
         return found
-
-
-def _contexts(records: Sequence[SourceRecord]) -> tuple[list[int], list[tuple[str, str]]]:
-    """Each record's context (system prompt and tools) as a small integer, and the contexts themselves."""
-    index: dict[tuple[str, str], int] = {}
-    contexts = [index.setdefault((r.system if r.system.strip() else "", r.tools), len(index)) for r in records]
-    return contexts, list(index) or [("", "")]
 
 
 def _same_group(group: Sequence[int], order: Sequence[int], position: int, limit: int) -> int:

@@ -96,11 +96,11 @@ def trl_script(output: Path, shape: RowShape, file_type: str) -> str:
     shown = output.name.encode("unicode_escape").decode("ascii").replace('"', '\\"')
     if file_type == "hf":
         load = f"load_from_disk(str(HERE / {name}))"
-        imports = "from datasets import load_from_disk"
+        reader = "load_from_disk"
     else:
         kind = _DS_TYPES[file_type]
         load = f'load_dataset("{kind}", data_files=str(HERE / {name}), split="train")'
-        imports = "from datasets import load_dataset"
+        reader = "load_dataset"
     keep = repr([name for name in ("tools",) if name in shape.columns])
     return f'''"""Fine-tune a model on {shown} with TRL {MARK}.
 
@@ -116,8 +116,7 @@ manifest's max_tokens, counted with its tokenizer); --max-length N cuts at N tok
 import argparse
 from pathlib import Path
 
-from datasets import Features, Json
-{imports}
+from datasets import Features, Json, {reader}
 
 HERE = Path(__file__).resolve().parent
 

@@ -271,8 +271,9 @@ def run_job(
     if say is not None:
         say(loaded.report.summary())
     digest = file_sha256(path) if path is not None and path.is_file() else None
-    other = digest is not None and job.replaying not in (None, digest)
-    notes = [f"the input differs from the manifest's (sha256 {digest}): its recipe is replayed on other data"] * other
+    notes = []
+    if digest is not None and job.replaying not in (None, digest):
+        notes.append(f"the input differs from the manifest's (sha256 {digest}): its recipe is replayed on other data")
     if job.engine == "local":
         summary = export_mosaics(
             loaded, job.config, job.output, job.options, digest, progress=progress, input_path=path

@@ -12,13 +12,11 @@ a chat split into parts (its first turn answers turns in another part;
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mosaic_core.config import MosaicConfig
 from mosaic_core.generate.languages import Languages
 from mosaic_core.generate.report import Unusable
-from mosaic_core.records import SourceRecord
 from mosaic_core.table import SourceTable
 from mosaic_core.text.conversation import conversation_phrases
 from mosaic_core.text.templates import TemplateLibrary
@@ -72,18 +70,24 @@ def sort_sources(table: SourceTable, config: MosaicConfig, languages: Languages,
     return Sources(usable, left_out, unusable, talkers, context)
 
 
-def record_contexts(records: Sequence[SourceRecord]) -> tuple[list[int], list[tuple[str, str]]]:
-    """Each record's context (system prompt and tools) as a small integer, and the contexts themselves."""
-    index: dict[tuple[str, str], int] = {}
-    contexts = [index.setdefault((r.system if r.system.strip() else "", r.tools), len(index)) for r in records]
-    return contexts, list(index) or [("", "")]
+def record_contexts(table: SourceTable) -> tuple[list[int], list[tuple[str, str]]]:
+    """Each record's context (system prompt and tools) as a small integer, and the contexts themselves; worked
+    out once per table (the walk groups by it, the budget counts it)."""
+    known = table.memo.get("contexts")
+    if known is None:
+        index: dict[tuple[str, str], int] = {}
+        contexts = [
+            index.setdefault((r.system if r.system.strip() else "", r.tools), len(index)) for r in table.records
+        ]
+        known = table.memo["contexts"] = (contexts, list(index) or [("", "")])
+    return known
 
 
 def context_tokens(table: SourceTable) -> list[int] | None:
     """Per record, the tokens of its system prompt and its tools' JSON text, which a mosaic of it carries and the
     budget counts (None when no record has either). A mosaic carries its first item's, or none
     (``mixed_contexts: mix``), so the first item's is what its budget leaves out."""
-    contexts, values = record_contexts(table.records)
+    contexts, values = record_contexts(table)
     costs = [sum(table.counter.count(text) for text in value if text) for value in values]
     return [costs[context] for context in contexts] if any(costs) else None
 

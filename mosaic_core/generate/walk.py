@@ -69,7 +69,7 @@ class MosaicRun:
         self.context_tokens = sources.context  # the budget counts a mosaic's system prompt and tools
         self.report = self._new_report()
         self.response_chars = table.lengths[n:]
-        self.contexts, self.context_values = record_contexts(table.records)
+        self.contexts, self.context_values = record_contexts(table)
         self.clashes = table.clashes  # per record, the numbering its lines rule out (``Draft.restyle``)
         self.paragraphs = table.paragraphs  # per record, whether a sentence may follow it (``sentences.py``)
         self.group = self._groups()

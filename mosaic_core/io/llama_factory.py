@@ -37,6 +37,26 @@ def data_file(output: Path, file_type: str) -> str:
     return f"{output.name}/{HF_DATA_FILE}" if file_type == "hf" else output.name
 
 
+_TAGS = {
+    "sharegpt": {
+        "role_tag": "from",
+        "content_tag": "value",
+        "user_tag": "human",
+        "assistant_tag": "gpt",
+        "observation_tag": "observation",
+        "function_tag": "function_call",
+        "system_tag": "system",
+    },
+    "messages": {  # no tool turns: a messages export that calls tools gets no entry
+        "role_tag": "role",
+        "content_tag": "content",
+        "user_tag": "user",
+        "assistant_tag": "assistant",
+        "system_tag": "system",
+    },
+}
+"""LLaMA-Factory's role tags for our chat rows."""
+
 LLAMA_FACTORY_TOOLS = (
     "no LLaMA-Factory entry: this messages export calls tools, and LLaMA-Factory's openai reader adds "
     '"detailed thinking off" to system prompts and encodes tool arguments twice; for LLaMA-Factory, export '
@@ -61,34 +81,11 @@ def llama_factory_entry(output: Path, shape: RowShape, file_type: str) -> dict[s
         entry |= {"formatting": "alpaca", "columns": {"prompt": "instruction", "query": "input", "response": "output"}}
     elif fmt == "prompt_completion":
         entry |= {"formatting": "alpaca", "columns": {"prompt": "prompt", "response": "completion"}}
-    elif fmt == "sharegpt":
-        entry |= {
-            "formatting": "sharegpt",
-            "columns": {"messages": "conversations"},
-            "tags": {
-                "role_tag": "from",
-                "content_tag": "value",
-                "user_tag": "human",
-                "assistant_tag": "gpt",
-                "observation_tag": "observation",
-                "function_tag": "function_call",
-                "system_tag": "system",
-            },
-        }
-    elif shape.tool_calls:
+    elif fmt == "messages" and shape.tool_calls:
         return None
-    else:
-        entry |= {
-            "formatting": "sharegpt",
-            "columns": {"messages": "messages"},
-            "tags": {
-                "role_tag": "role",
-                "content_tag": "content",
-                "user_tag": "user",
-                "assistant_tag": "assistant",
-                "system_tag": "system",
-            },
-        }
+    else:  # sharegpt and messages: LLaMA-Factory's sharegpt reader, with the tags of our rows
+        column = "conversations" if fmt == "sharegpt" else "messages"
+        entry |= {"formatting": "sharegpt", "columns": {"messages": column}, "tags": dict(_TAGS[fmt])}
     entry["columns"] |= extra
     return entry
 

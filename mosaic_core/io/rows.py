@@ -285,7 +285,7 @@ class RowShape:
                     return None
                 ids = ids if len(ids) == len(calls) else ()
                 if self.call_ids:
-                    calls = [{"id": ids[i] or None if ids else None, **call} for i, call in enumerate(calls)]
+                    calls = [{"id": (ids[i] or None) if ids else None, **call} for i, call in enumerate(calls)]
                 text = link.said if link is not None else ""
             message: dict[str, Any] = {"role": role, "content": text}
             if self.tool_calls:
